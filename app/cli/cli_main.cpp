@@ -1,0 +1,80 @@
+// tessera-cli: the command line. Dispatches to one file per subcommand and
+// turns errors into messages and exit codes (DESIGN.md: catch at the boundary).
+
+#include "cli/commands.h"
+#include "common/error.h"
+
+#include <csignal>
+#include <cstring>
+#include <exception>
+#include <iostream>
+
+namespace {
+
+const char* kUsage = R"(Usage: tessera-cli <command> [options]
+
+Commands:
+  info FILE                       size, channels, bit depth, format, ICC, metadata
+  convert IN -o OUT [--bits 8|16|32] [--quality N] [--compression NAME]
+                                  re-encode an image (format from OUT's extension)
+  upscale IN -o OUT -m MODEL [--tile S] [--overlap O] [--halo P]
+          [--blend linear|smooth|gaussian] [--scale X] [--device cpu|cuda|cuda:N]
+          [--precision fp32|fp16|bf16] [--batch N] [--alpha model|resize]
+          [--bits 8|16|32]        upscale with tiling, streaming to OUT
+  models [DIR]                    list the models in DIR (default: the models folder)
+
+Options:
+  --help       show this help
+  --version    show the version
+
+Exit codes: 0 ok, 1 failed, 2 bad usage, 130 cancelled.
+Models folder: $TESSERA_MODELS, else ~/.local/share/tessera/models.
+)";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace tessera::cli;
+    Args args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::cerr << kUsage;
+        return kExitUsage;
+    }
+    const std::string command = args.front();
+    args.erase(args.begin());
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return kExitOk;
+    }
+    if (command == "--version") {
+        std::cout << "tessera-cli " << TESSERA_VERSION << "\n";
+        return kExitOk;
+    }
+    try {
+        if (command == "info")
+            return runInfo(args);
+        if (command == "convert")
+            return runConvert(args);
+        if (command == "upscale")
+            return runUpscale(args);
+        if (command == "models")
+            return runModels(args);
+        std::cerr << "tessera-cli: unknown command '" << command << "'\n\n" << kUsage;
+        return kExitUsage;
+    } catch (const UsageError& error) {
+        std::cerr << "tessera-cli " << command << ": " << error.message
+                  << "\n(see tessera-cli --help)\n";
+        return kExitUsage;
+    } catch (const tessera::Error& error) {
+        if (error.code() == tessera::ErrorCode::Cancelled) {
+            std::cerr << "tessera-cli: cancelled\n";
+            return kExitCancelled;
+        }
+        std::cerr << "tessera-cli: " << error.what() << "\n";
+        return kExitFailed;
+    } catch (const std::exception& error) {
+        std::cerr << "tessera-cli: " << error.what() << "\n";
+        return kExitFailed;
+    }
+}

@@ -1,0 +1,28 @@
+#pragma once
+/// tessera-cli subcommands. Each takes the arguments after its name and
+/// returns the process exit code: 0 ok, 1 failed (message on stderr naming the
+/// file and the cause), 2 bad usage, 130 cancelled.
+
+#include <string>
+#include <vector>
+
+namespace tessera::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitCancelled = 130;
+
+using Args = std::vector<std::string>;
+
+int runInfo(const Args& args);     ///< info FILE
+int runConvert(const Args& args);  ///< convert IN -o OUT [--bits] [--quality]
+int runUpscale(const Args& args);  ///< upscale IN -o OUT -m MODEL [tiling options]
+int runModels(const Args& args);   ///< models [DIR]
+
+/// Thrown by argument parsing; becomes exit code 2 with the message.
+struct UsageError {
+    std::string message;
+};
+
+} // namespace tessera::cli

@@ -1,0 +1,36 @@
+#pragma once
+/// The one place that knows LibTorch versions apart (Debian's 1.13 on CPU
+/// machines, 2.x with CUDA on GPU machines) and maps our plain device values
+/// to torch's.
+
+#include "common/device.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+#include <torch/version.h>
+
+#include <cstdint>
+
+#define TESSERA_TORCH_AT_LEAST(major, minor) \
+    (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
+
+namespace tessera {
+
+c10::Device toTorchDevice(const DeviceSpec& device);
+c10::ScalarType toTorchDtype(Precision precision);
+
+/// True when CUDA is compiled in and at least one device is present.
+bool cudaAvailable();
+int cudaDeviceCount();
+/// Free and total bytes on a CUDA device; {0, 0} for the CPU or without CUDA.
+struct DeviceMemory {
+    int64_t freeBytes = 0;
+    int64_t totalBytes = 0;
+};
+DeviceMemory deviceMemory(const DeviceSpec& device);
+
+/// True when `error` is LibTorch's report of an allocation failure (CUDA or CPU).
+bool isOutOfMemory(const std::exception& error);
+
+} // namespace tessera

@@ -1,0 +1,1 @@
+#include "io/image_reader.h"

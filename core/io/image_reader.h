@@ -1,0 +1,56 @@
+#pragma once
+/// Reading images with OpenImageIO: any format it reads (PNG, JPEG, TIFF, EXR,
+/// WebP, BMP, TGA, ...), 8/16-bit integer, half and float, converted to
+/// float32 [0, 1] (float sources keep their values).
+
+#include "image/image.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace tessera {
+
+struct ReadOptions {
+    /// Images with more pixels than this are refused before any pixel buffer
+    /// is allocated (1 gigapixel by default).
+    int64_t maxPixels = 1'000'000'000;
+};
+
+/// What the file's header says, without reading pixels.
+struct ImageFileInfo {
+    int width = 0;
+    int height = 0;
+    int channels = 0;
+    ImageMetadata metadata; ///< includes sourceFormat, sourceSampleType and ICC
+};
+
+/// Reads only the header. Throws Error(Io) naming the file and the cause.
+ImageFileInfo probeImage(const std::string& path);
+
+/// Reads the whole image (first subimage, first mip level).
+/// Throws Error(Io) for unreadable files and Error(InvalidArgument) past the
+/// pixel limit.
+Image readImage(const std::string& path, const ReadOptions& options = {});
+
+/// An open image file for reading regions, so a huge input can be processed
+/// band by band without holding it all in memory.
+class ImageFileReader {
+public:
+    /// Opens `path` and reads its header; applies the pixel limit.
+    explicit ImageFileReader(const std::string& path, const ReadOptions& options = {});
+    ~ImageFileReader();
+    ImageFileReader(const ImageFileReader&) = delete;
+    ImageFileReader& operator=(const ImageFileReader&) = delete;
+
+    const ImageFileInfo& info() const;
+    /// Reads the region [x, x + width) x [y, y + height), which must lie inside
+    /// the image. The returned Image carries the file's metadata.
+    Image readRegion(int x, int y, int width, int height);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace tessera

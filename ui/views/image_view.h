@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QWidget>
+
+namespace tessera {
+
+class ImageView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ImageView(QWidget* parent = nullptr);
+};
+
+} // namespace tessera
