@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets the machine up (scripts/setup.sh) and runs the whole test suite with CTest.
+# Extra arguments go to ctest (e.g. -L unit, -R tst_tile).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir="${TESSERA_BUILD_DIR:-$root/build}"
+"$root/scripts/setup.sh"
+ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)" --timeout 900 "$@"
