@@ -1,31 +1,49 @@
 #pragma once
-/// The main window: the image view in the middle, menus, status bar with
-/// size, zoom and the pixel value under the cursor.
+/// The main window: the image view with its tile-grid overlay in the middle,
+/// the upscale panel at the side, the status bar with size, zoom and the
+/// pixel value under the cursor. Runs go through the EngineController, so the
+/// window stays responsive while the engine works.
 
 #include "image/image.h"
+#include "panels/upscale_panel.h"
 
 #include <QMainWindow>
 #include <QString>
+#include <QTimer>
 
+#include <memory>
+
+class QAction;
 class QLabel;
 class QMenu;
 
 namespace tessera {
 
+class EngineController;
 class ImageView;
+class TileOverlay;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     /// Opens `path`; shows a message and keeps the current image on failure.
     bool openImage(const QString& path);
-    /// The model the next run uses (a file in the models folder by default).
+    /// Selects the model at `path` (added to the list if it is outside the models folder).
     void setModelPath(const QString& path);
+    /// Scans `folder` for models and fills the model picker.
+    void loadModels(const QString& folder);
 
     ImageView* imageView() const { return m_view; }
-    const Image& currentImage() const { return m_image; }
+    TileOverlay* tileOverlay() const { return m_overlay; }
+    UpscalePanel* upscalePanel() const { return m_panel; }
+    EngineController* engine() const { return m_engine; }
+    /// The result of the last run, or nullptr.
+    std::shared_ptr<const Image> result() const { return m_result; }
+    /// Writes the result; shows a message and returns false on failure.
+    bool exportResult(const QString& path, int bits, int quality, bool keepMetadata);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -35,18 +53,38 @@ protected:
 private:
     void createActions();
     void openDialog();
+    void exportDialog();
     void updateTitle();
     void updateRecentMenu();
+    void updatePlan();
+    void schedulePreview();
+    void startRun();
+    void showResult(std::shared_ptr<Image> result, const QString& report);
+    void setCompare(bool on);
     void showAbout();
+    void saveSettings() const;
+    void restoreSettings();
+    void savePreset();
+    void loadPreset();
 
+    EngineController* m_engine = nullptr;
     ImageView* m_view = nullptr;
+    TileOverlay* m_overlay = nullptr;
+    UpscalePanel* m_panel = nullptr;
     QMenu* m_recentMenu = nullptr;
+    QMenu* m_presetMenu = nullptr;
+    QAction* m_gridAction = nullptr;
+    QAction* m_compareAction = nullptr;
+    QAction* m_exportAction = nullptr;
     QLabel* m_sizeLabel = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QLabel* m_pixelLabel = nullptr;
-    Image m_image;
+    QTimer m_previewTimer;
+    std::shared_ptr<Image> m_image;
+    std::shared_ptr<Image> m_result;
+    QImage m_imageDisplay;
     QString m_imagePath;
-    QString m_modelPath;
+    int m_planScale = 1;
 };
 
 } // namespace tessera

@@ -18,4 +18,11 @@ if(TESSERA_BUILD_GUI)
   qt_standard_project_setup()
 endif()
 
-find_package(nlohmann_json 3 REQUIRED)
+# nlohmann-json (header only): Debian's package, or on machines without it a
+# folder holding nlohmann/json.hpp given as TESSERA_NLOHMANN_INCLUDE_DIR.
+find_package(nlohmann_json 3 QUIET)
+if(NOT nlohmann_json_FOUND)
+  find_path(TESSERA_NLOHMANN_INCLUDE_DIR nlohmann/json.hpp REQUIRED)
+  add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
+  target_include_directories(nlohmann_json::nlohmann_json INTERFACE ${TESSERA_NLOHMANN_INCLUDE_DIR})
+endif()

@@ -41,6 +41,7 @@ fi
 
 if [[ "${TESSERA_SKIP_MODELS:-0}" != 1 ]]; then
   "$root/scripts/fetch_models.sh"
+  "$root/scripts/fetch_testdata.sh"
 fi
 
 echo "setup: building in $build_dir"

@@ -1,13 +1,265 @@
-#include "cli/commands.h"
+// tessera-cli upscale: tiled upscaling from file to file. Large inputs are read
+// band by band and the output is written as rows finish, so memory stays
+// bounded by one band of tiles. Ctrl+C cancels between batches: exit 130 and
+// nothing at the destination.
 
+#include "cli/commands.h"
+#include "io/file_rows.h"
+#include "pipeline/upscale_job.h"
+
+#include "common/error.h"
+#include "common/torch_compat.h"
+#include "models/upscale_model.h"
+#include "tiling/tiled_runner.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <string>
 
 namespace tessera::cli {
 
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Inputs up to this many pixels are read whole; larger ones stream.
+constexpr int64_t kStreamAbovePixels = int64_t(64) << 20;
+
+struct UpscaleArgs {
+    std::string input;
+    std::string output;
+    std::string model;
+    TiledOptions tiled;
+    int scale = 0; ///< 0: the model's
+    DeviceSpec device;
+    Precision precision = Precision::Fp32;
+    int bits = 0;
+};
+
+int parseInt(const std::string& option, const std::string& value, int lowest)
+{
+    try {
+        size_t used = 0;
+        const int number = std::stoi(value, &used);
+        if (used == value.size() && number >= lowest)
+            return number;
+    } catch (const std::exception&) {
+    }
+    throw UsageError{option + " expects a whole number of at least " + std::to_string(lowest)
+                     + ", not '" + value + "'"};
+}
+
+UpscaleArgs parseArgs(const Args& args)
+{
+    UpscaleArgs parsed;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= args.size())
+                throw UsageError{arg + " needs a value"};
+            return args[++i];
+        };
+        try {
+            if (arg == "-o" || arg == "--output")
+                parsed.output = value();
+            else if (arg == "-m" || arg == "--model")
+                parsed.model = value();
+            else if (arg == "--tile")
+                parsed.tiled.tileSize = parseInt(arg, value(), 1);
+            else if (arg == "--overlap")
+                parsed.tiled.overlap = parseInt(arg, value(), 0);
+            else if (arg == "--halo")
+                parsed.tiled.halo = parseInt(arg, value(), 0);
+            else if (arg == "--blend")
+                parsed.tiled.ramp = parseBlendRamp(value());
+            else if (arg == "--scale")
+                parsed.scale = parseInt(arg, value(), 1);
+            else if (arg == "--device")
+                parsed.device = parseDevice(value());
+            else if (arg == "--precision")
+                parsed.precision = parsePrecision(value());
+            else if (arg == "--batch")
+                parsed.tiled.batch = parseInt(arg, value(), 1);
+            else if (arg == "--alpha")
+                parsed.tiled.alpha = parseAlphaMode(value());
+            else if (arg == "--bits") {
+                parsed.bits = parseInt(arg, value(), 8);
+                if (parsed.bits != 8 && parsed.bits != 16 && parsed.bits != 32)
+                    throw UsageError{"--bits must be 8, 16 or 32"};
+            } else if (!arg.empty() && arg[0] == '-')
+                throw UsageError{"unknown option " + arg};
+            else if (parsed.input.empty())
+                parsed.input = arg;
+            else
+                throw UsageError{"more than one input: '" + parsed.input + "' and '" + arg + "'"};
+        } catch (const Error& error) {
+            // parseDevice and friends name what they expected.
+            throw UsageError{error.what()};
+        }
+    }
+    if (parsed.input.empty() || parsed.output.empty() || parsed.model.empty())
+        throw UsageError{"upscale needs IN, -o OUT and -m MODEL"};
+    std::string extension = fs::path(parsed.output).extension().string();
+    if (!extension.empty())
+        extension.erase(0, 1);
+    for (char& c : extension)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (!isWritableExtension(extension))
+        throw UsageError{"cannot write '" + parsed.output + "': use .png, .tif, .exr, .jpg or .webp"};
+    return parsed;
+}
+
+/// A model given by name is looked up in the models folder.
+std::string resolveModelPath(const std::string& model)
+{
+    if (fs::exists(model))
+        return model;
+    fs::path folder;
+    if (const char* env = std::getenv("TESSERA_MODELS"))
+        folder = env;
+    else if (const char* home = std::getenv("HOME"))
+        folder = fs::path(home) / ".local/share/tessera/models";
+    if (!folder.empty() && fs::exists(folder / model))
+        return (folder / model).string();
+    return model; // the loader names the missing file
+}
+
+std::atomic<bool> g_interrupted{false};
+CancelToken* g_cancel = nullptr;
+
+void onInterrupt(int)
+{
+    g_interrupted.store(true);
+    if (g_cancel)
+        g_cancel->cancel();
+}
+
+/// Progress on stderr: a bar when it is a terminal, plain lines (about one
+/// every two seconds) otherwise.
+class ProgressPrinter {
+public:
+    ProgressPrinter() : m_terminal(isatty(STDERR_FILENO) == 1) {}
+    ~ProgressPrinter()
+    {
+        if (m_terminal && m_drawn)
+            std::fputc('\n', stderr);
+    }
+
+    void operator()(const Progress& p)
+    {
+        const auto now = std::chrono::steady_clock::now();
+        const bool last = p.done >= p.total;
+        const int percent = p.total > 0 ? int(100 * p.done / p.total) : 0;
+        if (m_terminal) {
+            if (!last && now - m_lastPrint < std::chrono::milliseconds(100))
+                return;
+            constexpr int kWidth = 30;
+            const int filled = kWidth * percent / 100;
+            std::fprintf(stderr, "\r[%s%s] %3d%% %lld/%lld tiles  ETA %s ",
+                         std::string(size_t(filled), '#').c_str(),
+                         std::string(size_t(kWidth - filled), '.').c_str(), percent,
+                         static_cast<long long>(p.done), static_cast<long long>(p.total), eta(p).c_str());
+            m_drawn = true;
+        } else {
+            if (!last && p.done > 0 && now - m_lastPrint < std::chrono::seconds(2))
+                return;
+            std::fprintf(stderr, "upscale: %lld/%lld tiles (%d%%), ETA %s\n",
+                         static_cast<long long>(p.done), static_cast<long long>(p.total), percent,
+                         eta(p).c_str());
+        }
+        std::fflush(stderr);
+        m_lastPrint = now;
+    }
+
+private:
+    static std::string eta(const Progress& p)
+    {
+        if (p.etaSeconds < 0)
+            return "--:--";
+        const long long s = static_cast<long long>(p.etaSeconds + 0.5);
+        char text[32];
+        std::snprintf(text, sizeof text, "%lld:%02lld", s / 60, s % 60);
+        return text;
+    }
+
+    bool m_terminal;
+    bool m_drawn = false;
+    std::chrono::steady_clock::time_point m_lastPrint{};
+};
+
+/// Restores the previous SIGINT handler when the upscale ends, however it ends.
+class InterruptScope {
+public:
+    explicit InterruptScope(CancelToken& cancel)
+    {
+        g_cancel = &cancel;
+        g_interrupted.store(false);
+        m_previous = std::signal(SIGINT, onInterrupt);
+    }
+    ~InterruptScope()
+    {
+        std::signal(SIGINT, m_previous);
+        g_cancel = nullptr;
+    }
+
+private:
+    void (*m_previous)(int) = SIG_DFL;
+};
+
+} // namespace
+
 int runUpscale(const Args& args)
 {
-    std::cerr << "tessera-cli upscale: not implemented yet\n";
-    return kExitFailed;
+    const UpscaleArgs parsed = parseArgs(args);
+    if (parsed.device.kind == DeviceKind::Cuda && !cudaAvailable())
+        throw Error(ErrorCode::InvalidArgument,
+                    "--device " + deviceName(parsed.device) + ": CUDA is not available here (use --device cpu)");
+
+    std::unique_ptr<UpscaleModel> model = loadUpscaleModel(resolveModelPath(parsed.model));
+    model->to(parsed.device, parsed.precision);
+    TileModel tile = tileModelFor(*model, parsed.device);
+    if (parsed.scale > 0)
+        tile = withOutputScale(tile, parsed.scale);
+
+    ImageFileReader reader(parsed.input);
+    const ImageFileInfo& info = reader.info();
+    std::optional<Image> whole;
+    std::unique_ptr<RowSource> source;
+    if (int64_t(info.width) * info.height <= kStreamAbovePixels) {
+        whole = readImage(parsed.input);
+        source = std::make_unique<ImageRowSource>(*whole);
+    } else {
+        source = std::make_unique<FileRowSource>(reader);
+    }
+
+    WriteOptions write;
+    write.bits = parsed.bits;
+    FileRowSink sink(parsed.output, info.metadata, write);
+
+    CancelToken cancel;
+    TiledReport report;
+    {
+        InterruptScope interrupt(cancel);
+        ProgressPrinter printer;
+        report = runTiled(*source, sink, tile, parsed.tiled, cancel,
+                          [&](const Progress& p) { printer(p); });
+        cancel.throwIfCancelled();
+        sink.finish();
+    }
+    for (const std::string& note : report.notes)
+        std::cerr << "note: " << note << "\n";
+    std::cout << "wrote " << parsed.output << " (" << info.width * tile.scale << " x "
+              << info.height * tile.scale << ", " << report.tiles << " tiles of " << report.tileSize
+              << " px, overlap " << report.overlap << ", halo " << report.halo << ")\n";
+    return kExitOk;
 }
 
 } // namespace tessera::cli

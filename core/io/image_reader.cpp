@@ -1,1 +1,241 @@
 #include "io/image_reader.h"
+
+#include "common/error.h"
+#include "io/oiio_metadata.h"
+
+#include <OpenImageIO/imageio.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <new>
+#include <system_error>
+
+// Files with more than four channels (EXR with depth or normals, multispectral
+// TIFF) are read as their first four channels: OIIO orders R, G, B, A first,
+// so that is the picture. The dropped channel names are recorded in the entry
+// "tessera:DroppedChannels" so `tessera-cli info` and the UI can say so.
+//
+// Alpha is read as stored (unassociated for PNG, TIFF, WebP: the hint
+// "oiio:UnassociatedAlpha" stops OIIO from premultiplying), so a read followed
+// by a write of the same format gives back the same pixels.
+
+namespace tessera {
+
+namespace {
+
+constexpr int kMaxChannels = 4;
+
+std::string trimmed(std::string text)
+{
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.pop_back();
+    return text.empty() ? std::string("unknown error") : text;
+}
+
+[[noreturn]] void throwIo(const std::string& path, const std::string& cause)
+{
+    throw Error(ErrorCode::Io, path + ": " + trimmed(cause));
+}
+
+std::unique_ptr<OIIO::ImageInput> openInput(const std::string& path)
+{
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!std::filesystem::exists(status))
+        throwIo(path, "no such file");
+    if (std::filesystem::is_directory(status))
+        throwIo(path, "it is a folder, not an image file");
+
+    OIIO::ImageSpec config;
+    config.attribute("oiio:UnassociatedAlpha", 1);
+    auto input = OIIO::ImageInput::open(path, &config);
+    if (!input)
+        throwIo(path, OIIO::geterror());
+    return input;
+}
+
+std::string pixelCountText(int64_t count)
+{
+    if (count >= 1'000'000)
+        return std::to_string(count / 1'000'000) + "." + std::to_string(count / 100'000 % 10)
+            + " megapixels";
+    return std::to_string(count) + " pixels";
+}
+
+// Checks the header against what we can hold, before any pixel is allocated.
+ImageFileInfo describe(OIIO::ImageInput& input, const std::string& path, const ReadOptions& options)
+{
+    const OIIO::ImageSpec& spec = input.spec();
+    if (spec.width <= 0 || spec.height <= 0 || spec.nchannels <= 0)
+        throwIo(path, "the header gives an empty size (" + std::to_string(spec.width) + "x"
+                    + std::to_string(spec.height) + ", " + std::to_string(spec.nchannels)
+                    + " channels)");
+    if (spec.depth > 1)
+        throwIo(path, "volume images (depth " + std::to_string(spec.depth) + ") are not supported");
+    if (spec.deep)
+        throwIo(path, "deep images are not supported");
+
+    const int64_t pixels = int64_t(spec.width) * int64_t(spec.height);
+    if (pixels > options.maxPixels)
+        throw Error(ErrorCode::InvalidArgument,
+                    path + ": the image is " + std::to_string(spec.width) + "x"
+                        + std::to_string(spec.height) + " (" + pixelCountText(pixels)
+                        + "), more than the limit of " + pixelCountText(options.maxPixels));
+
+    ImageFileInfo info;
+    info.width = spec.width;
+    info.height = spec.height;
+    info.channels = std::min(spec.nchannels, kMaxChannels);
+    info.metadata = io::metadataFromSpec(spec, input.format_name());
+    if (spec.nchannels > kMaxChannels) {
+        std::string dropped;
+        for (int c = kMaxChannels; c < spec.nchannels; ++c) {
+            const std::string name = c < int(spec.channelnames.size()) ? spec.channelnames[c]
+                                                                        : std::string("#") + std::to_string(c);
+            dropped += (dropped.empty() ? "" : ", ") + name;
+        }
+        info.metadata.setString(std::string(io::kTesseraPrefix) + "DroppedChannels", dropped);
+    }
+    return info;
+}
+
+// OIIO 2.4's WebP reader premultiplies colour by alpha whatever the hint says
+// (and its writer un-premultiplies in linear light; see image_writer.cpp):
+// divide it back out so every format hands over straight alpha.
+void unpremultiplyWebp(const std::string& formatName, int channels, float* pixels, size_t count)
+{
+    if (formatName != "webp" || channels != 4)
+        return;
+    for (size_t i = 0; i < count; ++i) {
+        float* p = pixels + i * 4;
+        if (p[3] > 0.0f)
+            for (int c = 0; c < 3; ++c)
+                p[c] = std::min(1.0f, p[c] / p[3]);
+    }
+}
+
+// Any error OIIO recorded counts, even when the call reported success with
+// partial data (some readers fill a truncated file's rest with grey).
+void checkRead(OIIO::ImageInput& input, bool ok, const std::string& path)
+{
+    if (ok && !input.has_error())
+        return;
+    std::string cause = input.geterror();
+    if (cause.empty())
+        cause = OIIO::geterror();
+    throwIo(path, cause);
+}
+
+Image allocate(int width, int height, int channels, const std::string& path)
+{
+    try {
+        return Image(width, height, channels);
+    } catch (const std::bad_alloc&) {
+        throw Error(ErrorCode::OutOfMemory, path + ": not enough memory for "
+                                                + std::to_string(width) + "x"
+                                                + std::to_string(height) + " pixels");
+    }
+}
+
+} // namespace
+
+ImageFileInfo probeImage(const std::string& path)
+{
+    auto input = openInput(path);
+    ReadOptions unlimited;
+    unlimited.maxPixels = INT64_MAX;
+    ImageFileInfo info = describe(*input, path, unlimited);
+    input->close();
+    return info;
+}
+
+Image readImage(const std::string& path, const ReadOptions& options)
+{
+    auto input = openInput(path);
+    ImageFileInfo info = describe(*input, path, options);
+    Image image = allocate(info.width, info.height, info.channels, path);
+    const bool ok = input->read_image(0, 0, 0, info.channels, OIIO::TypeFloat, image.data());
+    checkRead(*input, ok, path);
+    input->close();
+    unpremultiplyWebp(info.metadata.sourceFormat, info.channels, image.data(),
+                      size_t(image.pixelCount()));
+    image.metadata() = std::move(info.metadata);
+    return image;
+}
+
+struct ImageFileReader::Impl {
+    std::string path;
+    std::unique_ptr<OIIO::ImageInput> input;
+    ImageFileInfo info;
+};
+
+ImageFileReader::ImageFileReader(const std::string& path, const ReadOptions& options)
+    : m_impl(std::make_unique<Impl>())
+{
+    m_impl->path = path;
+    m_impl->input = openInput(path);
+    m_impl->info = describe(*m_impl->input, path, options);
+}
+
+ImageFileReader::~ImageFileReader() = default;
+
+const ImageFileInfo& ImageFileReader::info() const
+{
+    return m_impl->info;
+}
+
+Image ImageFileReader::readRegion(int x, int y, int width, int height)
+{
+    const ImageFileInfo& info = m_impl->info;
+    if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + int64_t(width) > info.width
+        || y + int64_t(height) > info.height)
+        throw Error(ErrorCode::InvalidArgument,
+                    "region " + std::to_string(width) + "x" + std::to_string(height) + " at ("
+                        + std::to_string(x) + ", " + std::to_string(y) + ") is outside "
+                        + m_impl->path + " (" + std::to_string(info.width) + "x"
+                        + std::to_string(info.height) + ")");
+
+    OIIO::ImageInput& input = *m_impl->input;
+    const OIIO::ImageSpec& spec = input.spec();
+    const int channels = info.channels;
+    const size_t rowFloats = size_t(info.width) * channels;
+
+    // Read whole rows (scanline files) or whole rows of tiles (tiled files),
+    // then copy out the requested columns. `bandY` is the band's first row.
+    int bandY = y;
+    int bandRows = height;
+    bool ok = false;
+    std::vector<float> band;
+    try {
+        if (spec.tile_width > 0) {
+            const int tileHeight = spec.tile_height;
+            bandY = y / tileHeight * tileHeight;
+            bandRows = std::min(info.height, (y + height + tileHeight - 1) / tileHeight * tileHeight)
+                - bandY;
+            band.resize(rowFloats * bandRows);
+            ok = input.read_tiles(0, 0, spec.x, spec.x + spec.width, spec.y + bandY,
+                                  spec.y + bandY + bandRows, spec.z, spec.z + 1, 0, channels,
+                                  OIIO::TypeFloat, band.data());
+        } else {
+            band.resize(rowFloats * bandRows);
+            ok = input.read_scanlines(0, 0, spec.y + y, spec.y + y + height, spec.z, 0, channels,
+                                      OIIO::TypeFloat, band.data());
+        }
+    } catch (const std::bad_alloc&) {
+        throw Error(ErrorCode::OutOfMemory, m_impl->path + ": not enough memory for a band of "
+                                                + std::to_string(bandRows) + " rows");
+    }
+    checkRead(input, ok, m_impl->path);
+    unpremultiplyWebp(info.metadata.sourceFormat, channels, band.data(), band.size() / size_t(channels));
+
+    Image region = allocate(width, height, channels, m_impl->path);
+    for (int row = 0; row < height; ++row) {
+        const float* source = band.data() + size_t(y - bandY + row) * rowFloats + size_t(x) * channels;
+        std::memcpy(region.row(row), source, sizeof(float) * size_t(width) * channels);
+    }
+    region.metadata() = info.metadata;
+    return region;
+}
+
+} // namespace tessera

@@ -1,7 +1,11 @@
 #pragma once
 /// Reading images with OpenImageIO: any format it reads (PNG, JPEG, TIFF, EXR,
 /// WebP, BMP, TGA, ...), 8/16-bit integer, half and float, converted to
-/// float32 [0, 1] (float sources keep their values).
+/// float32 [0, 1] (float sources keep their values). Alpha comes back straight
+/// (unassociated). Files with more than 4 channels are read as their first 4
+/// (R, G, B, A in OIIO's order); the names of the others are recorded in the
+/// string entry "tessera:DroppedChannels". Any error the decoder reports, even
+/// with partial data, is an Error(Io) naming the file.
 
 #include "image/image.h"
 

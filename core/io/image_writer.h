@@ -16,7 +16,9 @@ struct WriteOptions {
     /// 8, 16 or 32 (float). 0 picks the source's depth where the format allows
     /// it, else the nearest one it does (EXR: half for 8/16-bit sources, float
     /// for 32; JPEG/WebP: 8). A depth the format cannot store is an
-    /// Error(InvalidArgument).
+    /// Error(InvalidArgument): PNG 8/16, TIFF 8/16/32, EXR 16 (half) / 32
+    /// (8 is refused, not widened), JPEG and WebP 8 only.
+    /// Integer depths clamp to [0, 1] and round to the nearest step.
     int bits = 0;
     /// JPEG/WebP quality 1-100.
     int quality = 95;
@@ -26,6 +28,13 @@ struct WriteOptions {
     /// Carry metadata and the ICC profile over from the image.
     bool keepMetadata = true;
 };
+
+/// Channels: JPEG drops alpha (grey+alpha -> grey, RGBA -> RGB); WebP writes
+/// grey as RGB. Alpha is stored straight (unassociated) in every format.
+/// Metadata: attributes that describe the source file (OIIO internals,
+/// compression, strip layout, Exif pixel sizes) are not carried over; TIFF
+/// keeps only the Exif tags libtiff 4.5 writes cleanly; EXR drops the ICC
+/// profile; PNG refuses an ICC profile with a broken header.
 
 /// The formats we write, by lower-case extension without the dot.
 bool isWritableExtension(const std::string& extension);

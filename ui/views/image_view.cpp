@@ -1,5 +1,7 @@
 #include "views/image_view.h"
 
+#include "views/tile_overlay.h"
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -32,6 +34,60 @@ void ImageView::setImage(const QImage& image)
         zoomToFit();
     else
         update();
+}
+
+void ImageView::setPatch(int key, const QRectF& imageRect, const QImage& pixels)
+{
+    for (Patch& patch : m_patches) {
+        if (patch.key == key) {
+            patch = {key, imageRect, pixels};
+            update();
+            return;
+        }
+    }
+    m_patches.push_back({key, imageRect, pixels});
+    update();
+}
+
+void ImageView::clearPatches()
+{
+    if (m_patches.empty())
+        return;
+    m_patches.clear();
+    update();
+}
+
+void ImageView::setCompareImage(const QImage& before)
+{
+    m_before = before;
+    update();
+}
+
+void ImageView::setSplitPosition(double fraction)
+{
+    m_split = std::clamp(fraction, 0.0, 1.0);
+    update();
+}
+
+bool ImageView::nearSplit(const QPointF& widgetPoint) const
+{
+    return isComparing() && std::abs(widgetPoint.x() - m_split * width()) <= 6.0;
+}
+
+void ImageView::setTileOverlay(TileOverlay* overlay)
+{
+    if (m_overlay)
+        disconnect(m_overlay, nullptr, this, nullptr);
+    m_overlay = overlay;
+    if (m_overlay)
+        connect(m_overlay, &TileOverlay::changed, this, qOverload<>(&QWidget::update));
+    update();
+}
+
+QTransform ImageView::imageToWidgetTransform() const
+{
+    const double s = scaleFactor();
+    return QTransform(s, 0, 0, s, m_offset.x(), m_offset.y());
 }
 
 double ImageView::scaleFactor() const
@@ -127,10 +183,31 @@ void ImageView::paintEvent(QPaintEvent*)
     // Smooth when shrinking; sharp pixels when magnifying, so users can judge detail.
     painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
     painter.drawImage(target, m_image);
+    for (const Patch& patch : m_patches)
+        painter.drawImage(imageToWidgetTransform().mapRect(patch.rect), patch.pixels);
+    if (isComparing()) {
+        // The original, stretched over the result, left of the split line.
+        const double splitX = m_split * width();
+        painter.save();
+        painter.setClipRect(QRectF(0, 0, splitX, height()));
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+        painter.drawImage(target, m_before);
+        painter.restore();
+        painter.setPen(QPen(QColor(255, 255, 255, 220), 2.0));
+        painter.drawLine(QPointF(splitX, 0), QPointF(splitX, height()));
+        painter.setPen(palette().color(QPalette::BrightText));
+        painter.drawText(QRectF(8, 8, splitX - 16, 24), Qt::AlignLeft | Qt::AlignVCenter, tr("Before"));
+        painter.drawText(QRectF(splitX + 8, 8, width() - splitX - 16, 24), Qt::AlignRight | Qt::AlignVCenter,
+                         tr("After"));
+    }
     paintOverlay(painter);
 }
 
-void ImageView::paintOverlay(QPainter&) {}
+void ImageView::paintOverlay(QPainter& painter)
+{
+    if (m_overlay)
+        m_overlay->paint(painter, imageToWidgetTransform());
+}
 
 void ImageView::resizeEvent(QResizeEvent*)
 {
@@ -151,6 +228,10 @@ void ImageView::wheelEvent(QWheelEvent* event)
 
 void ImageView::mousePressEvent(QMouseEvent* event)
 {
+    if (event->button() == Qt::LeftButton && nearSplit(event->position())) {
+        m_draggingSplit = true;
+        return;
+    }
     if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
         m_panning = true;
         m_panStart = event->position();
@@ -161,6 +242,12 @@ void ImageView::mousePressEvent(QMouseEvent* event)
 
 void ImageView::mouseMoveEvent(QMouseEvent* event)
 {
+    if (m_draggingSplit) {
+        setSplitPosition(event->position().x() / std::max(1, width()));
+        return;
+    }
+    if (isComparing())
+        setCursor(nearSplit(event->position()) ? Qt::SplitHCursor : Qt::ArrowCursor);
     if (m_panning) {
         m_offset = m_offsetAtPanStart + (event->position() - m_panStart);
         m_fit = false;
@@ -169,6 +256,8 @@ void ImageView::mouseMoveEvent(QMouseEvent* event)
         update();
     }
     const QPointF p = widgetToImage(event->position());
+    if (m_overlay)
+        m_overlay->setHoveredTile(m_overlay->tileAt(p));
     const QPoint pixel(int(std::floor(p.x())), int(std::floor(p.y())));
     emit cursorPixelChanged(m_image.rect().contains(pixel) ? pixel : QPoint(-1, -1));
 }
@@ -176,11 +265,14 @@ void ImageView::mouseMoveEvent(QMouseEvent* event)
 void ImageView::mouseReleaseEvent(QMouseEvent*)
 {
     m_panning = false;
+    m_draggingSplit = false;
     unsetCursor();
 }
 
 void ImageView::leaveEvent(QEvent*)
 {
+    if (m_overlay)
+        m_overlay->setHoveredTile(-1);
     emit cursorPixelChanged(QPoint(-1, -1));
 }
 

@@ -5,9 +5,14 @@
 
 #include <QImage>
 #include <QPointF>
+#include <QTransform>
 #include <QWidget>
 
+#include <vector>
+
 namespace tessera {
+
+class TileOverlay;
 
 class ImageView : public QWidget {
     Q_OBJECT
@@ -15,6 +20,25 @@ public:
     explicit ImageView(QWidget* parent = nullptr);
 
     void setImage(const QImage& image);
+    /// Pixels drawn over the image at `imageRect` (image pixels), e.g. a tile's
+    /// preview or a finished tile during a run; `key` replaces an earlier patch.
+    void setPatch(int key, const QRectF& imageRect, const QImage& pixels);
+    void clearPatches();
+    int patchCount() const { return int(m_patches.size()); }
+
+    /// Compare mode: `before` is drawn stretched over the image, left of a
+    /// split line the person drags; an empty image leaves compare mode.
+    void setCompareImage(const QImage& before);
+    bool isComparing() const { return !m_before.isNull(); }
+    /// Where the split line is, as a fraction of the widget width (0 shows
+    /// only the result, 1 only the original).
+    double splitPosition() const { return m_split; }
+    void setSplitPosition(double fraction);
+
+    /// Draws `overlay` (not owned) over the image and tracks the hovered tile.
+    void setTileOverlay(TileOverlay* overlay);
+    /// Image pixels to widget (logical) coordinates.
+    QTransform imageToWidgetTransform() const;
     const QImage& image() const { return m_image; }
 
     /// Zoom as image pixels per physical screen pixel (1.0 = 100%).
@@ -59,7 +83,19 @@ private:
     double fitZoom() const;
     void clampOffset();
 
+    struct Patch {
+        int key;
+        QRectF rect;
+        QImage pixels;
+    };
+    bool nearSplit(const QPointF& widgetPoint) const;
+
     QImage m_image;
+    QImage m_before;
+    double m_split = 0.5;
+    bool m_draggingSplit = false;
+    std::vector<Patch> m_patches;
+    TileOverlay* m_overlay = nullptr;
     double m_zoom = 1.0;
     bool m_fit = true;
     QPointF m_offset; ///< widget position (logical pixels) of the image's top-left corner

@@ -1,0 +1,193 @@
+#include "models/loaders/safetensors.h"
+
+#include "common/error.h"
+#include "models/loaders/file_bytes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+namespace tessera {
+namespace {
+
+// A header larger than this is not a weights file (real ones are a few hundred KiB).
+constexpr uint64_t kMaxHeaderBytes = 100ull << 20;
+
+[[noreturn]] void fail(const std::string& context, const std::string& what)
+{
+    throw Error(ErrorCode::InvalidModel, context + ": invalid safetensors file: " + what);
+}
+
+struct DtypeInfo {
+    const char* name;
+    at::ScalarType type;
+    int size;
+};
+
+const DtypeInfo* findDtype(const std::string& name)
+{
+    static const DtypeInfo kDtypes[] = {
+        {"F32", at::kFloat, 4}, {"F16", at::kHalf, 2}, {"BF16", at::kBFloat16, 2}, {"F64", at::kDouble, 8}};
+    for (const DtypeInfo& d : kDtypes)
+        if (name == d.name)
+            return &d;
+    return nullptr;
+}
+
+const char* dtypeName(at::ScalarType type)
+{
+    switch (type) {
+    case at::kHalf: return "F16";
+    case at::kBFloat16: return "BF16";
+    case at::kDouble: return "F64";
+    default: return "F32";
+    }
+}
+
+} // namespace
+
+StateDict parseSafetensors(const std::vector<uint8_t>& bytes, const std::string& context)
+{
+    if (bytes.size() < 8)
+        fail(context, "shorter than the 8-byte header size");
+    const uint64_t headerSize = readLe(bytes.data(), 8);
+    if (headerSize > bytes.size() - 8)
+        fail(context, "header size " + std::to_string(headerSize) + " runs past the end of the file ("
+                          + std::to_string(bytes.size()) + " bytes)");
+    if (headerSize > kMaxHeaderBytes || headerSize < 2)
+        fail(context, "implausible header size " + std::to_string(headerSize));
+
+    nlohmann::json header;
+    try {
+        header = nlohmann::json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(headerSize));
+    } catch (const nlohmann::json::exception& e) {
+        fail(context, std::string("header is not valid JSON (") + e.what() + ")");
+    }
+    if (!header.is_object())
+        fail(context, "header is not a JSON object");
+
+    const uint8_t* data = bytes.data() + 8 + headerSize;
+    const uint64_t dataSize = bytes.size() - 8 - headerSize;
+
+    struct Range {
+        uint64_t begin, end;
+        std::string name;
+    };
+    std::vector<Range> ranges;
+    StateDict result;
+    for (auto it = header.begin(); it != header.end(); ++it) {
+        const std::string& name = it.key();
+        const nlohmann::json& entry = it.value();
+        if (name == "__metadata__") {
+            if (!entry.is_object())
+                fail(context, "__metadata__ is not an object");
+            continue;
+        }
+        if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape")
+            || !entry.contains("data_offsets"))
+            fail(context, "tensor '" + name + "' lacks dtype, shape or data_offsets");
+        const nlohmann::json& dtypeJson = entry["dtype"];
+        const nlohmann::json& shapeJson = entry["shape"];
+        const nlohmann::json& offsetsJson = entry["data_offsets"];
+        if (!dtypeJson.is_string() || !shapeJson.is_array() || !offsetsJson.is_array() || offsetsJson.size() != 2
+            || !offsetsJson[0].is_number_unsigned() || !offsetsJson[1].is_number_unsigned())
+            fail(context, "tensor '" + name + "' has a malformed dtype, shape or data_offsets");
+        const std::string dtypeText = dtypeJson.get<std::string>();
+        const DtypeInfo* dtype = findDtype(dtypeText);
+        if (!dtype)
+            fail(context, "tensor '" + name + "' has dtype " + dtypeText
+                              + "; only F32, F16, BF16 and F64 weights are supported");
+        if (shapeJson.size() > 8)
+            fail(context, "tensor '" + name + "' has more than 8 dimensions");
+        std::vector<int64_t> shape;
+        uint64_t numel = 1;
+        for (const nlohmann::json& dim : shapeJson) {
+            if (!dim.is_number_unsigned())
+                fail(context, "tensor '" + name + "' has a negative or non-integer dimension");
+            const uint64_t d = dim.get<uint64_t>();
+            if (d > dataSize || (d != 0 && numel > dataSize / d))
+                fail(context, "tensor '" + name + "' has a shape larger than the file");
+            numel *= d;
+            shape.push_back(static_cast<int64_t>(d));
+        }
+        const uint64_t begin = offsetsJson[0].get<uint64_t>();
+        const uint64_t end = offsetsJson[1].get<uint64_t>();
+        if (begin > end || end > dataSize)
+            fail(context, "tensor '" + name + "' data_offsets [" + std::to_string(begin) + ", "
+                              + std::to_string(end) + "] lie outside the data section ("
+                              + std::to_string(dataSize) + " bytes)");
+        if (end - begin != numel * uint64_t(dtype->size))
+            fail(context, "tensor '" + name + "' occupies " + std::to_string(end - begin)
+                              + " bytes but its shape and dtype need " + std::to_string(numel * dtype->size));
+        ranges.push_back({begin, end, name});
+
+        at::Tensor tensor = at::empty(shape, at::TensorOptions().dtype(dtype->type));
+        if (end > begin)
+            std::memcpy(tensor.data_ptr(), data + begin, end - begin);
+        result[name] = dtype->type == at::kFloat ? tensor : tensor.to(at::kFloat);
+    }
+
+    std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
+    for (size_t i = 1; i < ranges.size(); ++i)
+        if (ranges[i].begin < ranges[i - 1].end)
+            fail(context, "tensors '" + ranges[i - 1].name + "' and '" + ranges[i].name + "' overlap");
+    return result;
+}
+
+StateDict loadSafetensors(const std::string& path)
+{
+    return parseSafetensors(readFileBytes(path), path);
+}
+
+void saveSafetensors(const std::string& path, const StateDict& stateDict,
+                     const std::map<std::string, std::string>& metadata)
+{
+    nlohmann::json header = nlohmann::json::object();
+    if (!metadata.empty())
+        header["__metadata__"] = metadata;
+    std::vector<at::Tensor> tensors;
+    uint64_t offset = 0;
+    for (const auto& [name, value] : stateDict) {
+        at::Tensor t = value.detach().to(at::kCPU);
+        const at::ScalarType type = t.scalar_type();
+        if (type != at::kFloat && type != at::kHalf && type != at::kBFloat16 && type != at::kDouble)
+            t = t.to(at::kFloat);
+        t = t.contiguous();
+        const uint64_t size = uint64_t(t.numel()) * t.element_size();
+        header[name] = {{"dtype", dtypeName(t.scalar_type())},
+                        {"shape", t.sizes().vec()},
+                        {"data_offsets", {offset, offset + size}}};
+        offset += size;
+        tensors.push_back(t);
+    }
+    std::string text = header.dump();
+    // Pad with spaces so the data section starts 8-byte aligned.
+    while ((text.size() % 8) != 0)
+        text.push_back(' ');
+
+    const std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw Error(ErrorCode::Io, temporary + ": cannot create the file");
+        uint8_t sizeBytes[8];
+        for (int i = 0; i < 8; ++i)
+            sizeBytes[i] = uint8_t(uint64_t(text.size()) >> (8 * i));
+        out.write(reinterpret_cast<const char*>(sizeBytes), 8);
+        out.write(text.data(), std::streamsize(text.size()));
+        for (const at::Tensor& t : tensors)
+            out.write(static_cast<const char*>(t.data_ptr()), std::streamsize(t.numel() * t.element_size()));
+        if (!out.flush())
+            throw Error(ErrorCode::Io, temporary + ": writing failed");
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        std::remove(temporary.c_str());
+        throw Error(ErrorCode::Io, path + ": cannot rename the temporary file into place");
+    }
+}
+
+} // namespace tessera

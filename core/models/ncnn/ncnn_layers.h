@@ -1,0 +1,64 @@
+#pragma once
+/// ncnn layers executed with LibTorch ops (internal to core/models/ncnn).
+///
+/// Blobs are tensors with a batch dimension in front of ncnn's own dims,
+/// outer to inner: a 3-d ncnn blob (c, h, w) is [N, C, H, W], a 2-d one
+/// (h, w) is [N, H, W], a 1-d one (w) is [N, W]. ncnn's "dims" of a blob is
+/// therefore tensor.dim() - 1.
+
+#include "models/ncnn/ncnn_param.h"
+#include "models/ncnn/ncnn_weights.h"
+
+#include <ATen/ATen.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tessera::ncnn {
+
+/// How a layer changes the spatial grid, for the receptive-radius estimate.
+struct Footprint {
+    double halfKernelIn = 0;  ///< reach in the layer's input pixels (conv, pooling)
+    double halfKernelOut = 0; ///< reach in the layer's output pixels (deconvolution)
+    double scale = 1;         ///< output size / input size
+    bool global = false;      ///< every output depends on the whole input (global pooling)
+};
+
+/// The computation of a layer: inputs and the layer's weights -> outputs.
+using ForwardFn = std::function<std::vector<at::Tensor>(const std::vector<at::Tensor>& inputs,
+                                                        const std::vector<at::Tensor>& weights)>;
+
+class Layer {
+public:
+    Layer(std::string type, std::string name, std::vector<at::Tensor> weights, ForwardFn forward,
+          Footprint footprint = {});
+
+    const std::string& type() const { return m_type; }
+    const std::string& name() const { return m_name; }
+    std::vector<at::Tensor> forward(const std::vector<at::Tensor>& inputs) const;
+    /// Moves and casts the weights.
+    void to(c10::Device device, c10::ScalarType dtype);
+    /// The weights as torch would hold them (conv: [out, in, kh, kw]).
+    const std::vector<at::Tensor>& weights() const { return m_weights; }
+    int64_t parameterCount() const;
+    const Footprint& footprint() const { return m_footprint; }
+
+private:
+    std::string m_type;
+    std::string m_name;
+    std::vector<at::Tensor> m_weights;
+    ForwardFn m_forward;
+    Footprint m_footprint;
+};
+
+/// Builds the layer `desc` and reads its weights from `weights`.
+/// Throws Error(UnsupportedModel) naming the layer type when we do not know
+/// it (or one of its options), Error(InvalidModel) for impossible parameters.
+std::unique_ptr<Layer> createLayer(const LayerDesc& desc, WeightReader& weights);
+
+/// The layer types createLayer knows.
+std::vector<std::string> supportedLayerTypes();
+
+} // namespace tessera::ncnn

@@ -1,0 +1,131 @@
+#include "models/registry.h"
+
+#include "common/error.h"
+#include "models/detect.h"
+#include "models/ncnn/ncnn_model.h"
+#include "models/state_dict.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+
+namespace tessera {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower(std::string text)
+{
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return text;
+}
+
+// ncnn files carry no scale in their header: read it from names such as
+// "realesr-animevideov3-x2", "up2x-conservative", "4x_model" or "scale2.0x".
+int scaleFromName(const std::string& fileName)
+{
+    const std::string name = lower(fs::path(fileName).stem().string());
+    for (size_t i = 0; i < name.size(); ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(name[i])))
+            continue;
+        const bool before = i > 0 && name[i - 1] == 'x' && (i < 2 || !std::isalpha(static_cast<unsigned char>(name[i - 2])));
+        size_t end = i;
+        while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end])))
+            ++end;
+        size_t afterDigits = end;
+        if (name.compare(end, 2, ".0") == 0)
+            afterDigits = end + 2;
+        const bool after = afterDigits < name.size() && name[afterDigits] == 'x'
+                           && (afterDigits + 1 == name.size() || !std::isalpha(static_cast<unsigned char>(name[afterDigits + 1])));
+        const bool startsWord = i == 0 || !std::isdigit(static_cast<unsigned char>(name[i - 1]));
+        if ((before || after) && startsWord && end - i <= 2)
+            return std::stoi(name.substr(i, end - i));
+        i = end;
+    }
+    return 0;
+}
+
+} // namespace
+
+bool isModelFileName(const std::string& fileName)
+{
+    const std::string extension = lower(fs::path(fileName).extension().string());
+    return extension == ".pth" || extension == ".pt" || extension == ".ckpt" || extension == ".safetensors"
+           || extension == ".param";
+}
+
+ModelEntry describeModelFile(const std::string& path)
+{
+    ModelEntry entry;
+    entry.path = path;
+    entry.name = fs::path(path).filename().string();
+    std::error_code ec;
+    entry.fileSize = int64_t(fs::file_size(path, ec));
+    if (ec)
+        entry.fileSize = 0;
+    try {
+        if (lower(fs::path(path).extension().string()) == ".param") {
+            entry.architecture = "ncnn";
+            fs::path weights = path;
+            weights.replace_extension(".bin");
+            const auto binSize = fs::file_size(weights, ec);
+            if (!ec)
+                entry.fileSize += int64_t(binSize);
+            entry.scale = scaleFromName(path);
+            // The executor knows the real scale and parameter count when it can
+            // load the graph; the file name is the fallback.
+            try {
+                const std::unique_ptr<UpscaleModel> model = loadNcnnModel(path);
+                entry.scale = model->info().scale;
+                entry.parameterCount = model->info().parameterCount;
+                entry.details = model->info().details;
+            } catch (const Error& e) {
+                if (entry.scale == 0)
+                    entry.error = e.what();
+            }
+            return entry;
+        }
+        const StateDict stateDict = loadStateDict(path);
+        const ModelInfo info = detectArchitecture(stateDict);
+        entry.architecture = info.architecture;
+        entry.scale = info.scale;
+        entry.parameterCount = info.parameterCount;
+        entry.details = info.details;
+    } catch (const std::exception& e) {
+        entry.error = e.what();
+    }
+    return entry;
+}
+
+std::vector<ModelEntry> scanModels(const std::string& folder)
+{
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        throw Error(ErrorCode::Io, folder + ": not a folder");
+    std::vector<ModelEntry> entries;
+    fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+    if (ec)
+        throw Error(ErrorCode::Io, folder + ": cannot read the folder (" + ec.message() + ")");
+    for (const fs::directory_entry& file : it) {
+        if (!file.is_regular_file(ec) || !isModelFileName(file.path().filename().string()))
+            continue;
+        ModelEntry entry = describeModelFile(file.path().string());
+        entry.name = fs::relative(file.path(), folder, ec).generic_string();
+        if (ec)
+            entry.name = file.path().filename().string();
+        entries.push_back(std::move(entry));
+    }
+    std::sort(entries.begin(), entries.end(), [](const ModelEntry& a, const ModelEntry& b) { return a.name < b.name; });
+    return entries;
+}
+
+std::string defaultModelsFolder()
+{
+    if (const char* env = std::getenv("TESSERA_MODELS"); env && *env)
+        return env;
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.local/share/tessera/models";
+}
+
+} // namespace tessera

@@ -1,0 +1,432 @@
+#include "tiling/tiled_runner.h"
+
+#include "common/error.h"
+#include "common/torch_compat.h"
+#include "image/tensor_convert.h"
+#include "tiling/tile_tensors.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#if defined(__unix__)
+#include <unistd.h>
+#endif
+
+namespace tessera {
+
+AlphaMode parseAlphaMode(const std::string& text)
+{
+    if (text == "model")
+        return AlphaMode::Model;
+    if (text == "resize")
+        return AlphaMode::Resize;
+    throw Error(ErrorCode::InvalidArgument,
+                "unknown alpha mode '" + text + "' (expected model or resize)");
+}
+
+namespace {
+
+int64_t availableHostMemory()
+{
+#if defined(__unix__) && defined(_SC_AVPHYS_PAGES)
+    const long pages = sysconf(_SC_AVPHYS_PAGES);
+    const long pageSize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && pageSize > 0)
+        return int64_t(pages) * pageSize;
+#endif
+    return 0;
+}
+
+std::string gigabytes(int64_t bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GB", double(bytes) / double(int64_t(1) << 30));
+    return text;
+}
+
+} // namespace
+
+namespace {
+
+/// Device memory one input pixel of a tile costs the model, measured on CUDA
+/// by running two probe tiles: the caching allocator keeps what a forward
+/// used reserved, so the drop in free memory between a small and a larger
+/// probe is the larger one's extra working memory. 0 when it cannot tell.
+int64_t measureBytesPerPixel(const TileModel& model, int halo)
+{
+    if (model.device.kind != DeviceKind::Cuda || !cudaAvailable())
+        return 0;
+    const int k = std::max(1, model.inputMultiple);
+    auto padded = [&](int side) { return (side + 2 * halo + k - 1) / k * k; };
+    const auto options = at::TensorOptions()
+                             .device(toTorchDevice(model.device))
+                             .dtype(toTorchDtype(model.precision));
+    auto probe = [&](int side) {
+        c10::InferenceMode inference;
+        // x: [1, inChannels, side, side] -> y: [1, outChannels, side * s, side * s]
+        at::Tensor y = model.forward(at::zeros({1, model.inChannels, side, side}, options));
+        (void)y.sum().item<float>(); // waits for the device
+    };
+    const int small = padded(128);
+    const int large = padded(384);
+    probe(small); // also creates the CUDA context and library handles
+    const int64_t before = deviceMemory(model.device).freeBytes;
+    probe(large);
+    const int64_t after = deviceMemory(model.device).freeBytes;
+    const int64_t pixels = int64_t(large) * large - int64_t(small) * small;
+    return before > after ? (before - after) / pixels : 0;
+}
+
+} // namespace
+
+int autoTileSize(const TileModel& model, int halo, std::vector<std::string>* notes)
+{
+    int64_t freeBytes = 0;
+    std::string where;
+    int64_t bytesPerPixel = model.bytesPerPixel;
+    if (model.device.kind == DeviceKind::Cuda) {
+        if (bytesPerPixel <= 0)
+            bytesPerPixel = measureBytesPerPixel(model, halo);
+        freeBytes = deviceMemory(model.device).freeBytes;
+        where = "free on " + deviceName(model.device);
+    } else {
+        freeBytes = availableHostMemory();
+        where = "RAM available";
+    }
+    if (freeBytes <= 0) {
+        if (notes)
+            notes->emplace_back("auto tile size 512 (free memory unknown)");
+        return 512;
+    }
+    int size = recommendedTileSize(freeBytes);
+    if (bytesPerPixel > 0) {
+        // Keep a padded tile's working memory within half of what is free.
+        auto cost = [&](int s) { return int64_t(s + 2 * halo) * (s + 2 * halo) * bytesPerPixel; };
+        while (size > 64 && cost(size) > freeBytes / 2)
+            size /= 2;
+    }
+    if (notes) {
+        std::string note = "auto tile size " + std::to_string(size);
+        note += " (" + gigabytes(freeBytes) + " " + where;
+        if (bytesPerPixel > 0)
+            note += ", model " + std::to_string(bytesPerPixel) + " bytes per pixel";
+        note += ")";
+        notes->push_back(note);
+    }
+    return size;
+}
+
+namespace {
+
+using detail::BandAccumulator;
+using detail::ChannelMapper;
+
+class Runner {
+public:
+    Runner(RowSource& source, RowSink& sink, const TileModel& model, const TiledOptions& options,
+           const CancelToken& cancel, const ProgressSink& progress)
+        : m_source(source), m_sink(sink), m_model(model), m_options(options), m_cancel(cancel),
+          m_progress(progress)
+    {
+    }
+
+    TiledReport run();
+
+private:
+    void loadBand(int row);
+    /// Plan tiles run together. returns [N, C, s * th, s * tw] on the device
+    at::Tensor runBatch(const std::vector<const Tile*>& tiles);
+    /// Any area inside the image, run whole when it fits in `limit`, else (or on
+    /// out-of-memory) in parts. returns [C, s * area.height, s * area.width]
+    at::Tensor runArea(const TileRect& area, int limit);
+    /// `area` in tiles of at most `limit`, blended like the plan's tiles.
+    /// returns [C, s * area.height, s * area.width]
+    at::Tensor runSplit(const TileRect& area, int limit);
+    void lowerLimit(int limit);
+
+    RowSource& m_source;
+    RowSink& m_sink;
+    const TileModel& m_model;
+    TiledOptions m_options;
+    const CancelToken& m_cancel;
+    const ProgressSink& m_progress;
+
+    TilePlan m_plan;
+    std::unique_ptr<ChannelMapper> m_mapper;
+    TiledReport m_report;
+    int m_limit = 0; ///< largest tile side that currently runs whole
+    int m_batch = 1;
+    std::vector<int> m_needFirst, m_needLast; ///< input rows per tile row, monotone
+    at::Tensor m_band; ///< input rows [m_bandFirst, m_bandLast): [rows, W, C] float32 host
+    /// The band where tiles are gathered: m_band itself on the CPU, a copy on
+    /// a CUDA device (one pinned, asynchronous upload per tile row).
+    at::Tensor m_gatherBand;
+    int m_bandFirst = 0;
+    int m_bandLast = 0;
+};
+
+TiledReport Runner::run()
+{
+    if (!m_model.forward)
+        throw Error(ErrorCode::InvalidArgument, "the tile model has no forward function");
+    if (m_options.batch < 1)
+        throw Error(ErrorCode::InvalidArgument,
+                    "batch must be at least 1, not " + std::to_string(m_options.batch));
+    const int width = m_source.width();
+    const int height = m_source.height();
+    const int halo = m_options.halo >= 0 ? m_options.halo : defaultHalo(m_model.receptiveRadius);
+    const int tileSize = m_options.tileSize > 0 ? m_options.tileSize
+                                                : autoTileSize(m_model, halo, &m_report.notes);
+    TileSettings settings;
+    settings.tileSize = tileSize;
+    settings.overlap = m_options.overlap;
+    settings.halo = halo;
+    settings.scale = m_model.scale;
+    settings.inputMultiple = m_model.inputMultiple;
+    m_plan = TilePlan(width, height, settings);
+    m_mapper = std::make_unique<ChannelMapper>(m_model, m_source.channels(), m_options.alpha);
+    m_report.tileSize = tileSize;
+    m_report.overlap = m_plan.settings().overlap;
+    m_report.halo = halo;
+    m_report.tiles = m_plan.tileCount();
+    m_limit = std::max(m_plan.tileWidth(), m_plan.tileHeight());
+    m_batch = m_options.batch;
+
+    // Input rows each tile row reads (with room for the multiple-of padding of
+    // split sub-tiles), made monotone so rows are read once, in order.
+    const int rows = m_plan.rows();
+    m_needFirst.assign(size_t(rows), 0);
+    m_needLast.assign(size_t(rows), 0);
+    for (int r = 0; r < rows; ++r)
+        m_plan.inputRowsOf(r, m_plan.settings().inputMultiple, &m_needFirst[size_t(r)],
+                           &m_needLast[size_t(r)]);
+    for (int r = rows - 2; r >= 0; --r)
+        m_needFirst[size_t(r)] = std::min(m_needFirst[size_t(r)], m_needFirst[size_t(r) + 1]);
+    for (int r = 1; r < rows; ++r)
+        m_needLast[size_t(r)] = std::max(m_needLast[size_t(r)], m_needLast[size_t(r) - 1]);
+
+    const int scale = m_plan.settings().scale;
+    const c10::Device device = toTorchDevice(m_model.device);
+    BandAccumulator accumulator(m_plan.outputWidth(), m_plan.outputHeight(),
+                                m_mapper->outputChannels(), scale * m_plan.tileHeight(), device);
+    m_sink.begin(m_plan.outputWidth(), m_plan.outputHeight(), m_mapper->outputChannels());
+
+    EtaEstimator eta;
+    eta.start(m_plan.tileCount());
+    int done = 0;
+    if (m_progress)
+        m_progress(eta.update(0, "upscale"));
+    for (int r = 0; r < rows; ++r) {
+        loadBand(r);
+        for (int c = 0; c < m_plan.columns();) {
+            m_cancel.throwIfCancelled();
+            std::vector<const Tile*> tiles;
+            for (int i = c; i < std::min(c + m_batch, m_plan.columns()); ++i)
+                tiles.push_back(&m_plan.tile(r, i));
+            if (m_options.tileStarted)
+                for (const Tile* tile : tiles)
+                    m_options.tileStarted(*tile);
+            // outputs: one [C, s * th, s * tw] per tile
+            std::vector<at::Tensor> outputs;
+            const bool whole = m_limit >= std::max(m_plan.tileWidth(), m_plan.tileHeight());
+            bool failed = !whole;
+            if (whole) {
+                try {
+                    at::Tensor batch = runBatch(tiles);
+                    for (size_t i = 0; i < tiles.size(); ++i)
+                        outputs.push_back(batch[int64_t(i)]);
+                } catch (const std::exception& error) {
+                    if (!detail::isOutOfMemoryError(error))
+                        throw;
+                    failed = true;
+                    if (tiles.size() > 1) {
+                        m_report.notes.push_back("out of memory with a batch of "
+                                                 + std::to_string(tiles.size())
+                                                 + " tiles: continuing one tile at a time");
+                        m_batch = 1;
+                    } else {
+                        lowerLimit(m_limit / 2);
+                    }
+                }
+            }
+            if (failed) {
+                // Redo only these tiles, in parts if the limit is below the tile.
+                for (const Tile* tile : tiles) {
+                    outputs.push_back(runArea(tile->area, m_limit));
+                    if (m_limit < std::max(tile->area.width, tile->area.height))
+                        ++m_report.splitTiles;
+                }
+            }
+            for (size_t i = 0; i < tiles.size(); ++i) {
+                const Tile& tile = *tiles[i];
+                const TileRect out = m_plan.toOutput(tile.blend);
+                // values: [C, s * th, s * tw] -> the blend region [C, out.height, out.width]
+                at::Tensor values = outputs[i]
+                                        .narrow(1, out.y - tile.area.y * scale, out.height)
+                                        .narrow(2, out.x - tile.area.x * scale, out.width);
+                at::Tensor wy = at::tensor(tileWeightsY(m_plan, tile, m_options.ramp)).to(device);
+                at::Tensor wx = at::tensor(tileWeightsX(m_plan, tile, m_options.ramp)).to(device);
+                accumulator.add(out, values, wy, wx);
+                if (m_options.tileFinished)
+                    m_options.tileFinished(tile, tensorToImage(outputs[i]));
+            }
+            c += int(tiles.size());
+            done += int(tiles.size());
+            if (m_progress)
+                m_progress(eta.update(done, "upscale"));
+        }
+        accumulator.flush(m_plan.outputRowsFinalAfter(r), m_sink, m_options.sinkChunkRows);
+    }
+    m_report.smallestTileSize = std::min(m_limit, std::max(m_plan.tileWidth(), m_plan.tileHeight()));
+    return m_report;
+}
+
+void Runner::loadBand(int row)
+{
+    const int first = m_needFirst[size_t(row)];
+    const int last = m_needLast[size_t(row)];
+    const int width = m_source.width();
+    const int channels = m_source.channels();
+    const c10::Device device = toTorchDevice(m_model.device);
+    // band: [last - first, W, C] float32 on the host, pinned for a CUDA
+    // device so that its upload below is asynchronous and needs no copy.
+    at::Tensor band = at::empty({last - first, width, channels},
+                                at::TensorOptions().dtype(at::kFloat).pinned_memory(device.is_cuda()));
+    const int keepFrom = std::max(first, m_bandFirst);
+    const int keepTo = std::min(last, m_bandLast);
+    if (m_band.defined() && keepTo > keepFrom)
+        band.narrow(0, keepFrom - first, keepTo - keepFrom)
+            .copy_(m_band.narrow(0, keepFrom - m_bandFirst, keepTo - keepFrom));
+    const int readFrom = std::max(first, m_band.defined() ? m_bandLast : first);
+    if (last > readFrom)
+        m_source.readRows(readFrom, last - readFrom,
+                          band.data_ptr<float>() + int64_t(readFrom - first) * width * channels);
+    m_band = band;
+    m_bandFirst = first;
+    m_bandLast = last;
+    m_gatherBand = device.is_cuda() ? band.to(device, /*non_blocking=*/true) : band;
+}
+
+at::Tensor Runner::runBatch(const std::vector<const Tile*>& tiles)
+{
+    std::vector<at::Tensor> inputs;
+    for (const Tile* tile : tiles)
+        inputs.push_back(detail::gatherPadded(m_gatherBand, m_bandFirst, m_source.height(), tile->halo));
+    // x: [N, C, ph, pw] -> y: [N, C', s * ph, s * pw]
+    at::Tensor y = m_mapper->infer(at::stack(inputs));
+    const int s = m_plan.settings().scale;
+    // Cropping: drop the output of the halo -> [N, C', s * th, s * tw]
+    return y.narrow(2, s * m_plan.haloTop(), s * m_plan.tileHeight())
+        .narrow(3, s * m_plan.haloLeft(), s * m_plan.tileWidth());
+}
+
+at::Tensor Runner::runArea(const TileRect& area, int limit)
+{
+    if (std::max(area.width, area.height) > limit)
+        return runSplit(area, limit);
+    const int halo = m_plan.settings().halo;
+    const int k = m_plan.settings().inputMultiple;
+    const int extraX = (area.width + 2 * halo + k - 1) / k * k - (area.width + 2 * halo);
+    const int extraY = (area.height + 2 * halo + k - 1) / k * k - (area.height + 2 * halo);
+    const TileRect padded{area.x - halo, area.y - halo, area.width + 2 * halo + extraX,
+                          area.height + 2 * halo + extraY};
+    try {
+        // x: [1, C, ph, pw] -> y: [1, C', s * ph, s * pw]
+        at::Tensor x = detail::gatherPadded(m_gatherBand, m_bandFirst, m_source.height(), padded).unsqueeze(0);
+        at::Tensor y = m_mapper->infer(x);
+        const int s = m_plan.settings().scale;
+        return y[0].narrow(1, s * halo, s * area.height).narrow(2, s * halo, s * area.width);
+    } catch (const std::exception& error) {
+        if (!detail::isOutOfMemoryError(error))
+            throw;
+    }
+    lowerLimit(limit / 2);
+    return runSplit(area, limit / 2);
+}
+
+at::Tensor Runner::runSplit(const TileRect& area, int limit)
+{
+    if (limit < m_options.minTileSize || limit < 1)
+        throw Error(ErrorCode::OutOfMemory,
+                    "out of memory even with tiles of " + std::to_string(limit * 2)
+                        + " pixels; try a smaller --tile, --batch 1, fp16 or the CPU");
+    m_cancel.throwIfCancelled();
+    TileSettings settings = m_plan.settings();
+    settings.tileSize = limit;
+    settings.overlap = std::min(settings.overlap, limit / 2);
+    // Only the sub-plan's areas and blend bands are used: each part reads its
+    // own halo from the image, so the parts fit together like plan tiles.
+    const TilePlan sub(area.width, area.height, settings);
+    const int s = settings.scale;
+    const c10::Device device = toTorchDevice(m_model.device);
+    const auto options = at::TensorOptions().dtype(at::kFloat).device(device);
+    at::Tensor sum = at::zeros({m_mapper->outputChannels(), s * area.height, s * area.width}, options);
+    at::Tensor weight = at::zeros({s * area.height, s * area.width}, options);
+    for (const Tile& part : sub.tiles()) {
+        const TileRect partArea{area.x + part.area.x, area.y + part.area.y, part.area.width,
+                                part.area.height};
+        // values: [C, s * h, s * w] -> the part's blend region
+        const TileRect out = sub.toOutput(part.blend);
+        at::Tensor values = runArea(partArea, limit)
+                                .narrow(1, out.y - part.area.y * s, out.height)
+                                .narrow(2, out.x - part.area.x * s, out.width);
+        at::Tensor wy = at::tensor(tileWeightsY(sub, part, m_options.ramp)).to(device);
+        at::Tensor wx = at::tensor(tileWeightsX(sub, part, m_options.ramp)).to(device);
+        at::Tensor w2 = wy.unsqueeze(1) * wx.unsqueeze(0); // [out.height, out.width]
+        sum.narrow(1, out.y, out.height).narrow(2, out.x, out.width).add_(values * w2);
+        weight.narrow(0, out.y, out.height).narrow(1, out.x, out.width).add_(w2);
+    }
+    return sum / weight.unsqueeze(0);
+}
+
+void Runner::lowerLimit(int limit)
+{
+    if (limit >= m_limit)
+        return;
+    m_report.notes.push_back("out of memory with tiles of " + std::to_string(m_limit)
+                             + " pixels: running the remaining tiles in parts of "
+                             + std::to_string(limit));
+    m_limit = limit;
+}
+
+} // namespace
+
+TiledReport runTiled(RowSource& source, RowSink& sink, const TileModel& model,
+                     const TiledOptions& options, const CancelToken& cancel,
+                     const ProgressSink& progress)
+{
+    c10::InferenceMode inference;
+    Runner runner(source, sink, model, options, cancel, progress);
+    try {
+        return runner.run();
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& error) {
+        // LibTorch's allocation failures outside a tile (the reconstruction
+        // buffer, say) become ours, with a hint.
+        if (detail::isOutOfMemoryError(error)) {
+            std::string what = error.what();
+            what = what.substr(0, what.find('\n')); // LibTorch appends a backtrace
+            throw Error(ErrorCode::OutOfMemory, what + " (try a smaller tile size or the CPU)");
+        }
+        throw;
+    }
+}
+
+Image upscaleImage(const Image& image, const TileModel& model, const TiledOptions& options,
+                   const CancelToken& cancel, const ProgressSink& progress, TiledReport* report)
+{
+    ImageRowSource source(image);
+    ImageRowSink sink;
+    TiledReport result = runTiled(source, sink, model, options, cancel, progress);
+    if (report)
+        *report = result;
+    Image output = sink.take();
+    output.metadata() = image.metadata();
+    return output;
+}
+
+} // namespace tessera

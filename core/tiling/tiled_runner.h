@@ -1,0 +1,85 @@
+#pragma once
+/// Tiled inference: runs a TileModel over an image of any size, tile by tile,
+/// and hands the blended output to a RowSink band by band (see tile_plan.h for
+/// the model of tiling: slicing, halo, inference, cropping, blending).
+///
+/// Memory is bounded by one band of tiles (input rows of one tile row plus
+/// halo, output rows of one tile row), not by the image. The reconstruction
+/// buffer and the weight buffer live on the model's device.
+
+#include "common/cancel.h"
+#include "common/progress.h"
+#include "image/image.h"
+#include "tiling/blend.h"
+#include "tiling/row_sink.h"
+#include "tiling/row_source.h"
+#include "tiling/tile_model.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tessera {
+
+/// How an alpha channel is upscaled.
+enum class AlphaMode {
+    Resize, ///< bicubic resize of alpha, separately from the colour
+    Model,  ///< alpha goes through the model as a grey image
+};
+
+/// Parses "model" or "resize"; throws Error(InvalidArgument) otherwise.
+AlphaMode parseAlphaMode(const std::string& text);
+
+struct TiledOptions {
+    int tileSize = 0;  ///< S; 0 picks it from free memory (autoTileSize)
+    int overlap = -1;  ///< O; -1: 10% of S
+    int halo = -1;     ///< P; -1: 32, or the model's receptive radius when smaller
+    BlendRamp ramp = BlendRamp::Smoothstep;
+    int batch = 1;     ///< tiles per forward call
+    AlphaMode alpha = AlphaMode::Resize;
+    /// Smallest tile side a split retry after out-of-memory may go down to.
+    int minTileSize = 32;
+    /// Output rows per hand-over to the sink (bounds the host copy).
+    int sinkChunkRows = 128;
+    /// Called as a tile's batch starts (for the GUI's tile states); optional.
+    std::function<void(const Tile&)> tileStarted;
+    /// Called with a finished tile's cropped output (its target area, before
+    /// blending, at output size) so a GUI can show it in place; optional.
+    std::function<void(const Tile&, const Image&)> tileFinished;
+};
+
+/// What a run did, for the user.
+struct TiledReport {
+    int tileSize = 0;        ///< S of the plan
+    int overlap = 0;
+    int halo = 0;
+    int tiles = 0;           ///< tiles in the plan
+    int smallestTileSize = 0;///< smallest side run after out-of-memory splits (= tileSize if none)
+    int splitTiles = 0;      ///< plan tiles that were run in parts after out-of-memory
+    std::vector<std::string> notes; ///< "auto tile size 512 (7.8 GB free)", "out of memory ..."
+};
+
+/// Tile size from free memory on the model's device (RAM for the CPU) and the
+/// model's cost per pixel when known: the design note's table, lowered until
+/// a padded tile's estimated cost fits in half the free memory. Appends a
+/// note saying why to `notes` when given.
+int autoTileSize(const TileModel& model, int halo, std::vector<std::string>* notes = nullptr);
+
+/// Runs `model` over `source`, tile by tile, writing to `sink`. On
+/// out-of-memory the unfinished tiles are run in halves (recursively, down to
+/// options.minTileSize) with the same plan and blending, so the image stays
+/// the same. Checks `cancel` between batches (throws Error(Cancelled)) and
+/// reports tiles done / total to `progress`. Throws Error(InvalidArgument) for
+/// channel counts the model cannot take and Error(OutOfMemory) when even the
+/// smallest tile does not fit.
+TiledReport runTiled(RowSource& source, RowSink& sink, const TileModel& model,
+                     const TiledOptions& options, const CancelToken& cancel = {},
+                     const ProgressSink& progress = {});
+
+/// Convenience for images in memory: the upscaled image, with the input's
+/// metadata carried over.
+Image upscaleImage(const Image& image, const TileModel& model, const TiledOptions& options,
+                   const CancelToken& cancel = {}, const ProgressSink& progress = {},
+                   TiledReport* report = nullptr);
+
+} // namespace tessera

@@ -1,0 +1,179 @@
+// tessera-cli upscale end to end with a real model (label "model"): output
+// size and bit depth, bad usage, and Ctrl+C leaving no output file.
+
+#include "io/file_rows.h"
+#include "image/image.h"
+#include "tiling/tiled_runner.h"
+#include "io/image_reader.h"
+#include "io/image_writer.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+using namespace tessera;
+
+namespace {
+
+std::filesystem::path modelPath()
+{
+    std::filesystem::path folder;
+    if (const char* env = std::getenv("TESSERA_MODELS"))
+        folder = env;
+    else if (const char* home = std::getenv("HOME"))
+        folder = std::filesystem::path(home) / ".local/share/tessera/models";
+    return folder / "2x-AniScale.pth";
+}
+
+Image gradient(int width, int height)
+{
+    Image image(width, height, 3);
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            image.at(x, y, 0) = float(x) / float(width);
+            image.at(x, y, 1) = float(y) / float(height);
+            image.at(x, y, 2) = float((x * 7 + y * 3) % 64) / 64.0f;
+        }
+    return image;
+}
+
+struct Run {
+    int exitCode = -1;
+    QString err;
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess process;
+    process.start(TESSERA_CLI_PATH, args);
+    process.waitForFinished(120000);
+    return {process.exitCode(), QString::fromUtf8(process.readAllStandardError())};
+}
+
+} // namespace
+
+class TestCliUpscale : public QObject {
+    Q_OBJECT
+private slots:
+    void init()
+    {
+        if (QByteArray(QTest::currentTestFunction()) != "fileStreamEqualsInMemory"
+            && !std::filesystem::exists(modelPath()))
+            QSKIP("2x-AniScale.pth not found (run scripts/setup.sh or set TESSERA_MODELS)");
+    }
+
+    void fileStreamEqualsInMemory()
+    {
+        // File -> tiled runner -> float TIFF, band by band, against the same
+        // run in memory: bit for bit.
+        QTemporaryDir dir;
+        const std::string in = dir.filePath("in.exr").toStdString();
+        Image image = gradient(201, 143);
+        image.metadata().sourceSampleType = SampleType::Float;
+        WriteOptions exact;
+        exact.bits = 32;
+        writeImage(image, in, exact);
+        const Image source = readImage(in);
+
+        TileModel model;
+        model.scale = 2;
+        model.receptiveRadius = 1;
+        const at::Tensor kernel = at::full({3, 1, 3, 3}, 1.0f / 9.0f);
+        model.forward = [kernel](const at::Tensor& x) {
+            // x: [N, 3, H, W] -> blur -> [N, 3, 2H, 2W]
+            at::Tensor y = at::conv2d(x, kernel, {}, 1, 1, 1, 3);
+            return at::upsample_nearest2d(y, {x.size(2) * 2, x.size(3) * 2});
+        };
+        TiledOptions options;
+        options.tileSize = 40;
+        options.overlap = 4;
+        options.sinkChunkRows = 9;
+        const Image inMemory = upscaleImage(source, model, options);
+
+        const std::string out = dir.filePath("out.tif").toStdString();
+        {
+            ImageFileReader reader(in);
+            FileRowSource rows(reader);
+            FileRowSink sink(out, reader.info().metadata, exact);
+            runTiled(rows, sink, model, options);
+            sink.finish();
+        }
+        const Image streamed = readImage(out);
+        QCOMPARE(streamed.width(), inMemory.width());
+        QCOMPARE(streamed.height(), inMemory.height());
+        QVERIFY(std::memcmp(streamed.data(), inMemory.data(),
+                            sizeof(float) * size_t(inMemory.pixelCount()) * 3) == 0);
+    }
+
+    void upscalesAndKeepsBitDepth()
+    {
+        QTemporaryDir dir;
+        const std::string in = dir.filePath("in16.png").toStdString();
+        Image image = gradient(90, 70);
+        image.metadata().sourceSampleType = SampleType::UInt16;
+        WriteOptions write;
+        write.bits = 16;
+        writeImage(image, in, write);
+        const QString out = dir.filePath("out.png");
+        const Run run = runCli({"upscale", QString::fromStdString(in), "-o", out, "-m",
+                                QString::fromStdString(modelPath().string()), "--tile", "48"});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const ImageFileInfo info = probeImage(out.toStdString());
+        QCOMPARE(info.width, 180);
+        QCOMPARE(info.height, 140);
+        QCOMPARE(info.metadata.sourceSampleType, SampleType::UInt16);
+        QVERIFY(run.err.contains("upscale: "));
+    }
+
+    void badUsage()
+    {
+        QTemporaryDir dir;
+        const QString model = QString::fromStdString(modelPath().string());
+        QCOMPARE(runCli({"upscale", "in.png", "-o", dir.filePath("o.png")}).exitCode, 2);
+        QCOMPARE(runCli({"upscale", "in.png", "-o", dir.filePath("o.xyz"), "-m", model}).exitCode, 2);
+        QCOMPARE(runCli({"upscale", "in.png", "-o", dir.filePath("o.png"), "-m", model, "--tile", "x"}).exitCode, 2);
+        QCOMPARE(runCli({"upscale", "in.png", "-o", dir.filePath("o.png"), "-m", model, "--blend", "cubic"}).exitCode, 2);
+        // A missing input is a failure with a message, not a crash.
+        const Run missing = runCli({"upscale", dir.filePath("missing.png"), "-o", dir.filePath("o.png"), "-m", model});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(!std::filesystem::exists(dir.filePath("o.png").toStdString()));
+    }
+
+    void interruptLeavesNoFile()
+    {
+        QTemporaryDir dir;
+        const std::string in = dir.filePath("big.png").toStdString();
+        writeImage(gradient(640, 640), in);
+        const QString out = dir.filePath("out.tif");
+        QProcess process;
+        process.start(TESSERA_CLI_PATH, {"upscale", QString::fromStdString(in), "-o", out, "-m",
+                                         QString::fromStdString(modelPath().string()), "--tile", "32"});
+        QVERIFY(process.waitForStarted());
+        // The first progress line comes once the model is loaded and tiling runs.
+        QByteArray err;
+        while (!err.contains("upscale: ") && process.state() == QProcess::Running) {
+            process.waitForReadyRead(200);
+            err += process.readAllStandardError();
+        }
+        QVERIFY2(process.state() == QProcess::Running, err.constData());
+        QTest::qWait(300);
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(30000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 130);
+        QVERIFY(!std::filesystem::exists(out.toStdString()));
+        // No temporary file left behind either: only the input remains.
+        int files = 0;
+        for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path().toStdString()))
+            ++files;
+        QCOMPARE(files, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliUpscale)
+#include "tst_cli_upscale.moc"

@@ -1,0 +1,311 @@
+// tessera-bench: throughput (tiles/s, megapixels/s) and peak memory of tiled
+// upscaling on the CPU or CUDA. Not a test: it prints numbers to compare.
+
+#include "bench_models.h"
+
+#include "common/device.h"
+#include "common/error.h"
+#include "common/torch_compat.h"
+#include "models/upscale_model.h"
+#include "tiling/tiled_runner.h"
+#include "pipeline/upscale_job.h"
+
+#ifdef TESSERA_BENCH_WITH_IO
+#include "io/file_rows.h"
+#endif
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+
+using namespace tessera;
+
+namespace {
+
+const char* kUsage = R"(Usage: tessera-bench <mode> [options]
+
+Modes:
+  throughput   tiles/s and megapixels/s on a synthetic image
+  verify       tiled output on --device against the CPU and against one
+               whole-image tile (max differences; exit 1 past --tolerance)
+  memory       peak resident memory of a streamed upscale; with OpenImageIO:
+               a SIZE x SIZE TIFF is written (streamed), then upscaled to --out;
+               without it (or with --null), synthetic rows go to a null sink
+
+Options:
+  --device cpu|cuda|cuda:N    (default cpu)
+  --precision fp32|fp16|bf16  (default fp32)
+  --size N                    square input side (throughput 1024, memory 16384)
+  --tile S --overlap O --halo P --batch N
+  --scale X                   tiny model's scale (default 2)
+  --features F --layers L     tiny model's width and depth (default 16, 3)
+  --model PATH                a real model file instead of the tiny model
+  --out FILE                  memory mode output (default /tmp/tessera-bench-out.tif)
+  --tolerance T               verify mode's limit (default 1e-2: CUDA convolutions may use TF32)
+  --null                      memory mode without files
+  --keep                      keep the memory mode output file
+)";
+
+using Options = std::map<std::string, std::string>;
+
+Options parseOptions(int argc, char** argv)
+{
+    Options options;
+    for (int i = 2; i < argc; ++i) {
+        const std::string key = argv[i];
+        if (key.rfind("--", 0) != 0)
+            throw Error(ErrorCode::InvalidArgument, "unexpected argument '" + key + "'");
+        if (key == "--null" || key == "--keep") {
+            options.emplace(key, std::string(1, '1'));
+            continue;
+        }
+        if (i + 1 >= argc)
+            throw Error(ErrorCode::InvalidArgument, key + " needs a value");
+        options[key] = argv[++i];
+    }
+    return options;
+}
+
+int intOption(const Options& options, const std::string& key, int fallback)
+{
+    const auto it = options.find(key);
+    return it == options.end() ? fallback : std::stoi(it->second);
+}
+
+std::string textOption(const Options& options, const std::string& key, const std::string& fallback)
+{
+    const auto it = options.find(key);
+    return it == options.end() ? fallback : it->second;
+}
+
+double megabytes(int64_t bytes)
+{
+    return double(bytes) / (1024.0 * 1024.0);
+}
+
+struct BenchModel {
+    std::unique_ptr<UpscaleModel> file; ///< keeps a loaded model alive
+    TileModel tile;
+};
+
+BenchModel makeModel(const Options& options)
+{
+    BenchModel model;
+    const DeviceSpec device = parseDevice(textOption(options, "--device", "cpu"));
+    const Precision precision = parsePrecision(textOption(options, "--precision", "fp32"));
+    if (device.kind == DeviceKind::Cuda && !cudaAvailable())
+        throw Error(ErrorCode::InvalidArgument, "CUDA is not available in this build or machine");
+    const std::string path = textOption(options, "--model", "");
+    if (!path.empty()) {
+        model.file = loadUpscaleModel(path);
+        model.file->to(device, precision);
+        model.tile = tileModelFor(*model.file, device);
+        std::cout << "model: " << path << " (" << model.file->info().architecture << ", x"
+                  << model.file->info().scale << ")\n";
+    } else {
+        const int scale = intOption(options, "--scale", 2);
+        const int features = intOption(options, "--features", 16);
+        const int layers = intOption(options, "--layers", 3);
+        model.tile = bench::tinyConvModel(scale, features, layers, device, precision);
+        std::cout << "model: tiny conv x" << scale << " (" << layers << " layers, " << features
+                  << " features)\n";
+    }
+    std::cout << "device: " << deviceName(device) << ", " << precisionName(precision) << "\n";
+    return model;
+}
+
+TiledOptions tiledOptions(const Options& options)
+{
+    TiledOptions tiled;
+    tiled.tileSize = intOption(options, "--tile", 512);
+    tiled.overlap = intOption(options, "--overlap", -1);
+    tiled.halo = intOption(options, "--halo", -1);
+    tiled.batch = intOption(options, "--batch", 1);
+    return tiled;
+}
+
+void printReport(const TiledReport& report)
+{
+    std::cout << "tiles: " << report.tiles << " (S=" << report.tileSize << " O=" << report.overlap
+              << " P=" << report.halo << ")\n";
+    for (const std::string& note : report.notes)
+        std::cout << "note: " << note << "\n";
+}
+
+int runThroughput(const Options& options)
+{
+    BenchModel model = makeModel(options);
+    const int size = intOption(options, "--size", 1024);
+    const TiledOptions tiled = tiledOptions(options);
+    // A warm-up run on a small image (cuDNN autotuning, allocator growth).
+    {
+        const int warm = std::min(size, tiled.tileSize > 0 ? tiled.tileSize : 512);
+        bench::SyntheticSource source(warm, warm);
+        bench::NullSink sink;
+        runTiled(source, sink, model.tile, tiled);
+    }
+    bench::SyntheticSource source(size, size);
+    bench::NullSink sink;
+    const auto start = std::chrono::steady_clock::now();
+    const TiledReport report = runTiled(source, sink, model.tile, tiled);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    printReport(report);
+    const double inputMp = double(size) * size / 1e6;
+    const double outputMp = inputMp * model.tile.scale * model.tile.scale;
+    std::printf("input: %d x %d (%.2f MP) -> %.2f MP\n", size, size, inputMp, outputMp);
+    std::printf("seconds: %.3f\n", seconds);
+    std::printf("tiles/s: %.2f\n", report.tiles / seconds);
+    std::printf("input MP/s: %.3f\n", inputMp / seconds);
+    std::printf("output MP/s: %.3f\n", outputMp / seconds);
+    std::printf("peak RSS: %.1f MB\n", megabytes(bench::peakResidentBytes()));
+    return 0;
+}
+
+/// The image a run produced, kept in memory.
+Image runToImage(RowSource& source, const TileModel& model, const TiledOptions& options,
+                 TiledReport* report = nullptr)
+{
+    ImageRowSink sink;
+    const TiledReport result = runTiled(source, sink, model, options);
+    if (report)
+        *report = result;
+    return sink.take();
+}
+
+double maxDifference(const Image& a, const Image& b)
+{
+    double worst = 0.0;
+    const int64_t count = a.pixelCount() * a.channels();
+    for (int64_t i = 0; i < count; ++i)
+        worst = std::max(worst, double(std::abs(a.data()[i] - b.data()[i])));
+    return worst;
+}
+
+int runVerify(const Options& options)
+{
+    const DeviceSpec device = parseDevice(textOption(options, "--device", "cpu"));
+    const Precision precision = parsePrecision(textOption(options, "--precision", "fp32"));
+    const int scale = intOption(options, "--scale", 2);
+    const int layers = intOption(options, "--layers", 3);
+    const int features = intOption(options, "--features", 16);
+    const double tolerance = std::stod(textOption(options, "--tolerance", "1e-2"));
+    const int size = intOption(options, "--size", 700);
+    // The same weights on both devices: generated on the CPU, then moved.
+    const TileModel cpuModel = bench::tinyConvModel(scale, features, layers, DeviceSpec{}, Precision::Fp32);
+    const TileModel deviceModel = bench::tinyConvModel(scale, features, layers, device, precision);
+    TiledOptions tiled = tiledOptions(options);
+    if (options.count("--tile") == 0)
+        tiled.tileSize = 128;
+    bench::SyntheticSource source(size, size * 3 / 4);
+    TiledReport report;
+    const Image onDevice = runToImage(source, deviceModel, tiled, &report);
+    const Image onCpu = runToImage(source, cpuModel, tiled);
+    TiledOptions whole = tiled;
+    whole.tileSize = size;
+    const Image wholeOnDevice = runToImage(source, deviceModel, whole);
+    printReport(report);
+    const double crossDevice = maxDifference(onDevice, onCpu);
+    const double tiledVsWhole = maxDifference(onDevice, wholeOnDevice);
+    std::printf("device: %s %s\n", deviceName(device).c_str(), precisionName(precision));
+    std::printf("max |tiled on device - tiled on CPU|: %.3g\n", crossDevice);
+    std::printf("max |tiled - whole image| on device: %.3g\n", tiledVsWhole);
+    const bool ok = crossDevice <= tolerance && tiledVsWhole <= tolerance;
+    std::printf("%s (tolerance %.3g)\n", ok ? "ok" : "FAILED", tolerance);
+    return ok ? 0 : 1;
+}
+
+int runMemory(const Options& options)
+{
+    BenchModel model = makeModel(options);
+    const int size = intOption(options, "--size", 16384);
+    const TiledOptions tiled = tiledOptions(options);
+    const auto start = std::chrono::steady_clock::now();
+    TiledReport report;
+    const bool useFiles =
+#ifdef TESSERA_BENCH_WITH_IO
+        options.count("--null") == 0;
+#else
+        false;
+#endif
+    if (!useFiles) {
+        bench::SyntheticSource source(size, size);
+        bench::NullSink sink;
+        report = runTiled(source, sink, model.tile, tiled);
+        std::cout << "streamed: synthetic rows -> null sink (" << sink.rows << " rows)\n";
+    }
+#ifdef TESSERA_BENCH_WITH_IO
+    else {
+        namespace fs = std::filesystem;
+        const std::string output = textOption(options, "--out", "/tmp/tessera-bench-out.tif");
+        const std::string input = (fs::path(output).parent_path() / "tessera-bench-in.tif").string();
+        {
+            // The input is itself written band by band: it never sits in memory.
+            bench::SyntheticSource source(size, size);
+            ImageMetadata metadata;
+            metadata.sourceSampleType = SampleType::UInt8;
+            WriteOptions write;
+            write.bits = 8;
+            ImageFileWriter writer(input, size, size, 3, metadata, write);
+            std::vector<float> rows(size_t(size) * 3 * 256);
+            for (int y = 0; y < size; y += 256) {
+                const int count = std::min(256, size - y);
+                source.readRows(y, count, rows.data());
+                writer.writeRows(y, count, rows.data());
+            }
+            writer.finish();
+        }
+        std::printf("input written: %s (%.1f MB on disk), peak RSS so far %.1f MB\n", input.c_str(),
+                    megabytes(int64_t(fs::file_size(input))), megabytes(bench::peakResidentBytes()));
+        if (!bench::resetPeakResident())
+            std::cout << "note: could not reset the peak RSS; it includes writing the input\n";
+        ImageFileReader reader(input, ReadOptions{int64_t(size) * size});
+        FileRowSource source(reader);
+        WriteOptions write;
+        write.bits = 8;
+        FileRowSink sink(output, reader.info().metadata, write);
+        report = runTiled(source, sink, model.tile, tiled);
+        sink.finish();
+        std::printf("streamed: %s -> %s (%.1f MB on disk)\n", input.c_str(), output.c_str(),
+                    megabytes(int64_t(fs::file_size(output))));
+        fs::remove(input);
+        if (options.count("--keep") == 0)
+            fs::remove(output);
+    }
+#endif
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    printReport(report);
+    std::printf("input: %d x %d -> %d x %d\n", size, size, size * model.tile.scale, size * model.tile.scale);
+    std::printf("seconds: %.1f\n", seconds);
+    std::printf("peak RSS: %.1f MB\n", megabytes(bench::peakResidentBytes()));
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 2 || std::string(argv[1]) == "--help") {
+        std::cout << kUsage;
+        return argc < 2 ? 2 : 0;
+    }
+    try {
+        const std::string mode = argv[1];
+        const Options options = parseOptions(argc, argv);
+        if (mode == "throughput")
+            return runThroughput(options);
+        if (mode == "memory")
+            return runMemory(options);
+        if (mode == "verify")
+            return runVerify(options);
+        std::cerr << "tessera-bench: unknown mode '" << mode << "'\n" << kUsage;
+        return 2;
+    } catch (const std::exception& error) {
+        std::cerr << "tessera-bench: " << error.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,52 @@
+#pragma once
+// Pieces of the benchmark harness that need neither Qt nor OpenImageIO: a
+// tiny convolution model, a synthetic input of any size, a sink that only
+// counts, and the process's peak resident memory.
+
+#include "tiling/row_sink.h"
+#include "tiling/row_source.h"
+#include "tiling/tile_model.h"
+
+#include <cstdint>
+
+namespace tessera::bench {
+
+/// `layers` 3x3 convolutions `features` wide with random weights and a pixel
+/// shuffle to `scale`, on `device` at `precision`.
+TileModel tinyConvModel(int scale, int features, int layers, const DeviceSpec& device,
+                        Precision precision);
+
+/// A deterministic RGB test pattern (gradients and a little texture) of any
+/// size, generated row by row: no image in memory.
+class SyntheticSource : public RowSource {
+public:
+    SyntheticSource(int width, int height) : m_width(width), m_height(height) {}
+    int width() const override { return m_width; }
+    int height() const override { return m_height; }
+    int channels() const override { return 3; }
+    void readRows(int y, int rowCount, float* pixels) override;
+
+private:
+    int m_width;
+    int m_height;
+};
+
+/// Discards rows, keeping a count and a checksum.
+class NullSink : public RowSink {
+public:
+    void begin(int width, int height, int channels) override;
+    void writeRows(int y, int rowCount, const float* pixels) override;
+    int64_t rows = 0;
+    double checksum = 0.0;
+
+private:
+    int64_t m_rowFloats = 0;
+};
+
+/// Peak resident set size of this process in bytes (VmHWM), 0 if unknown.
+int64_t peakResidentBytes();
+/// Resets the peak to the current resident size (Linux clear_refs); false if
+/// the kernel refused.
+bool resetPeakResident();
+
+} // namespace tessera::bench

@@ -1,0 +1,135 @@
+// The model registry (scanning a folder, describing each file, per-file
+// errors) and `tessera-cli models DIR` run as a process on the same folder.
+
+#include "models/loaders/safetensors.h"
+#include "models/registry.h"
+
+#include <ATen/ATen.h>
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tessera;
+
+namespace {
+
+// A small SRVGGNetCompact x2 (num_conv 2, 8 features) in `path`.
+void writeCompact(const std::string& path)
+{
+    StateDict sd;
+    for (int i = 0; i < 4; ++i) {
+        const std::string name = "body." + std::to_string(2 * i);
+        sd[name + ".weight"] = at::zeros({i == 3 ? 12 : 8, i == 0 ? 3 : 8, 3, 3});
+        sd[name + ".bias"] = at::zeros({i == 3 ? 12 : 8});
+        if (i < 3)
+            sd["body." + std::to_string(2 * i + 1) + ".weight"] = at::zeros({8});
+    }
+    saveSafetensors(path, sd);
+}
+
+// Folder: compact.safetensors, sub/broken.pth, ncnn/up2x-model.param, notes.txt
+void fillFolder(const QTemporaryDir& dir)
+{
+    QDir(dir.path()).mkpath("sub");
+    QDir(dir.path()).mkpath("ncnn");
+    writeCompact(dir.filePath("2x-compact.safetensors").toStdString());
+    QFile broken(dir.filePath("sub/broken.pth"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("PK\x03\x04 this is not really a zip");
+    broken.close();
+    QFile param(dir.filePath("ncnn/up2x-model.param"));
+    QVERIFY(param.open(QIODevice::WriteOnly));
+    param.write("not an ncnn graph\n");
+    param.close();
+    QFile notes(dir.filePath("notes.txt"));
+    QVERIFY(notes.open(QIODevice::WriteOnly));
+    notes.write("hello");
+}
+
+} // namespace
+
+class TestRegistry : public QObject {
+    Q_OBJECT
+private slots:
+    void scansFolder()
+    {
+        QTemporaryDir dir;
+        fillFolder(dir);
+        const std::vector<ModelEntry> entries = scanModels(dir.path().toStdString());
+        QCOMPARE(int(entries.size()), 3);
+        QCOMPARE(QString::fromStdString(entries[0].name), QString("2x-compact.safetensors"));
+        QCOMPARE(QString::fromStdString(entries[0].architecture), QString("SRVGGNetCompact"));
+        QCOMPARE(entries[0].scale, 2);
+        QVERIFY(entries[0].parameterCount > 0);
+        QVERIFY(entries[0].fileSize > 0);
+        QVERIFY(entries[0].error.empty());
+        QCOMPARE(QString::fromStdString(entries[1].name), QString("ncnn/up2x-model.param"));
+        QCOMPARE(QString::fromStdString(entries[1].architecture), QString("ncnn"));
+        QCOMPARE(entries[1].scale, 2); // from the name: the graph itself is garbage
+        QCOMPARE(QString::fromStdString(entries[2].name), QString("sub/broken.pth"));
+        QVERIFY(!entries[2].error.empty());
+    }
+
+    void scaleFromNcnnNames_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("scale");
+        QTest::newRow("x2 suffix") << "realesr-animevideov3-x2.param" << 2;
+        QTest::newRow("x4plus") << "realesrgan-x4plus-anime.param" << 4;
+        QTest::newRow("up3x") << "up3x-conservative.param" << 3;
+        QTest::newRow("scale2.0x") << "noise0_scale2.0x_model.param" << 2;
+        QTest::newRow("none") << "model.param" << 0;
+    }
+    void scaleFromNcnnNames()
+    {
+        QFETCH(QString, name);
+        QFETCH(int, scale);
+        QTemporaryDir dir;
+        QFile param(dir.filePath(name));
+        QVERIFY(param.open(QIODevice::WriteOnly));
+        param.write("garbage\n");
+        param.close();
+        const ModelEntry entry = describeModelFile(dir.filePath(name).toStdString());
+        QCOMPARE(entry.scale, scale);
+        QCOMPARE(QString::fromStdString(entry.architecture), QString("ncnn"));
+    }
+
+    void missingFolderFails()
+    {
+        QVERIFY_THROWS_EXCEPTION(std::exception, scanModels("/nonexistent/tessera/models"));
+    }
+
+    void cliListsModels()
+    {
+#ifndef TESSERA_CLI_PATH
+        QSKIP("tessera-cli is not built (TESSERA_WITH_IO is off)");
+#else
+        QTemporaryDir dir;
+        fillFolder(dir);
+        QProcess cli;
+        cli.start(TESSERA_CLI_PATH, {"models", dir.path()});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+        const QStringList lines = QString::fromUtf8(cli.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines[0].startsWith("2x-compact.safetensors") && lines[0].contains("SRVGGNetCompact")
+                     && lines[0].contains(" x2 "),
+                 qPrintable(lines[0]));
+        QVERIFY2(lines[1].contains("ncnn") && lines[1].contains(" x2 "), qPrintable(lines[1]));
+        QVERIFY2(lines[2].startsWith("sub/broken.pth") && lines[2].contains("error:"), qPrintable(lines[2]));
+        // Columns are aligned: the architecture starts at the same offset on every line.
+        QCOMPARE(lines[0].indexOf("SRVGGNetCompact"), lines[1].indexOf(" ncnn ") + 1);
+
+        QProcess missing;
+        missing.start(TESSERA_CLI_PATH, {"models", dir.filePath("nope")});
+        QVERIFY(missing.waitForFinished(60000));
+        QCOMPARE(missing.exitCode(), 1);
+#endif
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRegistry)
+#include "tst_registry.moc"

@@ -1,0 +1,146 @@
+#include "dialogs/export_dialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+
+namespace tessera {
+
+namespace {
+const char* kFormatKey = "export/format";
+const char* kBitsKey = "export/bits";
+const char* kQualityKey = "export/quality";
+const char* kMetadataKey = "export/keepMetadata";
+const char* kFolderKey = "export/folder";
+} // namespace
+
+QList<int> ExportDialog::bitsFor(const QString& extension)
+{
+    if (extension == QLatin1String("png"))
+        return {8, 16};
+    if (extension == QLatin1String("tif") || extension == QLatin1String("tiff"))
+        return {8, 16, 32};
+    if (extension == QLatin1String("exr"))
+        return {16, 32};
+    return {8}; // jpg, webp
+}
+
+ExportDialog::ExportDialog(const QString& suggestedPath, QWidget* parent) : QDialog(parent)
+{
+    setWindowTitle(tr("Export Result"));
+    QSettings settings;
+
+    m_format = new QComboBox;
+    m_format->addItem(tr("PNG"), QStringLiteral("png"));
+    m_format->addItem(tr("TIFF"), QStringLiteral("tif"));
+    m_format->addItem(tr("OpenEXR"), QStringLiteral("exr"));
+    m_format->addItem(tr("JPEG"), QStringLiteral("jpg"));
+    m_format->addItem(tr("WebP"), QStringLiteral("webp"));
+    m_format->setCurrentIndex(std::max(0, m_format->findData(settings.value(kFormatKey, "png"))));
+
+    const QFileInfo suggested(suggestedPath);
+    const QString folder = settings.value(kFolderKey, suggested.absolutePath()).toString();
+    m_path = new QLineEdit(QDir(folder).filePath(suggested.completeBaseName() + "." + extension()));
+    auto* browseButton = new QPushButton(tr("Browse…"));
+    auto* pathRow = new QHBoxLayout;
+    pathRow->addWidget(m_path, 1);
+    pathRow->addWidget(browseButton);
+
+    m_bits = new QComboBox;
+    m_quality = new QSpinBox;
+    m_quality->setRange(1, 100);
+    m_quality->setValue(settings.value(kQualityKey, 95).toInt());
+    m_keepMetadata = new QCheckBox(tr("Keep metadata and colour profile"));
+    m_keepMetadata->setChecked(settings.value(kMetadataKey, true).toBool());
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("File:"), pathRow);
+    form->addRow(tr("Format:"), m_format);
+    form->addRow(tr("Bit depth:"), m_bits);
+    form->addRow(tr("Quality:"), m_quality);
+    form->addRow(m_keepMetadata);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(buttons);
+
+    updateForFormat();
+    const int savedBits = m_bits->findData(settings.value(kBitsKey, 8));
+    if (savedBits >= 0)
+        m_bits->setCurrentIndex(savedBits);
+
+    connect(browseButton, &QPushButton::clicked, this, &ExportDialog::browse);
+    connect(m_format, &QComboBox::currentIndexChanged, this, [this] {
+        QFileInfo info(m_path->text());
+        m_path->setText(info.dir().filePath(info.completeBaseName() + "." + extension()));
+        updateForFormat();
+    });
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        remember();
+        accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+QString ExportDialog::extension() const
+{
+    return m_format->currentData().toString();
+}
+
+void ExportDialog::updateForFormat()
+{
+    const int previous = m_bits->currentData().toInt();
+    m_bits->clear();
+    for (int bits : bitsFor(extension()))
+        m_bits->addItem(bits == 32 ? tr("32-bit float") : (bits == 16 && extension() == QLatin1String("exr")
+                                                                ? tr("16-bit half float")
+                                                                : tr("%1-bit").arg(bits)),
+                        bits);
+    const int index = m_bits->findData(previous);
+    m_bits->setCurrentIndex(index >= 0 ? index : 0);
+    const bool lossy = extension() == QLatin1String("jpg") || extension() == QLatin1String("webp");
+    m_quality->setEnabled(lossy);
+}
+
+void ExportDialog::browse()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Result"), m_path->text());
+    if (path.isEmpty())
+        return;
+    m_path->setText(path);
+    const int format = m_format->findData(QFileInfo(path).suffix().toLower() == QLatin1String("tiff")
+                                              ? QStringLiteral("tif")
+                                              : QFileInfo(path).suffix().toLower());
+    if (format >= 0)
+        m_format->setCurrentIndex(format);
+}
+
+ExportChoice ExportDialog::choice() const
+{
+    ExportChoice c;
+    c.path = m_path->text();
+    c.bits = m_bits->currentData().toInt();
+    c.quality = m_quality->value();
+    c.keepMetadata = m_keepMetadata->isChecked();
+    return c;
+}
+
+void ExportDialog::remember() const
+{
+    QSettings settings;
+    settings.setValue(kFormatKey, extension());
+    settings.setValue(kBitsKey, m_bits->currentData().toInt());
+    settings.setValue(kQualityKey, m_quality->value());
+    settings.setValue(kMetadataKey, m_keepMetadata->isChecked());
+    settings.setValue(kFolderKey, QFileInfo(m_path->text()).absolutePath());
+}
+
+} // namespace tessera
