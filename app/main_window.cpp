@@ -116,9 +116,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                                   .arg(pixelValueText(*shown, pixel.x(), pixel.y())));
     });
     connect(m_overlay, &TileOverlay::changed, this, [this] {
-        static int lastHovered = -2;
-        if (m_overlay->hoveredTile() != lastHovered) {
-            lastHovered = m_overlay->hoveredTile();
+        // Per window, not a function static: a second window must not share it.
+        if (m_overlay->hoveredTile() != m_lastHovered) {
+            m_lastHovered = m_overlay->hoveredTile();
             schedulePreview();
         }
     });
@@ -152,12 +152,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         m_panel->setRunning(false);
         m_view->clearPatches();
         m_overlay->resetStates();
-        QMessageBox::warning(this, tr("Upscale failed"), message);
+        updatePlan();
+        showError(tr("Upscale failed"), message);
     });
     connect(m_engine, &EngineController::runCancelled, this, [this] {
         m_panel->setRunning(false);
         m_view->clearPatches();
         m_overlay->resetStates();
+        updatePlan();
         statusBar()->showMessage(tr("Cancelled."), 5000);
     });
 
@@ -256,7 +258,7 @@ void MainWindow::openDialog()
 bool MainWindow::openImage(const QString& path)
 {
     if (m_engine->isRunning()) {
-        QMessageBox::information(this, tr("Upscale running"), tr("Cancel the running upscale before opening another image."));
+        showError(tr("Upscale running"), tr("Cancel the running upscale before opening another image."));
         return false;
     }
     QApplication::setOverrideCursor(Qt::WaitCursor);
@@ -266,9 +268,8 @@ bool MainWindow::openImage(const QString& path)
         m_image = std::move(image);
     } catch (const Error& error) {
         QApplication::restoreOverrideCursor();
-        QMessageBox::warning(this, tr("Cannot open image"),
-                             tr("Tessera could not open %1.\n\n%2")
-                                 .arg(QFileInfo(path).fileName(), QString::fromStdString(error.what())));
+        showError(tr("Cannot open image"), tr("Tessera could not open %1.\n\n%2")
+                                                  .arg(QFileInfo(path).fileName(), QString::fromStdString(error.what())));
         return false;
     }
     m_imagePath = path;
@@ -305,6 +306,12 @@ void MainWindow::updatePlan()
 {
     const UpscaleSettings s = m_panel->settings();
     m_gridAction->setChecked(s.showGrid);
+    if (m_engine->isRunning()) {
+        // The overlay keeps the plan the run works through (tile indices and
+        // finished patches refer to it); the run's end re-plans.
+        m_overlay->setVisible(s.showGrid);
+        return;
+    }
     const ModelChoice* model = m_panel->currentModel();
     // The scale of the output: the model's own, or the one the person chose.
     m_planScale = s.outputScale > 0 ? s.outputScale : (model ? model->scale : 1);
@@ -327,9 +334,9 @@ void MainWindow::updatePlan()
         // 64 channels at input size is typical of these networks).
         const double padded = double(plan.paddedWidth()) * plan.paddedHeight();
         const double megabytes = padded * 4.0 * (3.0 + 3.0 * m_planScale * m_planScale + 64.0) / (1 << 20);
-        m_panel->setPlanSummary(tr("%1 tiles (%2 × %3), each %4 × %5 px with halo\n"
-                                   "Output %6 × %7 px, about %8 MB per tile")
-                                    .arg(plan.tileCount())
+        m_panel->setPlanSummary(tr("%n tile(s) (%1 × %2), each %3 × %4 px with halo\n"
+                                   "Output %5 × %6 px, about %7 MB per tile",
+                                   nullptr, plan.tileCount())
                                     .arg(plan.columns())
                                     .arg(plan.rows())
                                     .arg(plan.paddedWidth())
@@ -356,14 +363,14 @@ void MainWindow::schedulePreview()
 void MainWindow::startRun()
 {
     if (!m_image) {
-        QMessageBox::information(this, tr("No image"), tr("Open an image to upscale first."));
+        showError(tr("No image"), tr("Open an image to upscale first."));
         return;
     }
     if (!m_panel->currentModel()) {
-        QMessageBox::information(this, tr("No model"),
-                                 tr("No upscale model was found in %1. Run scripts/fetch_models.sh or put "
-                                    ".pth, .safetensors or ncnn models there.")
-                                     .arg(EngineController::defaultModelsFolder()));
+        showError(tr("No model"),
+                  tr("No upscale model was found in %1. Run scripts/fetch_models.sh or put "
+                     ".pth, .safetensors or ncnn models there.")
+                      .arg(EngineController::defaultModelsFolder()));
         return;
     }
     setCompare(false);
@@ -385,6 +392,7 @@ void MainWindow::showResult(std::shared_ptr<Image> result, const QString& report
     m_compareAction->setEnabled(true);
     m_compareAction->setChecked(true);
     setCompare(true);
+    updatePlan();
     statusBar()->showMessage(tr("Upscaled to %1 × %2. %3").arg(m_result->width()).arg(m_result->height()).arg(report),
                              10000);
 }
@@ -431,9 +439,8 @@ bool MainWindow::exportResult(const QString& path, int bits, int quality, bool k
         return true;
     } catch (const Error& error) {
         QApplication::restoreOverrideCursor();
-        QMessageBox::warning(this, tr("Export failed"),
-                             tr("Tessera could not write %1.\n\n%2\n\nAny earlier file there is unchanged.")
-                                 .arg(QFileInfo(path).fileName(), QString::fromStdString(error.what())));
+        showError(tr("Export failed"), tr("Tessera could not write %1.\n\n%2\n\nAny earlier file there is unchanged.")
+                                           .arg(QFileInfo(path).fileName(), QString::fromStdString(error.what())));
         return false;
     }
 }
@@ -463,29 +470,46 @@ void MainWindow::savePreset()
                                                QString(), &ok).trimmed();
     if (!ok || name.isEmpty())
         return;
+    savePresetAs(name);
+}
+
+void MainWindow::savePresetAs(const QString& name)
+{
     QSettings settings;
     settings.beginGroup("presets/" + name);
     writePanelSettings(settings, m_panel->settings());
     settings.endGroup();
 }
 
-void MainWindow::loadPreset()
+QStringList MainWindow::presetNames() const
 {
     QSettings settings;
     settings.beginGroup("presets");
-    const QStringList names = settings.childGroups();
+    return settings.childGroups();
+}
+
+bool MainWindow::applyPreset(const QString& name)
+{
+    if (!presetNames().contains(name))
+        return false;
+    QSettings settings;
+    settings.beginGroup("presets/" + name);
+    m_panel->setSettings(readPanelSettings(settings, m_panel->settings()));
     settings.endGroup();
+    return true;
+}
+
+void MainWindow::loadPreset()
+{
+    const QStringList names = presetNames();
     if (names.isEmpty()) {
         QMessageBox::information(this, tr("Presets"), tr("No presets saved yet."));
         return;
     }
     bool ok = false;
     const QString name = QInputDialog::getItem(this, tr("Load Preset"), tr("Preset:"), names, 0, false, &ok);
-    if (!ok)
-        return;
-    settings.beginGroup("presets/" + name);
-    m_panel->setSettings(readPanelSettings(settings, m_panel->settings()));
-    settings.endGroup();
+    if (ok)
+        applyPreset(name);
 }
 
 void MainWindow::saveSettings() const
@@ -521,6 +545,13 @@ void MainWindow::restoreSettings()
     s = readPanelSettings(settings, s);
     settings.endGroup();
     m_panel->setSettings(s);
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    emit errorOccurred(title, message);
+    if (!m_quietErrors)
+        QMessageBox::warning(this, title, message);
 }
 
 void MainWindow::showAbout()

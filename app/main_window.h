@@ -9,6 +9,7 @@
 
 #include <QMainWindow>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 
 #include <memory>
@@ -45,6 +46,20 @@ public:
     /// Writes the result; shows a message and returns false on failure.
     bool exportResult(const QString& path, int bits, int quality, bool keepMetadata);
 
+    /// Saves the panel's tile settings as preset `name` (what Presets > Save does after asking).
+    void savePresetAs(const QString& name);
+    /// Loads preset `name` into the panel; false when there is no such preset.
+    bool applyPreset(const QString& name);
+    QStringList presetNames() const;
+
+    /// Quiet: errors only go to errorOccurred, no message box waits for a
+    /// click (for tests and scripted use).
+    void setQuietErrors(bool quiet) { m_quietErrors = quiet; }
+
+signals:
+    /// Every error the window reports (also shown in a message box unless quiet).
+    void errorOccurred(const QString& title, const QString& message);
+
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -62,6 +77,7 @@ private:
     void showResult(std::shared_ptr<Image> result, const QString& report);
     void setCompare(bool on);
     void showAbout();
+    void showError(const QString& title, const QString& message);
     void saveSettings() const;
     void restoreSettings();
     void savePreset();
@@ -85,6 +101,8 @@ private:
     QImage m_imageDisplay;
     QString m_imagePath;
     int m_planScale = 1;
+    int m_lastHovered = -2; ///< the hovered tile the last preview was scheduled for
+    bool m_quietErrors = false;
 };
 
 } // namespace tessera

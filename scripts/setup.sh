@@ -45,6 +45,9 @@ if [[ "${TESSERA_SKIP_MODELS:-0}" != 1 ]]; then
 fi
 
 echo "setup: building in $build_dir"
+# ccache hashes paths relative to the checkout, so a fresh clone (CI) reuses
+# what an earlier build on this machine compiled.
+export CCACHE_BASEDIR="$root"
 cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build_dir" -j"$(nproc)"
 echo "setup: done"

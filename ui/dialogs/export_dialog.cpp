@@ -116,9 +116,13 @@ void ExportDialog::browse()
     if (path.isEmpty())
         return;
     m_path->setText(path);
-    const int format = m_format->findData(QFileInfo(path).suffix().toLower() == QLatin1String("tiff")
-                                              ? QStringLiteral("tif")
-                                              : QFileInfo(path).suffix().toLower());
+    // The formats are listed by one extension each: map the long spellings.
+    QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == QLatin1String("tiff"))
+        suffix = QStringLiteral("tif");
+    else if (suffix == QLatin1String("jpeg"))
+        suffix = QStringLiteral("jpg");
+    const int format = m_format->findData(suffix);
     if (format >= 0)
         m_format->setCurrentIndex(format);
 }

@@ -55,6 +55,7 @@ UpscalePanel::UpscalePanel(QWidget* parent) : QWidget(parent)
 
     // Model, device, precision.
     auto* modelBox = new QGroupBox(tr("Model"));
+    m_modelBox = modelBox;
     auto* modelForm = new QFormLayout(modelBox);
     m_modelCombo = new QComboBox;
     m_modelCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -76,6 +77,7 @@ UpscalePanel::UpscalePanel(QWidget* parent) : QWidget(parent)
 
     // Tiling.
     auto* tileBox = new QGroupBox(tr("Tiles"));
+    m_tileBox = tileBox;
     auto* tileForm = new QFormLayout(tileBox);
     m_tileSlider = makeSlider(64, 2048, 32);
     m_tileSpin = makeSpin(16, 8192, 32, tr(" px"));
@@ -235,6 +237,9 @@ void UpscalePanel::setSettings(const UpscaleSettings& s)
     {
         const QSignalBlocker b1(m_tileSpin), b2(m_overlapSpin), b3(m_haloSpin), b4(m_blendCombo),
             b5(m_scaleSpin), b6(m_gridCheck), b7(m_previewCheck), b8(m_precisionCombo), b9(m_deviceCombo);
+        // The sliders too: a value beyond a slider's range (the spin boxes
+        // allow more) must not be clamped back into the spin box.
+        const QSignalBlocker b10(m_tileSlider), b11(m_overlapSlider), b12(m_haloSlider);
         m_tileSpin->setValue(s.tileSize);
         m_overlapSpin->setValue(s.overlap);
         m_haloSpin->setValue(s.halo);
@@ -263,6 +268,9 @@ void UpscalePanel::setPlanSummary(const QString& text)
 void UpscalePanel::setRunning(bool running)
 {
     m_runButton->setEnabled(!running);
+    // A run works through the plan it started with: its settings stay put.
+    m_modelBox->setEnabled(!running);
+    m_tileBox->setEnabled(!running);
     m_cancelButton->setEnabled(running);
     m_progress->setVisible(running);
     if (running) {

@@ -86,6 +86,8 @@ private:
     void connectSliderAndSpin(QSlider* slider, QSpinBox* spin);
 
     std::vector<ModelChoice> m_models;
+    QWidget* m_modelBox = nullptr;
+    QWidget* m_tileBox = nullptr;
     QComboBox* m_modelCombo = nullptr;
     QLabel* m_modelInfo = nullptr;
     QComboBox* m_deviceCombo = nullptr;

@@ -49,6 +49,14 @@ void ImageView::setPatch(int key, const QRectF& imageRect, const QImage& pixels)
     update();
 }
 
+QRectF ImageView::patchRect(int key) const
+{
+    for (const Patch& patch : m_patches)
+        if (patch.key == key)
+            return patch.rect;
+    return {};
+}
+
 void ImageView::clearPatches()
 {
     if (m_patches.empty())

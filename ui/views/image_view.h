@@ -25,6 +25,8 @@ public:
     void setPatch(int key, const QRectF& imageRect, const QImage& pixels);
     void clearPatches();
     int patchCount() const { return int(m_patches.size()); }
+    /// Where patch `key` lies (image pixels); an empty rectangle when there is none.
+    QRectF patchRect(int key) const;
 
     /// Compare mode: `before` is drawn stretched over the image, left of a
     /// split line the person drags; an empty image leaves compare mode.

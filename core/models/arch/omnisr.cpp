@@ -45,7 +45,7 @@ struct OmniConfig {
 OmniConfig readConfig(const StateDict& sd)
 {
     OmniConfig c;
-    const at::Tensor& input = tensorAt(sd, "input.weight", 4);
+    const at::Tensor input = tensorAt(sd, "input.weight", 4);
     c.features = input.size(0);
     c.inChannels = input.size(1);
     c.outChannels = c.inChannels;
@@ -61,7 +61,7 @@ OmniConfig readConfig(const StateDict& sd)
     c.channelHeads = int(tensorAt(sd, block + "5.fn.temperature", 3).size(0));
     c.positionBias = hasKey(sd, block + "2.fn.rel_pos_bias.weight");
     if (c.positionBias) {
-        const at::Tensor& table = tensorAt(sd, block + "2.fn.rel_pos_bias.weight", 2);
+        const at::Tensor table = tensorAt(sd, block + "2.fn.rel_pos_bias.weight", 2);
         const int side = int(std::lround(std::sqrt(double(table.size(0)))));
         if (side * side != table.size(0) || side % 2 == 0)
             throw Error(ErrorCode::UnsupportedModel, "OmniSR relative position table is not (2 ws - 1)^2 long");

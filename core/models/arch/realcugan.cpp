@@ -72,7 +72,7 @@ CuganConfig readConfig(const StateDict& sd)
         c.proShape = tensorAt(sd, "pro").sizes().vec();
     const int64_t firstIn = tensorAt(sd, "unet1.conv1.conv.0.weight", 4).size(1);
     // ConvTranspose2d weights are [in, out, k, k].
-    const at::Tensor& bottom1 = tensorAt(sd, "unet1.conv_bottom.weight", 4);
+    const at::Tensor bottom1 = tensorAt(sd, "unet1.conv_bottom.weight", 4);
     c.unetChannels = bottom1.size(1);
     if (hasKey(sd, "conv_final.weight")) {
         const int64_t finalOut = tensorAt(sd, "conv_final.weight", 4).size(0);

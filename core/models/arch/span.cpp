@@ -26,7 +26,7 @@ struct SpanConfig {
 SpanConfig readConfig(const StateDict& sd)
 {
     SpanConfig c;
-    const at::Tensor& first = tensorAt(sd, "conv_1.sk.weight", 4);
+    const at::Tensor first = tensorAt(sd, "conv_1.sk.weight", 4);
     c.features = first.size(0);
     c.inChannels = first.size(1);
     c.outChannels = c.inChannels;

@@ -28,7 +28,7 @@ struct SrvggConfig {
 SrvggConfig readConfig(const StateDict& sd)
 {
     SrvggConfig c;
-    const at::Tensor& first = tensorAt(sd, "body.0.weight", 4);
+    const at::Tensor first = tensorAt(sd, "body.0.weight", 4);
     c.features = first.size(0);
     c.inChannels = first.size(1);
     c.prelu = hasKey(sd, "body.1.weight");
@@ -38,7 +38,7 @@ SrvggConfig readConfig(const StateDict& sd)
     c.convs = last / 2 - 1;
     if (c.convs < 0)
         throw Error(ErrorCode::UnsupportedModel, "SRVGGNetCompact with a single convolution");
-    const at::Tensor& tail = tensorAt(sd, "body." + std::to_string(last) + ".weight", 4);
+    const at::Tensor tail = tensorAt(sd, "body." + std::to_string(last) + ".weight", 4);
     c.outChannels = c.inChannels;
     const int64_t factor = tail.size(0) / c.outChannels;
     c.scale = int(std::lround(std::sqrt(double(factor))));
