@@ -3,6 +3,7 @@
 #include "bridge/engine_controller.h"
 #include "common/error.h"
 #include "dialogs/export_dialog.h"
+#include "dialogs/preferences_dialog.h"
 #include "display/display_image.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
@@ -34,6 +35,16 @@ constexpr int kPreviewPatch = -1; ///< patch key of the live preview
 const char* kRecentKey = "files/recent";
 const char* kLastFolderKey = "files/lastFolder";
 const char* kModelKey = "upscale/model";
+
+QString formatDuration(double seconds)
+{
+    const int s = int(seconds + 0.5);
+    if (s < 60)
+        return QObject::tr("%1 s").arg(std::max(s, 1));
+    if (s < 3600)
+        return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QObject::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
 
 QString formatSeconds(double seconds)
 {
@@ -133,6 +144,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         m_view->setPatch(kPreviewPatch, QRectF(rect.x() / s, rect.y() / s, rect.width() / s, rect.height() / s),
                          pixels);
     });
+    connect(m_engine, &EngineController::tileTimeMeasured, this, [this](double seconds) {
+        const UpscaleSettings s = m_panel->settings();
+        m_secondsPerTile = seconds;
+        m_measuredFor = s.modelPath + QLatin1Char('|') + s.device + QLatin1Char('|') + s.precision;
+        m_measuredArea = double(m_overlay->plan().paddedWidth()) * m_overlay->plan().paddedHeight();
+        if (!m_engine->isRunning())
+            updatePlanSummary();
+    });
     connect(m_engine, &EngineController::previewFailed, this, [this](quint64, QString message) {
         statusBar()->showMessage(tr("Preview failed: %1").arg(message), 8000);
     });
@@ -165,7 +184,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
     createActions();
     updateTitle();
-    loadModels(EngineController::defaultModelsFolder());
+    loadModels(modelsFolder());
     restoreSettings();
     updatePlan();
 }
@@ -217,8 +236,23 @@ void MainWindow::createActions()
     m_presetMenu->addAction(tr("&Save Tile Settings as Preset…"), this, &MainWindow::savePreset);
     m_presetMenu->addAction(tr("&Load Preset…"), this, &MainWindow::loadPreset);
 
+    QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
+    QAction* preferences = editMenu->addAction(tr("&Preferences…"), this, [this] {
+        PreferencesDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted)
+            loadModels(modelsFolder());
+    });
+    preferences->setShortcut(QKeySequence::Preferences);
+    preferences->setMenuRole(QAction::PreferencesRole);
+
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Tessera"), this, &MainWindow::showAbout);
+}
+
+QString MainWindow::modelsFolder() const
+{
+    const QString chosen = QSettings().value("models/folder").toString();
+    return chosen.isEmpty() ? EngineController::defaultModelsFolder() : chosen;
 }
 
 void MainWindow::loadModels(const QString& folder)
@@ -330,26 +364,45 @@ void MainWindow::updatePlan()
     try {
         const TilePlan plan(m_image->width(), m_image->height(), tiles);
         m_overlay->setPlan(plan);
-        // A float32 padded tile in and out, plus the model's features (about
-        // 64 channels at input size is typical of these networks).
-        const double padded = double(plan.paddedWidth()) * plan.paddedHeight();
-        const double megabytes = padded * 4.0 * (3.0 + 3.0 * m_planScale * m_planScale + 64.0) / (1 << 20);
-        m_panel->setPlanSummary(tr("%n tile(s) (%1 × %2), each %3 × %4 px with halo\n"
-                                   "Output %5 × %6 px, about %7 MB per tile",
-                                   nullptr, plan.tileCount())
-                                    .arg(plan.columns())
-                                    .arg(plan.rows())
-                                    .arg(plan.paddedWidth())
-                                    .arg(plan.paddedHeight())
-                                    .arg(plan.outputWidth())
-                                    .arg(plan.outputHeight())
-                                    .arg(QLocale().toString(megabytes, 'f', 0)));
+        updatePlanSummary();
     } catch (const Error& error) {
         m_overlay->setPlan(TilePlan());
         m_panel->setPlanSummary(QString::fromStdString(error.what()));
     }
     m_overlay->setVisible(s.showGrid && !m_view->isComparing());
     schedulePreview();
+}
+
+void MainWindow::updatePlanSummary()
+{
+    const TilePlan& plan = m_overlay->plan();
+    if (plan.tileCount() == 0)
+        return;
+    // A float32 padded tile in and out, plus the model's features (about
+    // 64 channels at input size is typical of these networks).
+    const double padded = double(plan.paddedWidth()) * plan.paddedHeight();
+    const double megabytes = padded * 4.0 * (3.0 + 3.0 * m_planScale * m_planScale + 64.0) / (1 << 20);
+    QString text = tr("%n tile(s) (%1 × %2), each %3 × %4 px with halo\n"
+                      "Output %5 × %6 px, about %7 MB per tile",
+                      nullptr, plan.tileCount())
+                       .arg(plan.columns())
+                       .arg(plan.rows())
+                       .arg(plan.paddedWidth())
+                       .arg(plan.paddedHeight())
+                       .arg(plan.outputWidth())
+                       .arg(plan.outputHeight())
+                       .arg(QLocale().toString(megabytes, 'f', 0));
+    // Time: the last preview's seconds per tile, scaled by the padded tile's
+    // area (the cost of these networks grows with the pixels they see).
+    const UpscaleSettings s = m_panel->settings();
+    const QString measuredFor = s.modelPath + QLatin1Char('|') + s.device + QLatin1Char('|') + s.precision;
+    if (m_secondsPerTile >= 0 && measuredFor == m_measuredFor && m_measuredArea > 0) {
+        const double seconds = m_secondsPerTile * padded / m_measuredArea * plan.tileCount();
+        text += QLatin1Char('\n') + tr("About %1 for the whole image").arg(formatDuration(seconds));
+    } else {
+        text += QLatin1Char('\n') + tr("Hover over the image to preview a tile and estimate the time.");
+    }
+    m_panel->setPlanSummary(text);
 }
 
 void MainWindow::schedulePreview()
@@ -370,7 +423,7 @@ void MainWindow::startRun()
         showError(tr("No model"),
                   tr("No upscale model was found in %1. Run scripts/fetch_models.sh or put "
                      ".pth, .safetensors or ncnn models there.")
-                      .arg(EngineController::defaultModelsFolder()));
+                      .arg(modelsFolder()));
         return;
     }
     setCompare(false);
@@ -559,7 +612,7 @@ void MainWindow::showAbout()
     QMessageBox::about(this, tr("About Tessera"),
                        tr("<h3>Tessera %1</h3><p>Seamless tiled upscaling and refinement of images "
                           "with neural networks.</p><p>Models folder: %2</p>")
-                           .arg(QApplication::applicationVersion(), EngineController::defaultModelsFolder()));
+                           .arg(QApplication::applicationVersion(), modelsFolder()));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

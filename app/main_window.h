@@ -36,6 +36,8 @@ public:
     void setModelPath(const QString& path);
     /// Scans `folder` for models and fills the model picker.
     void loadModels(const QString& folder);
+    /// The models folder from the preferences, else $TESSERA_MODELS or ~/.local/share/tessera/models.
+    QString modelsFolder() const;
 
     ImageView* imageView() const { return m_view; }
     TileOverlay* tileOverlay() const { return m_overlay; }
@@ -72,6 +74,7 @@ private:
     void updateTitle();
     void updateRecentMenu();
     void updatePlan();
+    void updatePlanSummary();
     void schedulePreview();
     void startRun();
     void showResult(std::shared_ptr<Image> result, const QString& report);
@@ -101,6 +104,9 @@ private:
     QImage m_imageDisplay;
     QString m_imagePath;
     int m_planScale = 1;
+    double m_secondsPerTile = -1.0; ///< measured by previews; negative until one ran
+    double m_measuredArea = 0.0;    ///< padded tile area (pixels) of that measurement
+    QString m_measuredFor;          ///< "model|device|precision" of that measurement
     int m_lastHovered = -2; ///< the hovered tile the last preview was scheduled for
     bool m_quietErrors = false;
 };

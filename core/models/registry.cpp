@@ -3,9 +3,12 @@
 #include "common/error.h"
 #include "models/detect.h"
 #include "models/ncnn/ncnn_model.h"
+#include "models/ncnn/ncnn_param.h"
 #include "models/state_dict.h"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -46,6 +49,33 @@ int scaleFromName(const std::string& fileName)
     return 0;
 }
 
+/// Layer count and parameter count of an ncnn graph from its .param text:
+/// weights (weight_data_size), biases and PReLU slopes.
+void describeNcnnGraph(const std::string& path, ModelEntry& entry)
+{
+    std::ifstream file(path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const ncnn::GraphDesc graph = ncnn::parseParam(text, path);
+    int64_t parameters = 0;
+    for (const ncnn::LayerDesc& layer : graph.layers) {
+        const std::string& type = layer.type;
+        if (type == "Convolution" || type == "ConvolutionDepthWise" || type == "Deconvolution"
+            || type == "DeconvolutionDepthWise") {
+            parameters += layer.params.getInt(6, 0);
+            if (layer.params.getInt(5, 0) != 0)
+                parameters += layer.params.getInt(0, 0);
+        } else if (type == "InnerProduct") {
+            parameters += layer.params.getInt(2, 0);
+            if (layer.params.getInt(1, 0) != 0)
+                parameters += layer.params.getInt(0, 0);
+        } else if (type == "PReLU") {
+            parameters += layer.params.getInt(0, 0);
+        }
+    }
+    entry.parameterCount = parameters;
+    entry.details = std::to_string(graph.layers.size()) + " layers";
+}
+
 } // namespace
 
 bool isModelFileName(const std::string& fileName)
@@ -73,8 +103,13 @@ ModelEntry describeModelFile(const std::string& path)
             if (!ec)
                 entry.fileSize += int64_t(binSize);
             entry.scale = scaleFromName(path);
-            // The executor knows the real scale and parameter count when it can
-            // load the graph; the file name is the fallback.
+            if (entry.scale > 0) {
+                // Describing must stay cheap (a model picker lists hundreds of
+                // files): parse the graph text and leave running it to loading.
+                describeNcnnGraph(path, entry);
+                return entry;
+            }
+            // No scale in the name: the executor measures it by running the graph.
             try {
                 const std::unique_ptr<UpscaleModel> model = loadNcnnModel(path);
                 entry.scale = model->info().scale;

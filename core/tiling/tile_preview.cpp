@@ -48,12 +48,14 @@ TilePreview previewTile(const Image& image, const TilePlan& plan, int index, con
     at::Tensor sum = at::zeros({mapper.outputChannels(), outRect.height, outRect.width}, options);
     at::Tensor weight = at::zeros({outRect.height, outRect.width}, options);
 
+    int tilesRun = 0;
     for (const Tile& tile : plan.tiles()) {
         const TileRect blendOut = plan.toOutput(tile.blend);
         const TileRect part = intersect(blendOut, outRect);
         if (part.width == 0 || part.height == 0)
             continue;
         cancel.throwIfCancelled();
+        ++tilesRun;
         // x: [1, C, ph, pw] -> y: [1, C', s * ph, s * pw], cropped to the tile's area
         at::Tensor x = detail::gatherPadded(band, 0, image.height(), tile.halo).unsqueeze(0);
         at::Tensor y = mapper.infer(x)[0]
@@ -72,6 +74,7 @@ TilePreview previewTile(const Image& image, const TilePlan& plan, int index, con
     TilePreview preview;
     preview.outputRect = outRect;
     preview.pixels = tensorToImage(sum / weight.unsqueeze(0));
+    preview.tilesRun = tilesRun;
     return preview;
 }
 

@@ -15,6 +15,7 @@ namespace tessera {
 struct TilePreview {
     TileRect outputRect; ///< where `pixels` lie in the full output (output pixels)
     Image pixels;        ///< outputRect.width x outputRect.height
+    int tilesRun = 0;    ///< tiles inferred for it (the tile and its blending neighbours)
 };
 
 /// Runs tile `index` of `plan` and every neighbour whose blend region reaches

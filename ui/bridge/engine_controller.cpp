@@ -33,6 +33,7 @@ EngineController::EngineController(QObject* parent) : QObject(parent)
         if (id == m_latestPreview.load())
             emit previewFailed(id, message);
     });
+    connect(m_worker, &EngineWorker::tileTimeMeasured, this, &EngineController::tileTimeMeasured);
     connect(m_worker, &EngineWorker::runStarted, this, &EngineController::runStarted);
     connect(m_worker, &EngineWorker::tileStarted, this, &EngineController::tileStarted);
     connect(m_worker, &EngineWorker::tileFinished, this, &EngineController::tileFinished);

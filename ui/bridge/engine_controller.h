@@ -60,6 +60,8 @@ signals:
     /// `outputRect` is in output pixels of the full result.
     void previewReady(quint64 id, QRect outputRect, QImage pixels);
     void previewFailed(quint64 id, QString message);
+    /// Seconds one tile of the current settings took on the chosen device.
+    void tileTimeMeasured(double seconds);
 
     void runStarted(int tileCount);
     void tileStarted(int index);

@@ -73,10 +73,14 @@ void EngineWorker::runPreview(quint64 id, UpscaleSettings settings, int tileInde
         const TilePlan plan(m_image->width(), m_image->height(), tileSettingsFor(settings, tileModel));
         if (tileIndex < 0 || tileIndex >= plan.tileCount())
             return;
+        QElapsedTimer timer;
+        timer.start();
         const TilePreview preview = previewTile(*m_image, plan, tileIndex, tileModel,
                                                 parseBlendRamp(settings.blend.toStdString()),
                                                 AlphaMode::Resize, cancel);
         cancel.throwIfCancelled();
+        if (preview.tilesRun > 0)
+            emit tileTimeMeasured(timer.elapsed() / 1000.0 / preview.tilesRun);
         const TileRect& r = preview.outputRect;
         emit previewReady(id, QRect(r.x, r.y, r.width, r.height), toDisplayImage(preview.pixels));
     } catch (const Error& error) {
@@ -90,7 +94,7 @@ void EngineWorker::runPreview(quint64 id, UpscaleSettings settings, int tileInde
 void EngineWorker::runFull(UpscaleSettings settings, CancelToken cancel)
 {
     if (!m_image) {
-        emit runFailed(tr("Open an image first."));
+        emit runFailed(QStringLiteral("no image is open"));
         return;
     }
     try {

@@ -30,6 +30,8 @@ public slots:
 signals:
     void previewReady(quint64 id, QRect outputRect, QImage pixels);
     void previewFailed(quint64 id, QString message);
+    /// Seconds one tile of the current settings took (from previews and runs).
+    void tileTimeMeasured(double seconds);
     void runStarted(int tileCount);
     void tileStarted(int index);
     void tileFinished(int index, QRect outputRect, QImage pixels);
