@@ -1,10 +1,12 @@
 // tessera: the desktop app. `tessera [IMAGE] [--model FILE]`
 #include "main_window.h"
+#include "views/image_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QMouseEvent>
 #include <QSettings>
 #include <QTimer>
 #include <QTranslator>
@@ -17,8 +19,9 @@ void installTranslations(QApplication& app)
 {
     const QString chosen = QSettings().value("ui/language").toString();
     const QLocale locale = chosen.isEmpty() ? QLocale::system() : QLocale(chosen);
+    // English carries only the plural forms; it is also the fallback.
     auto* tessera = new QTranslator(&app);
-    if (tessera->load(locale, "tessera", "_", ":/i18n"))
+    if (tessera->load(locale, "tessera", "_", ":/i18n") || tessera->load("tessera_en", ":/i18n"))
         QApplication::installTranslator(tessera);
     auto* qt = new QTranslator(&app);
     if (qt->load(locale, "qtbase", "_", QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
@@ -57,8 +60,17 @@ int main(int argc, char** argv)
     if (!parser.positionalArguments().isEmpty())
         window.openImage(parser.positionalArguments().first());
     if (parser.isSet(screenshotOption)) {
+        // Hover the middle of the image so the picture shows a tile's halo and
+        // its live preview, then grab once the preview had time to arrive.
         const QString target = parser.value(screenshotOption);
-        QTimer::singleShot(1500, &window, [&window, target] {
+        QTimer::singleShot(800, &window, [&window] {
+            QWidget* view = window.imageView();
+            const QPointF centre(view->width() / 2.0, view->height() / 2.0);
+            QMouseEvent move(QEvent::MouseMove, centre, view->mapToGlobal(centre), Qt::NoButton, Qt::NoButton,
+                             Qt::NoModifier);
+            QApplication::sendEvent(view, &move);
+        });
+        QTimer::singleShot(12000, &window, [&window, target] {
             if (!window.grab().save(target))
                 qWarning("could not save the screenshot to %s", qPrintable(target));
             QApplication::quit();
