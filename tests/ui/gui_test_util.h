@@ -2,6 +2,8 @@
 // Shared by the gui tests: settings kept away from the user's, the models
 // folder, and small test images written with tessera_io.
 
+#include "test_data.h"
+
 #include "image/image.h"
 #include "io/image_writer.h"
 
@@ -37,10 +39,7 @@ inline void isolateSettings(const QTemporaryDir& configDir, const QString& testN
 /// The models folder: $TESSERA_MODELS, else ~/.local/share/tessera/models.
 inline QString modelsFolder()
 {
-    const QByteArray env = qgetenv("TESSERA_MODELS");
-    if (!env.isEmpty())
-        return QString::fromLocal8Bit(env);
-    return QDir::homePath() + QStringLiteral("/.local/share/tessera/models");
+    return test::modelsDir();
 }
 
 /// Points the app's models folder ($TESSERA_MODELS) at `dir`, holding links

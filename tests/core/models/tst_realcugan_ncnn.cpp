@@ -22,36 +22,18 @@
 #include <QImage>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include "test_data.h"
+
 #include <QtTest>
 
 #include <cmath>
 #include <cstring>
 
 using namespace tessera;
+using tessera::test::findPhoto;
+using tessera::test::modelsDir;
 
 namespace {
-
-QString modelsDir()
-{
-    const QByteArray env = qgetenv("TESSERA_MODELS");
-    if (!env.isEmpty())
-        return QString::fromLocal8Bit(env);
-    return QDir::homePath() + "/.local/share/tessera/models";
-}
-
-QString findPhoto(const QString& name)
-{
-    QStringList dirs;
-    const QByteArray env = qgetenv("TESSERA_TEST_PHOTOS");
-    if (!env.isEmpty())
-        dirs << QString::fromLocal8Bit(env);
-    dirs << QDir::homePath() + "/.local/share/tessera/testdata/photos"
-         << "/usr/lib/python3/dist-packages/skimage/data";
-    for (const QString& dir : dirs)
-        if (QFileInfo::exists(dir + "/" + name))
-            return dir + "/" + name;
-    return {};
-}
 
 // QImage -> [1, 3, H, W] in [0, 1]
 at::Tensor toTensor(const QImage& image)

@@ -14,17 +14,14 @@
 
 #include <QDir>
 #include <QTemporaryDir>
+#include "test_data.h"
+
 #include <QtTest>
 
 using namespace tessera;
+using tessera::test::modelsDir;
 
 namespace {
-
-QString modelsDir()
-{
-    const QByteArray env = qgetenv("TESSERA_MODELS");
-    return env.isEmpty() ? QDir::homePath() + "/.local/share/tessera/models" : QString::fromLocal8Bit(env);
-}
 
 // A smooth, photo-like test image: gradients, a soft disc edge and fine waves.
 at::Tensor photoLike(int size)
