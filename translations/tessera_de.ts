@@ -509,12 +509,12 @@ Eine dort bereits vorhandene Datei ist unverändert.</translation>
         <translation>&amp;Exportieren …</translation>
     </message>
     <message>
-        <source>%1, ×%2, %3 parameters</source>
-        <translation>%1, ×%2, %3 Parameter</translation>
-    </message>
-    <message>
         <source>No models found.</source>
         <translation>Keine Modelle gefunden.</translation>
+    </message>
+    <message>
+        <source>%1, ×%2, %3 parameters, %4</source>
+        <translation>%1, ×%2, %3 Parameter, %4</translation>
     </message>
 </context>
 </TS>

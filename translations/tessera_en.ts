@@ -503,11 +503,11 @@ Any earlier file there is unchanged.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>%1, ×%2, %3 parameters</source>
+        <source>No models found.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <source>No models found.</source>
+        <source>%1, ×%2, %3 parameters, %4</source>
         <translation type="unfinished" />
     </message>
 </context>

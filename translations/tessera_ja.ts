@@ -508,12 +508,12 @@ Any earlier file there is unchanged.</source>
         <translation>書き出し(&amp;E)…</translation>
     </message>
     <message>
-        <source>%1, ×%2, %3 parameters</source>
-        <translation>%1、×%2、パラメーター数 %3</translation>
-    </message>
-    <message>
         <source>No models found.</source>
         <translation>モデルが見つかりません。</translation>
+    </message>
+    <message>
+        <source>%1, ×%2, %3 parameters, %4</source>
+        <translation>%1、×%2、パラメーター数 %3、%4</translation>
     </message>
 </context>
 </TS>

@@ -137,10 +137,11 @@ UpscalePanel::UpscalePanel(QWidget* parent) : QWidget(parent)
 
     connect(m_modelCombo, &QComboBox::currentIndexChanged, this, [this] {
         const ModelChoice* model = currentModel();
-        m_modelInfo->setText(model ? tr("%1, ×%2, %3 parameters")
+        m_modelInfo->setText(model ? tr("%1, ×%2, %3 parameters, %4")
                                          .arg(model->architecture)
                                          .arg(model->scale)
                                          .arg(QLocale().toString(model->parameterCount))
+                                         .arg(QLocale().formattedDataSize(model->fileSize))
                                    : tr("No models found."));
         emit modelChanged();
         emit settingsChanged();
