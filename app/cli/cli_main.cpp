@@ -15,7 +15,7 @@ const char* kUsage = R"(Usage: tessera-cli <command> [options]
 
 Commands:
   info FILE                       size, channels, bit depth, format, ICC, metadata
-  convert IN -o OUT [--bits 8|16|32] [--quality N] [--compression NAME]
+  convert IN -o OUT [--bits 8|16|32] [--quality N] [--compression NAME] [--no-metadata]
                                   re-encode an image (format from OUT's extension)
   upscale IN -o OUT -m MODEL [--tile S] [--overlap O] [--halo P]
           [--blend linear|smooth|gaussian] [--scale X] [--device cpu|cuda|cuda:N]
