@@ -1,19 +1,19 @@
 #include "main_window.h"
 
 #include "bridge/engine_controller.h"
-#include "common/error.h"
+#include "bridge/file_jobs.h"
+#include "bridge/upscale_jobs.h"
 #include "dialogs/export_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "display/display_image.h"
-#include "io/image_reader.h"
-#include "io/image_writer.h"
-#include "tiling/tile_plan.h"
+#include "models/registry.h"
 #include "views/image_view.h"
 #include "views/tile_overlay.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -24,17 +24,14 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QSettings>
+#include <QProgressBar>
 #include <QStatusBar>
 
 namespace tessera {
 
 namespace {
-constexpr int kMaxRecentFiles = 10;
+
 constexpr int kPreviewPatch = -1; ///< patch key of the live preview
-const char* kRecentKey = "files/recent";
-const char* kLastFolderKey = "files/lastFolder";
-const char* kModelKey = "upscale/model";
 
 QString formatDuration(double seconds)
 {
@@ -56,23 +53,23 @@ QString formatSeconds(double seconds)
     return QObject::tr("%1 min %2 s left").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
-void writePanelSettings(QSettings& settings, const UpscaleSettings& s)
+/// "model|device|precision": what a time measurement is valid for.
+QString measurementKey(const UpscaleSettings& s)
 {
-    settings.setValue("tileSize", s.tileSize);
-    settings.setValue("overlap", s.overlap);
-    settings.setValue("halo", s.halo);
-    settings.setValue("blend", s.blend);
-    settings.setValue("outputScale", s.outputScale);
+    return QString::fromStdString(s.modelPath + "|" + deviceName(s.device) + "|" + precisionName(s.precision));
 }
 
-UpscaleSettings readPanelSettings(QSettings& settings, UpscaleSettings s)
+/// `rect` (output pixels) in image pixels, for patches over the input.
+QRectF toImageRect(const QRect& rect, int scale)
 {
-    s.tileSize = settings.value("tileSize", s.tileSize).toInt();
-    s.overlap = settings.value("overlap", s.overlap).toInt();
-    s.halo = settings.value("halo", s.halo).toInt();
-    s.blend = settings.value("blend", s.blend).toString();
-    s.outputScale = settings.value("outputScale", s.outputScale).toInt();
-    return s;
+    const double s = std::max(1, scale);
+    return QRectF(rect.x() / s, rect.y() / s, rect.width() / s, rect.height() / s);
+}
+
+template <typename Job>
+std::shared_ptr<Job> jobAs(const EngineJobPtr& job)
+{
+    return std::dynamic_pointer_cast<Job>(job);
 }
 
 } // namespace
@@ -97,26 +94,28 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_sizeLabel = new QLabel(this);
     m_zoomLabel = new QLabel(this);
     m_pixelLabel = new QLabel(this);
+    m_fileLabel = new QLabel(this);
+    m_fileProgress = new QProgressBar(this);
+    m_fileProgress->setMaximumWidth(180);
+    m_fileLabel->hide();
+    m_fileProgress->hide();
     statusBar()->addWidget(m_sizeLabel);
     statusBar()->addWidget(m_zoomLabel);
+    statusBar()->addPermanentWidget(m_fileLabel);
+    statusBar()->addPermanentWidget(m_fileProgress);
     statusBar()->addPermanentWidget(m_pixelLabel);
 
     m_previewTimer.setSingleShot(true);
     m_previewTimer.setInterval(120); // settle after the cursor or a slider stops
-    connect(&m_previewTimer, &QTimer::timeout, this, [this] {
-        const int tile = m_overlay->hoveredTile();
-        const UpscaleSettings settings = m_panel->settings();
-        if (!m_image || tile < 0 || !settings.livePreview || settings.modelPath.isEmpty()
-            || m_engine->isRunning() || m_view->isComparing())
-            return;
-        m_engine->requestPreview(settings, tile);
-    });
+    connect(&m_previewTimer, &QTimer::timeout, this, &MainWindow::requestPreview);
 
     connect(m_view, &ImageView::zoomChanged, this, [this](double zoom) {
         m_zoomLabel->setText(tr("Zoom %1%").arg(zoom * 100.0, 0, 'f', zoom < 0.1 ? 1 : 0));
     });
     connect(m_view, &ImageView::cursorPixelChanged, this, [this](QPoint pixel) {
         const Image* shown = m_view->isComparing() && m_result ? m_result.get() : m_image.get();
+        if (pixel.x() >= 0)
+            m_cursorPixel = pixel;
         if (pixel.x() < 0 || !shown) {
             m_pixelLabel->clear();
             return;
@@ -127,69 +126,130 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                                   .arg(pixelValueText(*shown, pixel.x(), pixel.y())));
     });
     connect(m_overlay, &TileOverlay::changed, this, [this] {
-        // Per window, not a function static: a second window must not share it.
         if (m_overlay->hoveredTile() != m_lastHovered) {
             m_lastHovered = m_overlay->hoveredTile();
             schedulePreview();
         }
     });
 
-    connect(m_panel, &UpscalePanel::settingsChanged, this, &MainWindow::updatePlan);
+    connect(m_panel, &UpscalePanel::settingsChanged, this, &MainWindow::modelChosen);
     connect(m_panel, &UpscalePanel::runRequested, this, &MainWindow::startRun);
-    connect(m_panel, &UpscalePanel::cancelRequested, m_engine, &EngineController::cancelRun);
+    connect(m_panel, &UpscalePanel::cancelRequested, this, [this] {
+        if (m_runId)
+            m_engine->cancel(m_runId);
+    });
     connect(m_panel, &UpscalePanel::exportRequested, this, &MainWindow::exportDialog);
-
-    connect(m_engine, &EngineController::previewReady, this, [this](quint64, QRect rect, QImage pixels) {
-        const double s = m_planScale;
-        m_view->setPatch(kPreviewPatch, QRectF(rect.x() / s, rect.y() / s, rect.width() / s, rect.height() / s),
-                         pixels);
-    });
-    connect(m_engine, &EngineController::tileTimeMeasured, this, [this](double seconds) {
-        const UpscaleSettings s = m_panel->settings();
-        m_secondsPerTile = seconds;
-        m_measuredFor = s.modelPath + QLatin1Char('|') + s.device + QLatin1Char('|') + s.precision;
-        m_measuredArea = double(m_overlay->plan().paddedWidth()) * m_overlay->plan().paddedHeight();
-        if (!m_engine->isRunning())
-            updatePlanSummary();
-    });
-    connect(m_engine, &EngineController::previewFailed, this, [this](quint64, QString message) {
-        statusBar()->showMessage(tr("Preview failed: %1").arg(message), 8000);
-    });
-    connect(m_engine, &EngineController::runStarted, this, [this](int) { m_overlay->resetStates(); });
-    connect(m_engine, &EngineController::tileStarted, this,
-            [this](int index) { m_overlay->setTileState(index, TileState::Running); });
-    connect(m_engine, &EngineController::tileFinished, this, [this](int index, QRect rect, QImage pixels) {
-        m_overlay->setTileState(index, TileState::Done);
-        const double s = m_planScale;
-        m_view->setPatch(index, QRectF(rect.x() / s, rect.y() / s, rect.width() / s, rect.height() / s), pixels);
-    });
-    connect(m_engine, &EngineController::runProgress, this, [this](int done, int total, double eta) {
-        m_panel->setProgress(done, total, formatSeconds(eta));
-    });
-    connect(m_engine, &EngineController::runFinished, this, &MainWindow::showResult);
-    connect(m_engine, &EngineController::runFailed, this, [this](QString message) {
-        m_panel->setRunning(false);
-        m_view->clearPatches();
-        m_overlay->resetStates();
-        updatePlan();
-        showError(tr("Upscale failed"), message);
-    });
-    connect(m_engine, &EngineController::runCancelled, this, [this] {
-        m_panel->setRunning(false);
-        m_view->clearPatches();
-        m_overlay->resetStates();
-        updatePlan();
-        statusBar()->showMessage(tr("Cancelled."), 5000);
-    });
+    connectEngine();
 
     createActions();
     updateTitle();
+    UpscalePanelSettings restored = m_store.upscale(m_panel->settings());
+    m_wantedModel = QString::fromStdString(restored.job.modelPath);
+    m_panel->setSettings(restored);
+    restoreGeometry(m_store.windowGeometry());
+    restoreState(m_store.windowState());
+    if (m_store.windowGeometry().isEmpty())
+        resize(1280, 820);
     loadModels(modelsFolder());
-    restoreSettings();
     updatePlan();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::connectEngine()
+{
+    connect(m_engine, &EngineController::jobPartial, this, [this](quint64 id, JobPartial partial) {
+        const int scale = m_plan.outputScale;
+        if (partial.kind == JobPartial::Kind::Preview) {
+            if (id != m_engine->latestOf(QStringLiteral("preview")))
+                return;
+            m_view->setPatch(kPreviewPatch, toImageRect(partial.outputRect, scale), partial.pixels);
+            if (partial.stage == 2 && m_overlay->tileState(partial.tileIndex) == TileState::Running)
+                m_overlay->setTileState(partial.tileIndex, TileState::Pending);
+        } else if (id == m_runId && partial.kind == JobPartial::Kind::TileStarted) {
+            m_overlay->setTileState(partial.tileIndex, TileState::Running);
+        } else if (id == m_runId) {
+            m_overlay->setTileState(partial.tileIndex, TileState::Done);
+            m_view->setPatch(partial.tileIndex, toImageRect(partial.outputRect, scale), partial.pixels);
+        }
+    });
+    connect(m_engine, &EngineController::jobProgress, this, [this](quint64 id, JobProgress p) {
+        if (id == m_runId)
+            m_panel->setProgress(p.done, p.total, formatSeconds(p.etaSeconds));
+        else if (id == m_exportId)
+            showFileProgress(tr("Exporting…"), p.done, p.total);
+    });
+    connect(m_engine, &EngineController::jobFinished, this, [this](quint64 id, EngineJobPtr job) {
+        if (auto run = jobAs<UpscaleRunJob>(job); run && id == m_runId) {
+            showResult(run->result(), run->notes());
+        } else if (auto preview = jobAs<UpscalePreviewJob>(job)) {
+            if (preview->secondsPerPixel() >= 0) {
+                m_secondsPerPixel = preview->secondsPerPixel();
+                m_measuredFor = measurementKey(m_panel->settings().job);
+                if (!isRunning())
+                    updatePlanSummary();
+            }
+        } else if (auto open = jobAs<OpenImageJob>(job)) {
+            showFileProgress(QString(), 0, 0);
+            showImage(open->path(), open->image(), open->display());
+        } else if (auto exported = jobAs<ExportImageJob>(job); exported && id == m_exportId) {
+            m_exportId = 0;
+            showFileProgress(QString(), 0, 0);
+            statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(exported->path()).fileName()), 5000);
+            emit exportFinished(true);
+        } else if (auto scan = jobAs<ScanModelsJob>(job)) {
+            if (QFileInfo(scan->path()).isDir()) {
+                m_folderModels = scan->models();
+            } else {
+                for (const ModelChoice& model : scan->models())
+                    m_extraModels.push_back(model);
+                if (scan->models().empty())
+                    showError(tr("Cannot use model"), tr("%1 is not a model Tessera can load.").arg(scan->path()));
+            }
+            showModels(m_folderModels);
+        } else if (auto load = jobAs<LoadModelJob>(job)) {
+            m_loadedInfo.insert(QString::fromStdString(load->settings().modelPath), load->info());
+            if (!isRunning())
+                updatePlan();
+        }
+    });
+    connect(m_engine, &EngineController::jobFailed, this, [this](quint64 id, QString message) {
+        if (id == m_runId) {
+            endRun();
+            showError(tr("Upscale failed"), message);
+            emit runEnded(false);
+        } else if (id == m_exportId) {
+            m_exportId = 0;
+            showFileProgress(QString(), 0, 0);
+            showError(tr("Export failed"),
+                      tr("Tessera could not export the result.\n\n%1\n\nAny earlier file there is unchanged.").arg(message));
+            emit exportFinished(false);
+        } else if (id == m_engine->latestOf(QStringLiteral("open"))) {
+            showFileProgress(QString(), 0, 0);
+            showError(tr("Cannot open image"), message);
+            emit imageOpened(false);
+        } else if (id == m_engine->latestOf(QStringLiteral("preview"))) {
+            statusBar()->showMessage(tr("Preview failed: %1").arg(message), 8000);
+            if (m_overlay->hoveredTile() >= 0 && m_overlay->tileState(m_overlay->hoveredTile()) == TileState::Running)
+                m_overlay->setTileState(m_overlay->hoveredTile(), TileState::Pending);
+        } else if (id == m_engine->latestOf(QStringLiteral("model"))) {
+            statusBar()->showMessage(tr("Cannot load the model: %1").arg(message), 8000);
+        } else {
+            showError(tr("Error"), message);
+        }
+    });
+    connect(m_engine, &EngineController::jobCancelled, this, [this](quint64 id) {
+        if (id == m_runId) {
+            endRun();
+            statusBar()->showMessage(tr("Cancelled."), 5000);
+            emit runEnded(false);
+        } else if (id == m_exportId) {
+            m_exportId = 0;
+            showFileProgress(QString(), 0, 0);
+            emit exportFinished(false);
+        }
+    });
+}
 
 void MainWindow::createActions()
 {
@@ -220,7 +280,7 @@ void MainWindow::createActions()
     m_gridAction->setChecked(true);
     m_gridAction->setShortcut(QKeySequence(Qt::Key_G));
     connect(m_gridAction, &QAction::toggled, this, [this](bool on) {
-        UpscaleSettings s = m_panel->settings();
+        UpscalePanelSettings s = m_panel->settings();
         if (s.showGrid != on) {
             s.showGrid = on;
             m_panel->setSettings(s);
@@ -251,39 +311,58 @@ void MainWindow::createActions()
 
 QString MainWindow::modelsFolder() const
 {
-    const QString chosen = QSettings().value("models/folder").toString();
-    return chosen.isEmpty() ? EngineController::defaultModelsFolder() : chosen;
+    const QString chosen = m_store.modelsFolder();
+    return chosen.isEmpty() ? QString::fromStdString(defaultModelsFolder()) : chosen;
 }
 
 void MainWindow::loadModels(const QString& folder)
 {
-    m_panel->setModels(EngineController::scanModels(folder));
+    if (!QFileInfo(folder).isDir()) {
+        m_folderModels.clear();
+        showModels(m_folderModels);
+        return;
+    }
+    m_engine->submit(std::make_shared<ScanModelsJob>(folder));
 }
 
 void MainWindow::setModelPath(const QString& path)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    bool listed = false;
-    for (const ModelChoice& model : m_panel->models())
-        listed = listed || QFileInfo(model.path).absoluteFilePath() == absolute;
-    if (!listed) {
-        std::vector<ModelChoice> models = m_panel->models();
-        const std::vector<ModelChoice> extra = EngineController::scanModels(QFileInfo(path).absolutePath());
-        for (const ModelChoice& model : extra)
-            if (QFileInfo(model.path).absoluteFilePath() == absolute)
-                models.push_back(model);
-        m_panel->setModels(models);
+    m_wantedModel = QFileInfo(path).absoluteFilePath();
+    for (const std::vector<ModelChoice>* list : {&m_folderModels, &m_extraModels})
+        for (const ModelChoice& model : *list)
+            if (QFileInfo(model.path).absoluteFilePath() == m_wantedModel) {
+                showModels(m_folderModels);
+                return;
+            }
+    m_engine->submit(std::make_shared<ScanModelsJob>(m_wantedModel));
+}
+
+void MainWindow::showModels(const std::vector<ModelChoice>& scanned)
+{
+    std::vector<ModelChoice> models = scanned;
+    for (const ModelChoice& extra : m_extraModels) {
+        bool listed = false;
+        for (const ModelChoice& model : models)
+            listed = listed || QFileInfo(model.path).absoluteFilePath() == QFileInfo(extra.path).absoluteFilePath();
+        if (!listed)
+            models.push_back(extra);
     }
-    for (const ModelChoice& model : m_panel->models())
-        if (QFileInfo(model.path).absoluteFilePath() == absolute)
-            m_panel->selectModel(model.path);
+    m_panel->setModels(models);
+    if (!m_wantedModel.isEmpty()) {
+        for (const ModelChoice& model : models)
+            if (QFileInfo(model.path).absoluteFilePath() == QFileInfo(m_wantedModel).absoluteFilePath()) {
+                m_panel->selectModel(model.path);
+                m_wantedModel.clear();
+                break;
+            }
+    }
+    emit modelsLoaded();
 }
 
 void MainWindow::openDialog()
 {
-    QSettings settings;
     const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open Image"), settings.value(kLastFolderKey).toString(),
+        this, tr("Open Image"), m_store.lastFolder(),
         tr("Images (*.png *.jpg *.jpeg *.tif *.tiff *.exr *.webp *.bmp *.tga *.hdr *.dpx);;All files (*)"));
     if (!path.isEmpty())
         openImage(path);
@@ -291,81 +370,86 @@ void MainWindow::openDialog()
 
 bool MainWindow::openImage(const QString& path)
 {
-    if (m_engine->isRunning()) {
+    if (isRunning()) {
         showError(tr("Upscale running"), tr("Cancel the running upscale before opening another image."));
         return false;
     }
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    try {
-        auto image = std::make_shared<Image>(readImage(path.toStdString()));
-        QApplication::restoreOverrideCursor();
-        m_image = std::move(image);
-    } catch (const Error& error) {
-        QApplication::restoreOverrideCursor();
-        showError(tr("Cannot open image"), tr("Tessera could not open %1.\n\n%2")
-                                                  .arg(QFileInfo(path).fileName(), QString::fromStdString(error.what())));
-        return false;
+    showFileProgress(tr("Opening %1…").arg(QFileInfo(path).fileName()), 0, 0);
+    m_engine->submit(std::make_shared<OpenImageJob>(path));
+    return true;
+}
+
+void MainWindow::showImage(const QString& path, std::shared_ptr<Image> image, const QImage& display)
+{
+    if (isRunning()) { // a run started while the file was read: it keeps its image
+        emit imageOpened(false);
+        return;
     }
+    m_image = std::move(image);
     m_imagePath = path;
     m_result.reset();
     m_compareAction->setChecked(false);
     m_compareAction->setEnabled(false);
     m_exportAction->setEnabled(false);
-    m_imageDisplay = toDisplayImage(*m_image);
+    m_imageDisplay = display;
     m_view->clearPatches();
     m_view->setImage(m_imageDisplay);
-    m_engine->setImage(m_image);
     m_sizeLabel->setText(tr("%1 × %2, %3 channels, %4")
                              .arg(m_image->width())
                              .arg(m_image->height())
                              .arg(m_image->channels())
                              .arg(QString::fromLatin1(sampleTypeName(m_image->metadata().sourceSampleType))));
-
-    QSettings settings;
-    settings.setValue(kLastFolderKey, QFileInfo(path).absolutePath());
-    QStringList recent = settings.value(kRecentKey).toStringList();
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    recent.removeAll(absolute);
-    recent.prepend(absolute);
-    while (recent.size() > kMaxRecentFiles)
-        recent.removeLast();
-    settings.setValue(kRecentKey, recent);
+    m_store.setLastFolder(QFileInfo(path).absolutePath());
+    m_store.addRecentFile(path);
     updateRecentMenu();
     updateTitle();
     updatePlan();
-    return true;
+    emit imageOpened(true);
+}
+
+ModelInfo MainWindow::currentModelInfo() const
+{
+    const ModelChoice* model = m_panel->currentModel();
+    if (!model)
+        return ModelInfo{};
+    const auto loaded = m_loadedInfo.find(model->path);
+    return loaded != m_loadedInfo.end() ? *loaded : model->info;
+}
+
+void MainWindow::modelChosen()
+{
+    // Load the model in the background now, so the first preview or run finds
+    // it loaded (and an ncnn graph reports its true scale and multiple).
+    const UpscalePanelSettings s = m_panel->settings();
+    if (!s.job.modelPath.empty() && !m_loadedInfo.contains(QString::fromStdString(s.job.modelPath)) && !isRunning())
+        m_engine->submit(std::make_shared<LoadModelJob>(s.job));
+    updatePlan();
 }
 
 void MainWindow::updatePlan()
 {
-    const UpscaleSettings s = m_panel->settings();
+    const UpscalePanelSettings s = m_panel->settings();
     m_gridAction->setChecked(s.showGrid);
-    if (m_engine->isRunning()) {
+    if (isRunning()) {
         // The overlay keeps the plan the run works through (tile indices and
         // finished patches refer to it); the run's end re-plans.
         m_overlay->setVisible(s.showGrid);
         return;
     }
-    const ModelChoice* model = m_panel->currentModel();
-    // The scale of the output: the model's own, or the one the person chose.
-    m_planScale = s.outputScale > 0 ? s.outputScale : (model ? model->scale : 1);
     m_view->clearPatches();
-    m_engine->cancelPreview();
+    m_engine->cancelChannel(QStringLiteral("preview"));
     if (!m_image) {
+        m_plan = UpscalePlan{};
         m_overlay->setPlan(TilePlan());
         m_panel->setPlanSummary(tr("Open an image to see its tiles."));
         return;
     }
-    TileSettings tiles;
-    tiles.tileSize = s.tileSize;
-    tiles.overlap = s.overlap;
-    tiles.halo = s.halo;
-    tiles.scale = m_planScale;
     try {
-        const TilePlan plan(m_image->width(), m_image->height(), tiles);
-        m_overlay->setPlan(plan);
+        m_plan = planUpscale(currentModelInfo(), s.job, m_image->width(), m_image->height());
+        m_overlay->setPlan(m_plan.tiles);
         updatePlanSummary();
-    } catch (const Error& error) {
+    } catch (const std::exception& error) {
+        m_plan = UpscalePlan{};
         m_overlay->setPlan(TilePlan());
         m_panel->setPlanSummary(QString::fromStdString(error.what()));
     }
@@ -375,13 +459,10 @@ void MainWindow::updatePlan()
 
 void MainWindow::updatePlanSummary()
 {
-    const TilePlan& plan = m_overlay->plan();
+    const TilePlan& plan = m_plan.tiles;
     if (plan.tileCount() == 0)
         return;
-    // A float32 padded tile in and out, plus the model's features (about
-    // 64 channels at input size is typical of these networks).
-    const double padded = double(plan.paddedWidth()) * plan.paddedHeight();
-    const double megabytes = padded * 4.0 * (3.0 + 3.0 * m_planScale * m_planScale + 64.0) / (1 << 20);
+    const double megabytes = double(m_plan.bytesPerTile) / (1 << 20);
     QString text = tr("%n tile(s) (%1 × %2), each %3 × %4 px with halo\n"
                       "Output %5 × %6 px, about %7 MB per tile",
                       nullptr, plan.tileCount())
@@ -392,25 +473,36 @@ void MainWindow::updatePlanSummary()
                        .arg(plan.outputWidth())
                        .arg(plan.outputHeight())
                        .arg(QLocale().toString(megabytes, 'f', 0));
-    // Time: the last preview's seconds per tile, scaled by the padded tile's
-    // area (the cost of these networks grows with the pixels they see).
-    const UpscaleSettings s = m_panel->settings();
-    const QString measuredFor = s.modelPath + QLatin1Char('|') + s.device + QLatin1Char('|') + s.precision;
-    if (m_secondsPerTile >= 0 && measuredFor == m_measuredFor && m_measuredArea > 0) {
-        const double seconds = m_secondsPerTile * padded / m_measuredArea * plan.tileCount();
-        text += QLatin1Char('\n') + tr("About %1 for the whole image").arg(formatDuration(seconds));
-    } else {
+    if (m_secondsPerPixel >= 0 && measurementKey(m_panel->settings().job) == m_measuredFor)
+        text += QLatin1Char('\n')
+                + tr("About %1 for the whole image").arg(formatDuration(estimateSeconds(m_plan, m_secondsPerPixel)));
+    else
         text += QLatin1Char('\n') + tr("Hover over the image to preview a tile and estimate the time.");
-    }
     m_panel->setPlanSummary(text);
 }
 
 void MainWindow::schedulePreview()
 {
     m_view->clearPatches();
-    m_engine->cancelPreview();
+    m_engine->cancelChannel(QStringLiteral("preview"));
+    for (int i = 0; i < m_plan.tiles.tileCount(); ++i)
+        if (m_overlay->tileState(i) == TileState::Running && !isRunning())
+            m_overlay->setTileState(i, TileState::Pending);
     if (m_panel->settings().livePreview && m_overlay->hoveredTile() >= 0)
         m_previewTimer.start();
+}
+
+void MainWindow::requestPreview()
+{
+    const int tile = m_overlay->hoveredTile();
+    const UpscalePanelSettings s = m_panel->settings();
+    if (!m_image || tile < 0 || tile >= m_plan.tiles.tileCount() || !s.livePreview || s.job.modelPath.empty()
+        || isRunning() || m_view->isComparing())
+        return;
+    // A busy marker on the tile at once; the preview's stages replace it.
+    m_overlay->setTileState(tile, TileState::Running);
+    m_engine->submit(std::make_shared<UpscalePreviewJob>(resolvedSettings(s.job, m_plan), m_image, tile,
+                                                         m_cursorPixel));
 }
 
 void MainWindow::startRun()
@@ -426,28 +518,44 @@ void MainWindow::startRun()
                       .arg(modelsFolder()));
         return;
     }
+    if (m_plan.tiles.tileCount() == 0) {
+        showError(tr("Cannot plan tiles"), tr("The tile settings do not make a plan for this image."));
+        return;
+    }
     setCompare(false);
     m_compareAction->setChecked(false);
     m_view->setImage(m_imageDisplay);
     m_view->clearPatches();
+    m_engine->cancelChannel(QStringLiteral("preview"));
+    m_overlay->resetStates();
     m_overlay->setVisible(m_panel->settings().showGrid);
     m_panel->setRunning(true);
-    m_engine->startRun(m_panel->settings());
+    // The run works through exactly the plan the overlay shows.
+    m_runId = m_engine->submit(
+        std::make_shared<UpscaleRunJob>(resolvedSettings(m_panel->settings().job, m_plan), m_image));
 }
 
-void MainWindow::showResult(std::shared_ptr<Image> result, const QString& report)
+void MainWindow::endRun()
 {
-    m_result = std::move(result);
+    m_runId = 0;
     m_panel->setRunning(false);
     m_view->clearPatches();
     m_overlay->resetStates();
+    updatePlan();
+}
+
+void MainWindow::showResult(std::shared_ptr<Image> result, const QStringList& notes)
+{
+    m_result = std::move(result);
+    endRun();
     m_exportAction->setEnabled(true);
     m_compareAction->setEnabled(true);
     m_compareAction->setChecked(true);
     setCompare(true);
-    updatePlan();
-    statusBar()->showMessage(tr("Upscaled to %1 × %2. %3").arg(m_result->width()).arg(m_result->height()).arg(report),
-                             10000);
+    statusBar()->showMessage(
+        tr("Upscaled to %1 × %2. %3").arg(m_result->width()).arg(m_result->height()).arg(notes.join(QLatin1Char(' '))),
+        10000);
+    emit runEnded(true);
 }
 
 void MainWindow::setCompare(bool on)
@@ -464,12 +572,22 @@ void MainWindow::setCompare(bool on)
     }
 }
 
+void MainWindow::showFileProgress(const QString& text, int done, int total)
+{
+    const bool busy = !text.isEmpty();
+    m_fileLabel->setVisible(busy);
+    m_fileProgress->setVisible(busy);
+    m_fileLabel->setText(text);
+    m_fileProgress->setRange(0, total); // 0, 0: busy without a known end
+    m_fileProgress->setValue(done);
+}
+
 void MainWindow::exportDialog()
 {
     if (!m_result)
         return;
-    ExportDialog dialog(QFileInfo(m_imagePath).dir().filePath(QFileInfo(m_imagePath).completeBaseName() + "-upscaled.png"),
-                        this);
+    const QFileInfo source(m_imagePath);
+    ExportDialog dialog(source.dir().filePath(source.completeBaseName() + "-upscaled.png"), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     const ExportChoice c = dialog.choice();
@@ -478,30 +596,21 @@ void MainWindow::exportDialog()
 
 bool MainWindow::exportResult(const QString& path, int bits, int quality, bool keepMetadata)
 {
-    if (!m_result)
+    if (!m_result || m_exportId)
         return false;
     WriteOptions options;
     options.bits = bits;
     options.quality = quality;
     options.keepMetadata = keepMetadata;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    try {
-        writeImage(*m_result, path.toStdString(), options);
-        QApplication::restoreOverrideCursor();
-        statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
-        return true;
-    } catch (const Error& error) {
-        QApplication::restoreOverrideCursor();
-        showError(tr("Export failed"), tr("Tessera could not write %1.\n\n%2\n\nAny earlier file there is unchanged.")
-                                           .arg(QFileInfo(path).fileName(), QString::fromStdString(error.what())));
-        return false;
-    }
+    showFileProgress(tr("Exporting…"), 0, 1);
+    m_exportId = m_engine->submit(std::make_shared<ExportImageJob>(m_result, path, options));
+    return true;
 }
 
 void MainWindow::updateRecentMenu()
 {
     m_recentMenu->clear();
-    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    const QStringList recent = m_store.recentFiles();
     for (const QString& path : recent)
         m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openImage(path); })
             ->setToolTip(path);
@@ -528,27 +637,22 @@ void MainWindow::savePreset()
 
 void MainWindow::savePresetAs(const QString& name)
 {
-    QSettings settings;
-    settings.beginGroup("presets/" + name);
-    writePanelSettings(settings, m_panel->settings());
-    settings.endGroup();
+    m_store.savePreset(name, m_panel->settings().job);
 }
 
 QStringList MainWindow::presetNames() const
 {
-    QSettings settings;
-    settings.beginGroup("presets");
-    return settings.childGroups();
+    return m_store.presetNames();
 }
 
 bool MainWindow::applyPreset(const QString& name)
 {
-    if (!presetNames().contains(name))
+    UpscalePanelSettings s = m_panel->settings();
+    const std::optional<UpscaleSettings> preset = m_store.preset(name, s.job);
+    if (!preset)
         return false;
-    QSettings settings;
-    settings.beginGroup("presets/" + name);
-    m_panel->setSettings(readPanelSettings(settings, m_panel->settings()));
-    settings.endGroup();
+    s.job = *preset;
+    m_panel->setSettings(s);
     return true;
 }
 
@@ -563,41 +667,6 @@ void MainWindow::loadPreset()
     const QString name = QInputDialog::getItem(this, tr("Load Preset"), tr("Preset:"), names, 0, false, &ok);
     if (ok)
         applyPreset(name);
-}
-
-void MainWindow::saveSettings() const
-{
-    QSettings settings;
-    settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/state", saveState());
-    const UpscaleSettings s = m_panel->settings();
-    settings.setValue(kModelKey, s.modelPath);
-    settings.setValue("upscale/device", s.device);
-    settings.setValue("upscale/precision", s.precision);
-    settings.setValue("upscale/showGrid", s.showGrid);
-    settings.setValue("upscale/livePreview", s.livePreview);
-    settings.beginGroup("upscale/tiles");
-    writePanelSettings(settings, s);
-    settings.endGroup();
-}
-
-void MainWindow::restoreSettings()
-{
-    QSettings settings;
-    restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray());
-    if (!settings.contains("window/geometry"))
-        resize(1280, 820);
-    UpscaleSettings s = m_panel->settings();
-    s.modelPath = settings.value(kModelKey, s.modelPath).toString();
-    s.device = settings.value("upscale/device", s.device).toString();
-    s.precision = settings.value("upscale/precision", s.precision).toString();
-    s.showGrid = settings.value("upscale/showGrid", s.showGrid).toBool();
-    s.livePreview = settings.value("upscale/livePreview", s.livePreview).toBool();
-    settings.beginGroup("upscale/tiles");
-    s = readPanelSettings(settings, s);
-    settings.endGroup();
-    m_panel->setSettings(s);
 }
 
 void MainWindow::showError(const QString& title, const QString& message)
@@ -630,8 +699,10 @@ void MainWindow::dropEvent(QDropEvent* event)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    m_engine->cancelRun();
-    saveSettings();
+    if (m_runId)
+        m_engine->cancel(m_runId);
+    m_store.setUpscale(m_panel->settings());
+    m_store.setWindow(saveGeometry(), saveState());
     event->accept();
 }
 

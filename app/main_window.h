@@ -1,22 +1,33 @@
 #pragma once
-/// The main window: the image view with its tile-grid overlay in the middle,
-/// the upscale panel at the side, the status bar with size, zoom and the
-/// pixel value under the cursor. Runs go through the EngineController, so the
-/// window stays responsive while the engine works.
+/// The main window: a view. The image view with its tile-grid overlay in the
+/// middle, the upscale panel at the side, the status bar with size, zoom, the
+/// pixel under the cursor and the progress of file work. It turns what a
+/// person does into intents (open, preview, run, export, scan) submitted to
+/// the EngineController as jobs, and shows what comes back; it never reads or
+/// writes a file or runs a model itself. Plans and estimates come from core
+/// (planUpscale), settings and presets from the SettingsStore.
 
+#include "bridge/engine_job.h"
+#include "bridge/model_choice.h"
 #include "image/image.h"
 #include "panels/upscale_panel.h"
+#include "pipeline/upscale_plan.h"
+#include "settings/settings_store.h"
 
+#include <QHash>
 #include <QMainWindow>
+#include <QPoint>
 #include <QString>
 #include <QStringList>
 #include <QTimer>
 
 #include <memory>
+#include <vector>
 
 class QAction;
 class QLabel;
 class QMenu;
+class QProgressBar;
 
 namespace tessera {
 
@@ -30,11 +41,14 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Opens `path`; shows a message and keeps the current image on failure.
+    /// Starts opening `path` on the I/O thread; imageOpened() tells how it
+    /// ended. The current image stays until the new one is read. False when
+    /// it cannot start (a run is going).
     bool openImage(const QString& path);
-    /// Selects the model at `path` (added to the list if it is outside the models folder).
+    /// Selects the model at `path`, describing it first when it is outside
+    /// the models folder (modelsLoaded() follows).
     void setModelPath(const QString& path);
-    /// Scans `folder` for models and fills the model picker.
+    /// Scans `folder` for models on the I/O thread (modelsLoaded() follows).
     void loadModels(const QString& folder);
     /// The models folder from the preferences, else $TESSERA_MODELS or ~/.local/share/tessera/models.
     QString modelsFolder() const;
@@ -43,9 +57,13 @@ public:
     TileOverlay* tileOverlay() const { return m_overlay; }
     UpscalePanel* upscalePanel() const { return m_panel; }
     EngineController* engine() const { return m_engine; }
+    /// The plan the overlay shows and a run would work through.
+    const UpscalePlan& plan() const { return m_plan; }
+    bool isRunning() const { return m_runId != 0; }
     /// The result of the last run, or nullptr.
     std::shared_ptr<const Image> result() const { return m_result; }
-    /// Writes the result; shows a message and returns false on failure.
+    /// Starts writing the result on the I/O thread, with a progress bar;
+    /// exportFinished() tells how it ended. False when there is no result.
     bool exportResult(const QString& path, int bits, int quality, bool keepMetadata);
 
     /// Saves the panel's tile settings as preset `name` (what Presets > Save does after asking).
@@ -61,6 +79,11 @@ public:
 signals:
     /// Every error the window reports (also shown in a message box unless quiet).
     void errorOccurred(const QString& title, const QString& message);
+    void imageOpened(bool ok);
+    void exportFinished(bool ok);
+    void modelsLoaded();
+    /// A run ended: finished (true) or failed or cancelled (false).
+    void runEnded(bool finished);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -69,24 +92,34 @@ protected:
 
 private:
     void createActions();
+    void connectEngine();
     void openDialog();
     void exportDialog();
     void updateTitle();
     void updateRecentMenu();
+    void modelChosen();
     void updatePlan();
     void updatePlanSummary();
     void schedulePreview();
+    void requestPreview();
     void startRun();
-    void showResult(std::shared_ptr<Image> result, const QString& report);
+    void endRun();
+    void showImage(const QString& path, std::shared_ptr<Image> image, const QImage& display);
+    void showModels(const std::vector<ModelChoice>& scanned);
+    void showResult(std::shared_ptr<Image> result, const QStringList& notes);
     void setCompare(bool on);
+    void showFileProgress(const QString& text, int done, int total);
     void showAbout();
     void showError(const QString& title, const QString& message);
-    void saveSettings() const;
-    void restoreSettings();
     void savePreset();
     void loadPreset();
+    /// What is known of the chosen model: the loaded model's own description
+    /// when it has been loaded (ncnn graphs measure their scale), else the
+    /// file headers'.
+    ModelInfo currentModelInfo() const;
 
     EngineController* m_engine = nullptr;
+    SettingsStore m_store;
     ImageView* m_view = nullptr;
     TileOverlay* m_overlay = nullptr;
     UpscalePanel* m_panel = nullptr;
@@ -98,15 +131,27 @@ private:
     QLabel* m_sizeLabel = nullptr;
     QLabel* m_zoomLabel = nullptr;
     QLabel* m_pixelLabel = nullptr;
+    QLabel* m_fileLabel = nullptr;
+    QProgressBar* m_fileProgress = nullptr;
     QTimer m_previewTimer;
+
     std::shared_ptr<Image> m_image;
     std::shared_ptr<Image> m_result;
     QImage m_imageDisplay;
     QString m_imagePath;
-    int m_planScale = 1;
-    double m_secondsPerTile = -1.0; ///< measured by previews; negative until one ran
-    double m_measuredArea = 0.0;    ///< padded tile area (pixels) of that measurement
-    QString m_measuredFor;          ///< "model|device|precision" of that measurement
+    UpscalePlan m_plan;
+    QPoint m_cursorPixel{-1, -1};
+
+    std::vector<ModelChoice> m_folderModels; ///< the last scan of the models folder
+    std::vector<ModelChoice> m_extraModels;  ///< models chosen from elsewhere
+    QString m_wantedModel;                   ///< to select once a scan lists it
+    QHash<QString, ModelInfo> m_loadedInfo;  ///< model path -> the loaded model's description
+
+    double m_secondsPerPixel = -1.0; ///< measured by previews; negative until one ran
+    QString m_measuredFor;           ///< "model|device|precision" of that measurement
+
+    quint64 m_runId = 0;
+    quint64 m_exportId = 0;
     int m_lastHovered = -2; ///< the hovered tile the last preview was scheduled for
     bool m_quietErrors = false;
 };

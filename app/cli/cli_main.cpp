@@ -20,11 +20,11 @@ Commands:
   upscale IN -o OUT -m MODEL [--tile S] [--overlap O] [--halo P]
           [--blend linear|smooth|gaussian] [--scale X] [--device cpu|cuda|cuda:N]
           [--precision fp32|fp16|bf16] [--batch N] [--alpha model|resize]
-          [--bits 8|16|32]        upscale with tiling, streaming to OUT
+          [--bits 8|16|32]        upscale with tiling (auto tile size by default), streaming to OUT
   models [DIR]                    list the models in DIR (default: the models folder)
 
 Options:
-  --help       show this help
+  --help       show this help (COMMAND --help: the command's options and defaults)
   --version    show the version
 
 Exit codes: 0 ok, 1 failed, 2 bad usage, 130 cancelled.

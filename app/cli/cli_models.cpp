@@ -41,6 +41,13 @@ std::string pad(const std::string& text, size_t width)
 
 int runModels(const Args& args)
 {
+    if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+        std::cout << "Usage: tessera-cli models [DIR]\n"
+                     "Lists the model files in DIR and its subfolders (default: the models folder,\n"
+                     "$TESSERA_MODELS or ~/.local/share/tessera/models): architecture, scale,\n"
+                     "parameters, file size and hyper-parameters, read from the files' headers.\n";
+        return kExitOk;
+    }
     if (args.size() > 1 || (args.size() == 1 && !args[0].empty() && args[0][0] == '-'))
         throw UsageError{"usage: tessera-cli models [DIR]"};
     const std::string folder = args.empty() ? defaultModelsFolder() : args[0];

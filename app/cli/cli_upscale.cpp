@@ -8,9 +8,8 @@
 #include "pipeline/upscale_job.h"
 
 #include "common/error.h"
-#include "common/torch_compat.h"
-#include "models/upscale_model.h"
-#include "tiling/tiled_runner.h"
+#include "common/text.h"
+#include "models/registry.h"
 
 #include <unistd.h>
 
@@ -33,15 +32,31 @@ namespace fs = std::filesystem;
 /// Inputs up to this many pixels are read whole; larger ones stream.
 constexpr int64_t kStreamAbovePixels = int64_t(64) << 20;
 
+constexpr const char* kUpscaleUsage =
+    "Usage: tessera-cli upscale IN -o OUT -m MODEL [options]\n"
+    "Upscales IN with MODEL tile by tile and streams the result to OUT (its\n"
+    "extension picks the format: .png .tif .tiff .exr .jpg .jpeg .webp).\n"
+    "  -m, --model MODEL    a model file (.pth .safetensors .ckpt, ncnn .param), or a\n"
+    "                       file name in the models folder\n"
+    "  --tile S             tile size S (default: auto, the whole image as one tile\n"
+    "                       when it fits in memory)\n"
+    "  --overlap O          pixels shared by neighbouring tiles (default 10% of S)\n"
+    "  --halo P             context pixels around each tile (default 32, or the\n"
+    "                       model's receptive radius when smaller)\n"
+    "  --blend R            linear | smooth | gaussian (default smooth)\n"
+    "  --scale X            output scale (default: the model's own)\n"
+    "  --device D           cpu | cuda | cuda:N (default cpu)\n"
+    "  --precision P        fp32 | fp16 | bf16 (default fp32; the CPU always runs fp32)\n"
+    "  --batch N            tiles per forward call (default 1)\n"
+    "  --alpha A            resize | model: how alpha is upscaled (default resize)\n"
+    "  --bits 8|16|32       bits per sample of OUT (default: the source's)\n";
+
 struct UpscaleArgs {
     std::string input;
     std::string output;
-    std::string model;
-    TiledOptions tiled;
-    int scale = 0; ///< 0: the model's
-    DeviceSpec device;
-    Precision precision = Precision::Fp32;
+    UpscaleSettings settings;
     int bits = 0;
+    bool help = false;
 };
 
 int parseInt(const std::string& option, const std::string& value, int lowest)
@@ -68,28 +83,32 @@ UpscaleArgs parseArgs(const Args& args)
             return args[++i];
         };
         try {
+            if (arg == "--help" || arg == "-h") {
+                parsed.help = true;
+                return parsed;
+            }
             if (arg == "-o" || arg == "--output")
                 parsed.output = value();
             else if (arg == "-m" || arg == "--model")
-                parsed.model = value();
+                parsed.settings.modelPath = value();
             else if (arg == "--tile")
-                parsed.tiled.tileSize = parseInt(arg, value(), 1);
+                parsed.settings.tileSize = parseInt(arg, value(), 1);
             else if (arg == "--overlap")
-                parsed.tiled.overlap = parseInt(arg, value(), 0);
+                parsed.settings.overlap = parseInt(arg, value(), 0);
             else if (arg == "--halo")
-                parsed.tiled.halo = parseInt(arg, value(), 0);
+                parsed.settings.halo = parseInt(arg, value(), 0);
             else if (arg == "--blend")
-                parsed.tiled.ramp = parseBlendRamp(value());
+                parsed.settings.blend = parseBlendRamp(value());
             else if (arg == "--scale")
-                parsed.scale = parseInt(arg, value(), 1);
+                parsed.settings.outputScale = parseInt(arg, value(), 1);
             else if (arg == "--device")
-                parsed.device = parseDevice(value());
+                parsed.settings.device = parseDevice(value());
             else if (arg == "--precision")
-                parsed.precision = parsePrecision(value());
+                parsed.settings.precision = parsePrecision(value());
             else if (arg == "--batch")
-                parsed.tiled.batch = parseInt(arg, value(), 1);
+                parsed.settings.batch = parseInt(arg, value(), 1);
             else if (arg == "--alpha")
-                parsed.tiled.alpha = parseAlphaMode(value());
+                parsed.settings.alpha = parseAlphaMode(value());
             else if (arg == "--bits") {
                 parsed.bits = parseInt(arg, value(), 8);
                 if (parsed.bits != 8 && parsed.bits != 16 && parsed.bits != 32)
@@ -105,13 +124,9 @@ UpscaleArgs parseArgs(const Args& args)
             throw UsageError{error.what()};
         }
     }
-    if (parsed.input.empty() || parsed.output.empty() || parsed.model.empty())
-        throw UsageError{"upscale needs IN, -o OUT and -m MODEL"};
-    std::string extension = fs::path(parsed.output).extension().string();
-    if (!extension.empty())
-        extension.erase(0, 1);
-    for (char& c : extension)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (parsed.input.empty() || parsed.output.empty() || parsed.settings.modelPath.empty())
+        throw UsageError{"upscale needs IN, -o OUT and -m MODEL (see tessera-cli upscale --help)"};
+    const std::string extension = lowerExtension(parsed.output);
     if (!isWritableExtension(extension))
         throw UsageError{"cannot write '" + parsed.output + "': use .png, .tif, .exr, .jpg or .webp"};
     return parsed;
@@ -122,14 +137,8 @@ std::string resolveModelPath(const std::string& model)
 {
     if (fs::exists(model))
         return model;
-    fs::path folder;
-    if (const char* env = std::getenv("TESSERA_MODELS"))
-        folder = env;
-    else if (const char* home = std::getenv("HOME"))
-        folder = fs::path(home) / ".local/share/tessera/models";
-    if (!folder.empty() && fs::exists(folder / model))
-        return (folder / model).string();
-    return model; // the loader names the missing file
+    const fs::path inFolder = fs::path(defaultModelsFolder()) / model;
+    return fs::exists(inFolder) ? inFolder.string() : model; // the loader names the missing file
 }
 
 std::atomic<bool> g_interrupted{false};
@@ -218,16 +227,14 @@ private:
 
 int runUpscale(const Args& args)
 {
-    const UpscaleArgs parsed = parseArgs(args);
-    if (parsed.device.kind == DeviceKind::Cuda && !cudaAvailable())
-        throw Error(ErrorCode::InvalidArgument,
-                    "--device " + deviceName(parsed.device) + ": CUDA is not available here (use --device cpu)");
-
-    std::unique_ptr<UpscaleModel> model = loadUpscaleModel(resolveModelPath(parsed.model));
-    model->to(parsed.device, parsed.precision);
-    TileModel tile = tileModelFor(*model, parsed.device);
-    if (parsed.scale > 0)
-        tile = withOutputScale(tile, parsed.scale);
+    UpscaleArgs parsed = parseArgs(args);
+    if (parsed.help) {
+        std::cout << kUpscaleUsage;
+        return kExitOk;
+    }
+    parsed.settings.modelPath = resolveModelPath(parsed.settings.modelPath);
+    UpscaleJob job;
+    job.prepare(parsed.settings);
 
     ImageFileReader reader(parsed.input);
     const ImageFileInfo& info = reader.info();
@@ -249,15 +256,15 @@ int runUpscale(const Args& args)
     {
         InterruptScope interrupt(cancel);
         ProgressPrinter printer;
-        report = runTiled(*source, sink, tile, parsed.tiled, cancel,
-                          [&](const Progress& p) { printer(p); });
+        report = job.run(parsed.settings, *source, sink, cancel, [&](const Progress& p) { printer(p); });
         cancel.throwIfCancelled();
         sink.finish();
     }
     for (const std::string& note : report.notes)
         std::cerr << "note: " << note << "\n";
-    std::cout << "wrote " << parsed.output << " (" << info.width * tile.scale << " x "
-              << info.height * tile.scale << ", " << report.tiles << " tiles of " << report.tileSize
+    const int scale = parsed.settings.outputScale > 0 ? parsed.settings.outputScale : job.prepare(parsed.settings).scale;
+    std::cout << "wrote " << parsed.output << " (" << info.width * scale << " x " << info.height * scale << ", "
+              << report.tiles << (report.tiles == 1 ? " tile" : " tiles") << " of " << report.tileSize
               << " px, overlap " << report.overlap << ", halo " << report.halo << ")\n";
     return kExitOk;
 }

@@ -1,6 +1,7 @@
 #include "io/image_writer.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "io/oiio_metadata.h"
 
 #include <OpenImageIO/imageio.h>
@@ -43,16 +44,6 @@ struct FormatInfo {
     const char* name;
     Format format;
 };
-
-std::string lowerExtension(const std::string& path)
-{
-    std::string extension = fs::path(path).extension().string();
-    if (!extension.empty())
-        extension.erase(0, 1);
-    std::transform(extension.begin(), extension.end(), extension.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
-    return extension;
-}
 
 bool formatOf(const std::string& extension, Format& format)
 {
@@ -181,9 +172,7 @@ std::string compressionAttribute(Format format, const WriteOptions& options, con
         return fallback;
 
     // "name" or "name:level" (zip:9, dwaa:45).
-    std::string name = requested;
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
+    std::string name = toLower(requested);
     std::string level;
     if (const size_t colon = name.find(':'); colon != std::string::npos) {
         level = name.substr(colon + 1);
@@ -349,11 +338,9 @@ fs::path reserveTemporary(const fs::path& destination, const std::string& extens
 
 bool isWritableExtension(const std::string& extension)
 {
-    std::string lower = extension;
+    std::string lower = toLower(extension);
     if (!lower.empty() && lower.front() == '.')
         lower.erase(0, 1);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return char(std::tolower(c)); });
     Format format;
     return formatOf(lower, format);
 }

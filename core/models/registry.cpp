@@ -123,6 +123,7 @@ ModelEntry describeModelFile(const std::string& path)
         }
         const StateDict stateDict = loadStateDict(path);
         const ModelInfo info = detectArchitecture(stateDict);
+        entry.info = info;
         entry.architecture = info.architecture;
         entry.scale = info.scale;
         entry.parameterCount = info.parameterCount;

@@ -3,6 +3,8 @@
 /// one (architecture, scale, size) from its headers and state dict, without
 /// building networks. A file that cannot be read is listed with its error.
 
+#include "models/model_info.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@ struct ModelEntry {
     int64_t fileSize = 0;      ///< bytes (for ncnn: .param plus .bin)
     std::string details;       ///< hyper-parameters text
     std::string error;         ///< why the file could not be described; empty when fine
+    ModelInfo info;            ///< what detection learned from the headers, when it could
 };
 
 /// True for the extensions the registry lists: .pth .pt .ckpt .safetensors .param.

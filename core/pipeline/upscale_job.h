@@ -1,21 +1,83 @@
 #pragma once
-/// An upscale as the CLI, the GUI and the bench run it: a loaded UpscaleModel
-/// seen by the tiled runner as a TileModel, at the model's scale or another.
+/// The upscale job: the one place where the sequence load model -> place it on
+/// the device -> see it as a tile function -> plan -> run tiles lives. The CLI,
+/// the GUI's worker and the bench all call it; none repeats its steps.
+///
+/// A job keeps its model loaded between calls: changing tile settings reuses
+/// it, a new model file, device or precision reloads or moves it. Not
+/// thread-safe: one job belongs to the thread that runs it.
 
-#include "models/upscale_model.h"
+#include "common/cancel.h"
+#include "common/progress.h"
+#include "image/image.h"
+#include "pipeline/upscale_plan.h"
+#include "tiling/row_sink.h"
+#include "tiling/row_source.h"
 #include "tiling/tile_model.h"
+#include "tiling/tile_preview.h"
+#include "tiling/tiled_runner.h"
+
+#include <functional>
+#include <memory>
+#include <string>
 
 namespace tessera {
 
-/// Wraps `model` (placed with model.to(device, precision); it must outlive the
-/// returned TileModel) as the tiled runner's tile function. Tiles travel as
-/// float32 and the model casts them to its own dtype on the device.
-TileModel tileModelFor(UpscaleModel& model, const DeviceSpec& device);
+class UpscaleModel;
 
-/// Changes the output scale to `scale` by resizing each tile's output: area
-/// averaging for whole-number reductions, bicubic otherwise. Both are local,
-/// so the halo keeps tiles seamless. `scale` equal to the model's returns it
-/// unchanged.
-TileModel withOutputScale(TileModel model, int scale);
+/// Optional callbacks of a run (the GUI shows tiles as they start and finish).
+struct UpscaleHooks {
+    std::function<void(const Tile&)> tileStarted;
+    /// A tile's cropped output (its area at output size, before blending).
+    std::function<void(const Tile&, const Image&)> tileFinished;
+};
+
+class UpscaleJob {
+public:
+    UpscaleJob();
+    ~UpscaleJob();
+    UpscaleJob(const UpscaleJob&) = delete;
+    UpscaleJob& operator=(const UpscaleJob&) = delete;
+
+    /// Loads settings.modelPath unless it is the loaded one, and places it on
+    /// the settings' device and precision. Returns what the model is.
+    /// Throws Error(Io / InvalidModel / UnsupportedModel) naming the file, and
+    /// Error(InvalidArgument) when CUDA is asked for and absent.
+    const ModelInfo& prepare(const UpscaleSettings& settings);
+
+    /// The exact plan run() will work through for a width x height image.
+    UpscalePlan plan(const UpscaleSettings& settings, int width, int height);
+
+    /// Upscales `source` into `sink` with plan(settings, ...). Checks `cancel`
+    /// between batches (Error(Cancelled)); reports tiles to `progress`.
+    TiledReport run(const UpscaleSettings& settings, RowSource& source, RowSink& sink,
+                    const CancelToken& cancel = {}, const ProgressSink& progress = {},
+                    const UpscaleHooks& hooks = {});
+
+    /// run() for an image in memory; the result carries the input's metadata.
+    Image run(const UpscaleSettings& settings, const Image& image, const CancelToken& cancel = {},
+              const ProgressSink& progress = {}, const UpscaleHooks& hooks = {},
+              TiledReport* report = nullptr);
+
+    /// Tile `tileIndex` of plan(settings, image size) as the run would give it,
+    /// at `stage` (a window around `cursorX, cursorY` in image pixels, the
+    /// tile alone, or blended with its neighbours).
+    TilePreview preview(const UpscaleSettings& settings, const Image& image, int tileIndex,
+                        PreviewStage stage, int cursorX, int cursorY, const CancelToken& cancel = {});
+
+    /// The loaded model as the tiled runner sees it, at the settings' output
+    /// scale (valid until the next prepare()).
+    TileModel tileModel(const UpscaleSettings& settings);
+
+private:
+    TiledOptions tiledOptions(const UpscaleSettings& settings, const UpscalePlan& plan,
+                              const UpscaleHooks& hooks) const;
+
+    std::unique_ptr<UpscaleModel> m_model;
+    std::string m_modelPath;
+    DeviceSpec m_device;
+    Precision m_precision = Precision::Fp32;
+    bool m_placed = false;
+};
 
 } // namespace tessera

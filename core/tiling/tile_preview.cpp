@@ -26,7 +26,7 @@ TileRect intersect(const TileRect& a, const TileRect& b)
 } // namespace
 
 TilePreview previewTile(const Image& image, const TilePlan& plan, int index, const TileModel& model,
-                        BlendRamp ramp, AlphaMode alpha, const CancelToken& cancel)
+                        BlendRamp ramp, AlphaMode alpha, const CancelToken& cancel, PreviewStage, int, int)
 {
     if (index < 0 || index >= plan.tileCount())
         throw Error(ErrorCode::InvalidArgument, "no tile " + std::to_string(index) + " in the plan");

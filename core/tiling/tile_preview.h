@@ -12,6 +12,13 @@
 
 namespace tessera {
 
+/// How much of the preview to compute (each a little slower than the last).
+enum class PreviewStage {
+    Window,  ///< about 192 x 192 input pixels around the cursor, with the plan's halo
+    Tile,    ///< the tile alone, cropped to its area
+    Blended, ///< the tile blended with its neighbours exactly as the run does
+};
+
 struct TilePreview {
     TileRect outputRect; ///< where `pixels` lie in the full output (output pixels)
     Image pixels;        ///< outputRect.width x outputRect.height
@@ -23,6 +30,7 @@ struct TilePreview {
 /// runTiled. `plan` must have been made for `image` and the model's scale and
 /// input multiple. Throws Error(Cancelled) when `cancel` fires between tiles.
 TilePreview previewTile(const Image& image, const TilePlan& plan, int index, const TileModel& model,
-                        BlendRamp ramp, AlphaMode alpha, const CancelToken& cancel = {});
+                        BlendRamp ramp, AlphaMode alpha, const CancelToken& cancel = {},
+                        PreviewStage stage = PreviewStage::Blended, int cursorX = 0, int cursorY = 0);
 
 } // namespace tessera

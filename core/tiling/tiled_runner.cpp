@@ -27,6 +27,11 @@ AlphaMode parseAlphaMode(const std::string& text)
                 "unknown alpha mode '" + text + "' (expected model or resize)");
 }
 
+const char* alphaModeName(AlphaMode mode)
+{
+    return mode == AlphaMode::Model ? "model" : "resize";
+}
+
 namespace {
 
 int64_t availableHostMemory()
@@ -117,6 +122,23 @@ int autoTileSize(const TileModel& model, int halo, std::vector<std::string>* not
         notes->push_back(note);
     }
     return size;
+}
+
+int autoTileSize(const AutoTileInput& input, std::vector<std::string>* notes)
+{
+    TileModel model;
+    model.device = input.device;
+    model.bytesPerPixel = input.bytesPerPixel;
+    const int64_t freeBytes = input.device.kind == DeviceKind::Cuda ? deviceMemory(input.device).freeBytes
+                                                                    : availableHostMemory();
+    const int side = std::max(input.width, input.height);
+    const int64_t padded = int64_t(input.width + 2 * input.halo) * (input.height + 2 * input.halo);
+    if (input.bytesPerPixel > 0 && freeBytes > 0 && padded * input.bytesPerPixel <= freeBytes / 2) {
+        if (notes)
+            notes->push_back("auto tile size: the whole image as one tile (" + gigabytes(freeBytes) + " free)");
+        return side;
+    }
+    return autoTileSize(model, input.halo, notes);
 }
 
 namespace {

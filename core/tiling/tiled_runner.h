@@ -10,6 +10,7 @@
 #include "common/cancel.h"
 #include "common/progress.h"
 #include "image/image.h"
+#include "tiling/alpha_mode.h"
 #include "tiling/blend.h"
 #include "tiling/row_sink.h"
 #include "tiling/row_source.h"
@@ -20,15 +21,6 @@
 #include <vector>
 
 namespace tessera {
-
-/// How an alpha channel is upscaled.
-enum class AlphaMode {
-    Resize, ///< bicubic resize of alpha, separately from the colour
-    Model,  ///< alpha goes through the model as a grey image
-};
-
-/// Parses "model" or "resize"; throws Error(InvalidArgument) otherwise.
-AlphaMode parseAlphaMode(const std::string& text);
 
 struct TiledOptions {
     int tileSize = 0;  ///< S; 0 picks it from free memory (autoTileSize)
@@ -64,6 +56,21 @@ struct TiledReport {
 /// a padded tile's estimated cost fits in half the free memory. Appends a
 /// note saying why to `notes` when given.
 int autoTileSize(const TileModel& model, int halo, std::vector<std::string>* notes = nullptr);
+
+/// What the automatic tile size depends on; no model run needed.
+struct AutoTileInput {
+    DeviceSpec device;
+    int64_t bytesPerPixel = 0; ///< working memory per padded input pixel; 0 unknown
+    int halo = 0;
+    int width = 0;             ///< image size
+    int height = 0;
+    int inputMultiple = 1;
+};
+
+/// The whole image as one tile when its padded size costs at most half the
+/// free memory of the device; otherwise autoTileSize's table, lowered until a
+/// padded tile fits.
+int autoTileSize(const AutoTileInput& input, std::vector<std::string>* notes = nullptr);
 
 /// Runs `model` over `source`, tile by tile, writing to `sink`. On
 /// out-of-memory the unfinished tiles are run in halves (recursively, down to

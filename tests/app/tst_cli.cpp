@@ -91,6 +91,23 @@ private slots:
         QVERIFY(runs[3].out.contains("--no-metadata"));
     }
 
+    void everyCommandAnswersHelp()
+    {
+        // Each subcommand lists its options with their defaults.
+        const QStringList commands = {"info", "convert", "upscale", "models"};
+        QList<QStringList> invocations;
+        for (const QString& command : commands)
+            invocations.push_back({command, "--help"});
+        const QList<Run> runs = runAll(invocations);
+        for (int i = 0; i < commands.size(); ++i) {
+            QVERIFY2(runs[i].code == 0, qPrintable(commands[i] + ": " + runs[i].err));
+            QVERIFY2(runs[i].out.contains("Usage: tessera-cli " + commands[i]), qPrintable(runs[i].out));
+        }
+        QVERIFY(runs[2].out.contains("--tile S"));
+        QVERIFY(runs[2].out.contains("default: auto"));
+        QVERIFY(runs[2].out.contains("default smooth"));
+    }
+
     void info()
     {
         const QList<Run> runs = runAll({{"info", path("in.tif")}, {"info", path("in.png")}});

@@ -6,9 +6,8 @@
 #include "common/device.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
-#include "models/upscale_model.h"
-#include "tiling/tiled_runner.h"
 #include "pipeline/upscale_job.h"
+#include "tiling/tiled_runner.h"
 
 #ifdef TESSERA_BENCH_WITH_IO
 #include "io/file_rows.h"
@@ -41,7 +40,7 @@ Options:
   --device cpu|cuda|cuda:N    (default cpu)
   --precision fp32|fp16|bf16  (default fp32)
   --size N                    square input side (throughput 1024, memory 16384)
-  --tile S --overlap O --halo P --batch N
+  --tile S --overlap O --halo P --batch N   (default tile: auto)
   --scale X                   tiny model's scale (default 2)
   --features F --layers L     tiny model's width and depth (default 16, 3)
   --model PATH                a real model file instead of the tiny model
@@ -88,45 +87,57 @@ double megabytes(int64_t bytes)
     return double(bytes) / (1024.0 * 1024.0);
 }
 
+/// What a mode runs: a real model file through the upscale job (the very
+/// sequence the CLI and the GUI use), or the tiny synthetic model.
 struct BenchModel {
-    std::unique_ptr<UpscaleModel> file; ///< keeps a loaded model alive
-    TileModel tile;
+    UpscaleJob job;
+    UpscaleSettings settings; ///< with modelPath empty: the tiny model
+    TileModel tiny;
+    int scale = 1;
+
+    TiledReport run(RowSource& source, RowSink& sink)
+    {
+        if (!settings.modelPath.empty())
+            return job.run(settings, source, sink);
+        TiledOptions tiled;
+        tiled.tileSize = settings.tileSize;
+        tiled.overlap = settings.overlap;
+        tiled.halo = settings.halo;
+        tiled.batch = settings.batch;
+        if (tiled.tileSize <= 0)
+            tiled.tileSize = autoTileSize(AutoTileInput{settings.device, tiny.bytesPerPixel,
+                                                        tiled.halo >= 0 ? tiled.halo : defaultHalo(tiny.receptiveRadius),
+                                                        source.width(), source.height(), 1});
+        return runTiled(source, sink, tiny, tiled);
+    }
 };
 
-BenchModel makeModel(const Options& options)
+void makeModel(const Options& options, BenchModel& model)
 {
-    BenchModel model;
-    const DeviceSpec device = parseDevice(textOption(options, "--device", "cpu"));
-    const Precision precision = parsePrecision(textOption(options, "--precision", "fp32"));
-    if (device.kind == DeviceKind::Cuda && !cudaAvailable())
+    UpscaleSettings& settings = model.settings;
+    settings.device = parseDevice(textOption(options, "--device", "cpu"));
+    settings.precision = parsePrecision(textOption(options, "--precision", "fp32"));
+    settings.tileSize = intOption(options, "--tile", 0);
+    settings.overlap = intOption(options, "--overlap", -1);
+    settings.halo = intOption(options, "--halo", -1);
+    settings.batch = intOption(options, "--batch", 1);
+    if (settings.device.kind == DeviceKind::Cuda && !cudaAvailable())
         throw Error(ErrorCode::InvalidArgument, "CUDA is not available in this build or machine");
-    const std::string path = textOption(options, "--model", "");
-    if (!path.empty()) {
-        model.file = loadUpscaleModel(path);
-        model.file->to(device, precision);
-        model.tile = tileModelFor(*model.file, device);
-        std::cout << "model: " << path << " (" << model.file->info().architecture << ", x"
-                  << model.file->info().scale << ")\n";
+    settings.modelPath = textOption(options, "--model", "");
+    if (!settings.modelPath.empty()) {
+        const ModelInfo& info = model.job.prepare(settings);
+        model.scale = settings.outputScale > 0 ? settings.outputScale : info.scale;
+        std::cout << "model: " << settings.modelPath << " (" << info.architecture << ", x" << info.scale << ")\n";
     } else {
         const int scale = intOption(options, "--scale", 2);
         const int features = intOption(options, "--features", 16);
         const int layers = intOption(options, "--layers", 3);
-        model.tile = bench::tinyConvModel(scale, features, layers, device, precision);
+        model.tiny = bench::tinyConvModel(scale, features, layers, settings.device, settings.precision);
+        model.scale = scale;
         std::cout << "model: tiny conv x" << scale << " (" << layers << " layers, " << features
                   << " features)\n";
     }
-    std::cout << "device: " << deviceName(device) << ", " << precisionName(precision) << "\n";
-    return model;
-}
-
-TiledOptions tiledOptions(const Options& options)
-{
-    TiledOptions tiled;
-    tiled.tileSize = intOption(options, "--tile", 512);
-    tiled.overlap = intOption(options, "--overlap", -1);
-    tiled.halo = intOption(options, "--halo", -1);
-    tiled.batch = intOption(options, "--batch", 1);
-    return tiled;
+    std::cout << "device: " << deviceName(settings.device) << ", " << precisionName(settings.precision) << "\n";
 }
 
 void printReport(const TiledReport& report)
@@ -139,24 +150,24 @@ void printReport(const TiledReport& report)
 
 int runThroughput(const Options& options)
 {
-    BenchModel model = makeModel(options);
+    BenchModel model;
+    makeModel(options, model);
     const int size = intOption(options, "--size", 1024);
-    const TiledOptions tiled = tiledOptions(options);
     // A warm-up run on a small image (cuDNN autotuning, allocator growth).
     {
-        const int warm = std::min(size, tiled.tileSize > 0 ? tiled.tileSize : 512);
+        const int warm = std::min(size, model.settings.tileSize > 0 ? model.settings.tileSize : 512);
         bench::SyntheticSource source(warm, warm);
         bench::NullSink sink;
-        runTiled(source, sink, model.tile, tiled);
+        model.run(source, sink);
     }
     bench::SyntheticSource source(size, size);
     bench::NullSink sink;
     const auto start = std::chrono::steady_clock::now();
-    const TiledReport report = runTiled(source, sink, model.tile, tiled);
+    const TiledReport report = model.run(source, sink);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     printReport(report);
     const double inputMp = double(size) * size / 1e6;
-    const double outputMp = inputMp * model.tile.scale * model.tile.scale;
+    const double outputMp = inputMp * model.scale * model.scale;
     std::printf("input: %d x %d (%.2f MP) -> %.2f MP\n", size, size, inputMp, outputMp);
     std::printf("seconds: %.3f\n", seconds);
     std::printf("tiles/s: %.2f\n", report.tiles / seconds);
@@ -198,9 +209,11 @@ int runVerify(const Options& options)
     // The same weights on both devices: generated on the CPU, then moved.
     const TileModel cpuModel = bench::tinyConvModel(scale, features, layers, DeviceSpec{}, Precision::Fp32);
     const TileModel deviceModel = bench::tinyConvModel(scale, features, layers, device, precision);
-    TiledOptions tiled = tiledOptions(options);
-    if (options.count("--tile") == 0)
-        tiled.tileSize = 128;
+    TiledOptions tiled;
+    tiled.tileSize = intOption(options, "--tile", 128);
+    tiled.overlap = intOption(options, "--overlap", -1);
+    tiled.halo = intOption(options, "--halo", -1);
+    tiled.batch = intOption(options, "--batch", 1);
     bench::SyntheticSource source(size, size * 3 / 4);
     TiledReport report;
     const Image onDevice = runToImage(source, deviceModel, tiled, &report);
@@ -221,9 +234,9 @@ int runVerify(const Options& options)
 
 int runMemory(const Options& options)
 {
-    BenchModel model = makeModel(options);
+    BenchModel model;
+    makeModel(options, model);
     const int size = intOption(options, "--size", 16384);
-    const TiledOptions tiled = tiledOptions(options);
     const auto start = std::chrono::steady_clock::now();
     TiledReport report;
     const bool useFiles =
@@ -235,7 +248,7 @@ int runMemory(const Options& options)
     if (!useFiles) {
         bench::SyntheticSource source(size, size);
         bench::NullSink sink;
-        report = runTiled(source, sink, model.tile, tiled);
+        report = model.run(source, sink);
         std::cout << "streamed: synthetic rows -> null sink (" << sink.rows << " rows)\n";
     }
 #ifdef TESSERA_BENCH_WITH_IO
@@ -268,7 +281,7 @@ int runMemory(const Options& options)
         WriteOptions write;
         write.bits = 8;
         FileRowSink sink(output, reader.info().metadata, write);
-        report = runTiled(source, sink, model.tile, tiled);
+        report = model.run(source, sink);
         sink.finish();
         std::printf("streamed: %s -> %s (%.1f MB on disk)\n", input.c_str(), output.c_str(),
                     megabytes(int64_t(fs::file_size(output))));
@@ -279,7 +292,7 @@ int runMemory(const Options& options)
 #endif
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     printReport(report);
-    std::printf("input: %d x %d -> %d x %d\n", size, size, size * model.tile.scale, size * model.tile.scale);
+    std::printf("input: %d x %d -> %d x %d\n", size, size, size * model.scale, size * model.scale);
     std::printf("seconds: %.1f\n", seconds);
     std::printf("peak RSS: %.1f MB\n", megabytes(bench::peakResidentBytes()));
     return 0;

@@ -8,6 +8,7 @@
 #include "io/image_writer.h"
 
 #include <QCoreApplication>
+#include <QSignalSpy>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -86,6 +87,59 @@ inline QString writeGradientImage(const QTemporaryDir& dir, const QString& name,
     options.bits = 16;
     writeImage(gradientImage(width, height), path.toStdString(), options);
     return path;
+}
+
+/// Waits until `spy` has a signal (or `timeoutMs` passed); true when it has.
+inline bool waitFor(QSignalSpy& spy, int timeoutMs = 30000)
+{
+    return !spy.isEmpty() || spy.wait(timeoutMs);
+}
+
+/// Opens `path` in `window` and waits for the I/O thread to read it; true
+/// when the image is shown.
+template <typename Window>
+bool openAndWait(Window& window, const QString& path)
+{
+    QSignalSpy opened(&window, &Window::imageOpened);
+    if (!window.openImage(path))
+        return false;
+    return waitFor(opened) && opened.first().at(0).toBool();
+}
+
+/// Starts an export and waits for it; true when the file was written.
+template <typename Window>
+bool exportAndWait(Window& window, const QString& path, int bits, int quality, bool keepMetadata)
+{
+    QSignalSpy finished(&window, &Window::exportFinished);
+    if (!window.exportResult(path, bits, quality, keepMetadata))
+        return false;
+    return waitFor(finished) && finished.first().at(0).toBool();
+}
+
+/// Waits for the window's first scan of its models folder to be listed.
+template <typename Window>
+void waitForModels(Window& window)
+{
+    QSignalSpy loaded(&window, &Window::modelsLoaded);
+    if (window.upscalePanel()->models().empty() && QFileInfo(window.modelsFolder()).isDir())
+        waitFor(loaded, 20000);
+}
+
+/// Selects the model at `path` and waits until the panel has it chosen.
+template <typename Window>
+bool selectModelAndWait(Window& window, const QString& path)
+{
+    waitForModels(window);
+    window.setModelPath(path);
+    const QString wanted = QFileInfo(path).absoluteFilePath();
+    for (int i = 0; i < 400; ++i) {
+        const auto* model = window.upscalePanel()->currentModel();
+        if (model && QFileInfo(model->path).absoluteFilePath() == wanted)
+            return true;
+        QSignalSpy loaded(&window, &Window::modelsLoaded);
+        loaded.wait(50);
+    }
+    return false;
 }
 
 } // namespace tessera::test

@@ -1,11 +1,19 @@
 // The GUI with a real model (2x-AniScale, SRVGGNetCompact): previews are
-// "latest wins", a full run gives the right size while the event loop keeps
-// turning, a cancel leaves no result, and exports round-trip.
+// progressive and "latest wins", a full run gives exactly core's output while
+// the event loop keeps turning, a cancel leaves no result, and exports
+// round-trip without touching an earlier file when they fail.
+
+// LibTorch headers first: Qt's `slots` / `signals` macros break them when
+// they come after a Qt header.
+#include "pipeline/upscale_job.h"
+#include "tiling/tiled_runner.h"
+
 #include "main_window.h"
 
 #include "gui_test_util.h"
 
 #include "bridge/engine_controller.h"
+#include "bridge/upscale_jobs.h"
 #include "io/image_reader.h"
 #include "views/image_view.h"
 #include "views/tile_overlay.h"
@@ -52,12 +60,13 @@ private:
     {
         auto window = std::make_unique<MainWindow>();
         window->setQuietErrors(true);
-        window->setModelPath(m_model);
-        UpscaleSettings s = window->upscalePanel()->settings();
-        s.tileSize = tile;
-        s.overlap = overlap;
-        s.halo = halo;
-        s.outputScale = 0;
+        if (!test::selectModelAndWait(*window, m_model))
+            qWarning("the model was not selected");
+        UpscalePanelSettings s = window->upscalePanel()->settings();
+        s.job.tileSize = tile;
+        s.job.overlap = overlap;
+        s.job.halo = halo;
+        s.job.outputScale = 0;
         s.livePreview = true;
         window->upscalePanel()->setSettings(s);
         return window;
@@ -66,7 +75,7 @@ private:
     UpscaleSettings previewSettings() const
     {
         UpscaleSettings s;
-        s.modelPath = m_model;
+        s.modelPath = m_model.toStdString();
         s.tileSize = 48;
         s.overlap = 8;
         s.halo = 16;
@@ -90,22 +99,30 @@ private slots:
     {
         EngineController engine;
         auto image = std::make_shared<const Image>(test::gradientImage(160, 120));
-        engine.setImage(image);
-        QSignalSpy ready(&engine, &EngineController::previewReady);
-        QSignalSpy failed(&engine, &EngineController::previewFailed);
+        QSignalSpy partials(&engine, &EngineController::jobPartial);
+        QSignalSpy finished(&engine, &EngineController::jobFinished);
+        QSignalSpy failed(&engine, &EngineController::jobFailed);
         const UpscaleSettings settings = previewSettings();
-        TileSettings tiles;
-        tiles.tileSize = settings.tileSize;
-        tiles.overlap = settings.overlap;
-        tiles.halo = settings.halo;
-        tiles.scale = 2;
-        const TilePlan plan(160, 120, tiles);
+        const UpscalePlan plan = UpscaleJob().plan(settings, 160, 120);
+        auto preview = [&](int tile) {
+            const TileRect& area = plan.tiles.tiles()[size_t(tile)].area;
+            return std::make_shared<UpscalePreviewJob>(settings, image, tile,
+                                                       QPoint(area.x + area.width / 2, area.y + area.height / 2));
+        };
 
-        // The first request loads the model.
-        const quint64 first = engine.requestPreview(settings, 0);
-        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
-        QCOMPARE(ready.first().at(0).toULongLong(), first);
-        ready.clear();
+        // The first request loads the model; its three stages arrive in order,
+        // the last one covering the tile's area at output size.
+        const quint64 first = engine.submit(preview(0));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        QCOMPARE(finished.first().at(0).toULongLong(), first);
+        QCOMPARE(partials.count(), 3);
+        for (int stage = 0; stage < 3; ++stage)
+            QCOMPARE(partials.at(stage).at(1).value<JobPartial>().stage, stage);
+        const TileRect expected0 = plan.tiles.toOutput(plan.tiles.tiles()[0].area);
+        QCOMPARE(partials.last().at(1).value<JobPartial>().outputRect,
+                 QRect(expected0.x, expected0.y, expected0.width, expected0.height));
+        partials.clear();
+        finished.clear();
 
         // Bursts of requests, some while the worker is busy with an older one:
         // only the newest of each burst may come back.
@@ -113,55 +130,66 @@ private slots:
             quint64 last = 0;
             int lastTile = 0;
             for (int i = 0; i < 8; ++i) {
-                lastTile = (burst * 5 + i * 3) % plan.tileCount();
-                last = engine.requestPreview(settings, lastTile);
-                QCOMPARE(engine.latestPreviewId(), last);
+                lastTile = (burst * 5 + i * 3) % plan.tiles.tileCount();
+                last = engine.submit(preview(lastTile));
+                QCOMPARE(engine.latestOf(QStringLiteral("preview")), last);
                 if (i % 3 == 1)
                     QTest::qWait(15); // let the worker start on this one
             }
-            QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 20000);
             QTest::qWait(200); // time for any stale result to arrive (it must not)
-            QCOMPARE(ready.count(), 1);
-            QCOMPARE(ready.first().at(0).toULongLong(), last);
-            const TileRect expected = plan.toOutput(plan.tiles()[size_t(lastTile)].area);
-            QCOMPARE(ready.first().at(1).toRect(), QRect(expected.x, expected.y, expected.width, expected.height));
-            QCOMPARE(ready.first().at(2).value<QImage>().size(), QSize(expected.width, expected.height));
-            ready.clear();
+            QCOMPARE(finished.count(), 1);
+            QCOMPARE(finished.first().at(0).toULongLong(), last);
+            for (const QList<QVariant>& partial : partials)
+                QCOMPARE(partial.at(0).toULongLong(), last);
+            const JobPartial blended = partials.last().at(1).value<JobPartial>();
+            const TileRect expected = plan.tiles.toOutput(plan.tiles.tiles()[size_t(lastTile)].area);
+            QCOMPARE(blended.outputRect, QRect(expected.x, expected.y, expected.width, expected.height));
+            QCOMPARE(blended.pixels.size(), QSize(expected.width, expected.height));
+            partials.clear();
+            finished.clear();
         }
         QCOMPARE(failed.count(), 0);
 
         // A cancelled request delivers nothing at all.
-        engine.requestPreview(settings, 1);
-        engine.cancelPreview();
+        engine.submit(preview(1));
+        engine.cancelChannel(QStringLiteral("preview"));
         QTest::qWait(300);
-        QCOMPARE(ready.count(), 0);
+        QCOMPARE(partials.count(), 0);
+        QCOMPARE(finished.count(), 0);
     }
 
-    void windowShowsOnlyTheLatestPreviewPatch()
+    void windowPaintsThePreviewProgressively()
     {
         const QString path = test::writeGradientImage(m_files, QStringLiteral("preview.png"), 160, 120);
         auto window = makeWindow(48, 8, 16);
-        QVERIFY(window->openImage(path));
+        QVERIFY(test::openAndWait(*window, path));
         TileOverlay* overlay = window->tileOverlay();
         ImageView* view = window->imageView();
         QVERIFY(overlay->plan().tileCount() >= 9);
-        QSignalSpy ready(window->engine(), &EngineController::previewReady);
+        EngineController* engine = window->engine();
         // Whenever a preview is painted (the window's handler runs first), it
         // is the newest request's and lies on the tile under the cursor.
-        int painted = 0;
+        std::vector<QRectF> painted;
         QStringList wrong;
-        connect(window->engine(), &EngineController::previewReady, this, [&](quint64 id) {
-            ++painted;
+        connect(engine, &EngineController::jobPartial, this, [&](quint64 id, JobPartial partial) {
+            if (partial.kind != JobPartial::Kind::Preview)
+                return;
             const int hovered = overlay->hoveredTile();
-            if (id != window->engine()->latestPreviewId() || hovered < 0
-                || view->patchRect(kPreviewPatch) != QRectF(overlay->geometry()[size_t(hovered)].area))
+            painted.push_back(view->patchRect(kPreviewPatch));
+            if (id != engine->latestOf(QStringLiteral("preview")) || hovered != partial.tileIndex
+                || !QRectF(overlay->geometry()[size_t(hovered)].area).contains(view->patchRect(kPreviewPatch)))
                 wrong << QStringLiteral("preview %1 painted while tile %2 is hovered").arg(id).arg(hovered);
         });
 
-        // Hover one tile and let its preview arrive (loads the model).
+        // Hover one tile: a busy marker at once, then the stages, the last
+        // one the whole tile.
         overlay->setHoveredTile(0);
-        QTRY_VERIFY_WITH_TIMEOUT(!view->patchRect(kPreviewPatch).isEmpty(), 20000);
-        QCOMPARE(view->patchRect(kPreviewPatch), QRectF(overlay->geometry()[0].area));
+        QTRY_COMPARE_WITH_TIMEOUT(overlay->tileState(0), TileState::Running, 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(view->patchRect(kPreviewPatch), QRectF(overlay->geometry()[0].area), 20000);
+        // The blended stage, the last one, takes the marker away.
+        QTRY_COMPARE_WITH_TIMEOUT(overlay->tileState(0), TileState::Pending, 20000);
+        QCOMPARE(painted.size(), size_t(3));
 
         // Move over several tiles, each long enough for its request to go out
         // (the window waits 120 ms for the cursor to settle): only the last
@@ -173,11 +201,9 @@ private slots:
             QTest::qWait(140);
         }
         const int last = tiles.back();
-        QTRY_VERIFY_WITH_TIMEOUT(!view->patchRect(kPreviewPatch).isEmpty(), 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(view->patchRect(kPreviewPatch), QRectF(overlay->geometry()[size_t(last)].area), 20000);
         QTest::qWait(300);
         QCOMPARE(view->patchRect(kPreviewPatch), QRectF(overlay->geometry()[size_t(last)].area));
-        QCOMPARE(ready.last().at(0).toULongLong(), window->engine()->latestPreviewId());
-        QVERIFY(painted >= 2);
         QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));
 
         // Changing a setting drops the preview on screen (it no longer matches).
@@ -192,26 +218,28 @@ private slots:
         MainWindow& window = *m_window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QVERIFY(window.openImage(path));
+        QVERIFY(test::openAndWait(window, path));
         TileOverlay* overlay = window.tileOverlay();
         const int tileCount = overlay->plan().tileCount();
         QCOMPARE(tileCount, 12); // 4 x 3 tiles of 32 x 32
 
         EngineController* engine = window.engine();
-        QSignalSpy finished(engine, &EngineController::runFinished);
-        QSignalSpy failed(engine, &EngineController::runFailed);
+        QSignalSpy ended(&window, &MainWindow::runEnded);
+        QSignalSpy errors(&window, &MainWindow::errorOccurred);
         std::set<int> done;
-        connect(engine, &EngineController::tileFinished, this, [&](int index) {
+        connect(engine, &EngineController::jobPartial, this, [&](quint64, JobPartial partial) {
+            if (partial.kind != JobPartial::Kind::TileFinished)
+                return;
             // The window's own handler ran first: the overlay shows the tile done.
-            QCOMPARE(overlay->tileState(index), TileState::Done);
-            done.insert(index);
+            QCOMPARE(overlay->tileState(partial.tileIndex), TileState::Done);
+            done.insert(partial.tileIndex);
         });
         int ticks = 0;
         int ticksWithPartialProgress = 0;
         QTimer ticker;
         ticker.setInterval(10);
         connect(&ticker, &QTimer::timeout, this, [&] {
-            if (!engine->isRunning())
+            if (!window.isRunning())
                 return;
             ++ticks;
             if (!done.empty() && int(done.size()) < tileCount)
@@ -221,12 +249,12 @@ private slots:
         QElapsedTimer clock;
         clock.start();
         window.upscalePanel()->runButton()->click();
-        QVERIFY(engine->isRunning());
+        QVERIFY(window.isRunning());
         QVERIFY(!window.upscalePanel()->runButton()->isEnabled());
-        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 25000);
+        QVERIFY(test::waitFor(ended, 25000));
         const qint64 runMs = clock.elapsed();
         ticker.stop();
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+        QVERIFY2(ended.first().at(0).toBool(), errors.isEmpty() ? "" : qPrintable(errors.first().at(1).toString()));
 
         // The event loop kept turning while the engine worked (every 10 ms
         // timer tick that found the run going was served by the GUI thread).
@@ -240,33 +268,54 @@ private slots:
         QCOMPARE(result->width(), 192);
         QCOMPARE(result->height(), 128);
         QCOMPARE(result->channels(), 3);
+
+        // Pixel for pixel what core's tiled runner gives for the same model
+        // and plan, called directly.
+        const Image input = readImage(path.toStdString());
+        UpscaleJob job;
+        const UpscaleSettings settings = window.upscalePanel()->settings().job;
+        const UpscalePlan plan = job.plan(settings, input.width(), input.height());
+        TiledOptions options;
+        options.tileSize = plan.tiles.settings().tileSize;
+        options.overlap = plan.tiles.settings().overlap;
+        options.halo = plan.tiles.settings().halo;
+        options.ramp = settings.blend;
+        const Image expected = upscaleImage(input, job.tileModel(settings), options);
+        QCOMPARE(expected.width(), result->width());
+        QCOMPARE(expected.height(), result->height());
+        QCOMPARE(std::memcmp(expected.data(), result->data(), size_t(result->pixelCount()) * result->channels() * 4), 0);
+
         // The window shows the result against the original, and can run again.
         QVERIFY(window.imageView()->isComparing());
         QCOMPARE(window.imageView()->image().size(), QSize(192, 128));
         QCOMPARE(window.imageView()->patchCount(), 0);
         QVERIFY(window.upscalePanel()->runButton()->isEnabled());
-        QVERIFY(!engine->isRunning());
+        QVERIFY(!window.isRunning());
     }
 
     void cancelMidRunLeavesNoResult()
     {
         const QString path = test::writeGradientImage(m_files, QStringLiteral("big.png"), 320, 256);
         auto window = makeWindow(32, 4, 8);
-        QVERIFY(window->openImage(path));
+        QVERIFY(test::openAndWait(*window, path));
         QVERIFY(window->tileOverlay()->plan().tileCount() >= 80);
         EngineController* engine = window->engine();
-        QSignalSpy tiles(engine, &EngineController::tileFinished);
-        QSignalSpy cancelled(engine, &EngineController::runCancelled);
-        QSignalSpy finished(engine, &EngineController::runFinished);
+        std::vector<int> tiles;
+        connect(engine, &EngineController::jobPartial, this, [&](quint64, JobPartial partial) {
+            if (partial.kind == JobPartial::Kind::TileFinished)
+                tiles.push_back(partial.tileIndex);
+        });
+        QSignalSpy cancelled(engine, &EngineController::jobCancelled);
+        QSignalSpy ended(window.get(), &MainWindow::runEnded);
         window->upscalePanel()->runButton()->click();
-        QTRY_VERIFY_WITH_TIMEOUT(tiles.count() >= 2, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(tiles.size() >= 2, 20000);
 
         // While it runs, the tiling controls are locked and the overlay keeps
         // the run's plan, its finished tiles and their patches.
         UpscalePanel* panel = window->upscalePanel();
         QVERIFY(!panel->tileSlider()->isEnabled());
         const int planned = window->tileOverlay()->plan().tileCount();
-        const int doneTile = tiles.first().at(0).toInt();
+        const int doneTile = tiles.front();
         panel->tileSpin()->setValue(64); // a program can still change it
         QCOMPARE(window->tileOverlay()->plan().tileCount(), planned);
         QCOMPARE(window->tileOverlay()->plan().settings().tileSize, 32);
@@ -282,10 +331,11 @@ private slots:
         cancel->click();
         QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 20000);
         QTest::qWait(100);
-        QCOMPARE(finished.count(), 0);
-        QVERIFY(tiles.count() < window->tileOverlay()->plan().tileCount());
+        QCOMPARE(ended.count(), 1);
+        QCOMPARE(ended.first().at(0).toBool(), false);
+        QVERIFY(int(tiles.size()) < window->tileOverlay()->plan().tileCount());
         QCOMPARE(window->result(), nullptr);
-        QVERIFY(!engine->isRunning());
+        QVERIFY(!window->isRunning());
         QCOMPARE(window->imageView()->patchCount(), 0);
         QCOMPARE(window->tileOverlay()->tileState(0), TileState::Pending);
         QVERIFY(window->upscalePanel()->runButton()->isEnabled());
@@ -303,7 +353,7 @@ private slots:
 
         // 32-bit float TIFF: exact.
         const QString tiff = m_files.filePath(QStringLiteral("out.tif"));
-        QVERIFY(m_window->exportResult(tiff, 32, 95, true));
+        QVERIFY(test::exportAndWait(*m_window, tiff, 32, 95, true));
         const Image tiffBack = readImage(tiff.toStdString());
         QCOMPARE(tiffBack.width(), result.width());
         QCOMPARE(tiffBack.height(), result.height());
@@ -312,7 +362,7 @@ private slots:
 
         // 16-bit PNG: within one step of 1/65535 (values clip to [0, 1]).
         const QString png = m_files.filePath(QStringLiteral("out.png"));
-        QVERIFY(m_window->exportResult(png, 16, 95, true));
+        QVERIFY(test::exportAndWait(*m_window, png, 16, 95, true));
         const Image pngBack = readImage(png.toStdString());
         QCOMPARE(pngBack.width(), result.width());
         QCOMPARE(pngBack.height(), result.height());
@@ -328,13 +378,13 @@ private slots:
         if (!m_window || !m_window->result())
             QSKIP("no result from fullRunKeepsTheWindowResponsive");
         const QString jpg = m_files.filePath(QStringLiteral("keep.jpg"));
-        QVERIFY(m_window->exportResult(jpg, 8, 90, true));
+        QVERIFY(test::exportAndWait(*m_window, jpg, 8, 90, true));
         const QByteArray before = readBytes(jpg);
         QVERIFY(!before.isEmpty());
         const QStringList filesBefore = QDir(m_files.path()).entryList(QDir::Files, QDir::Name);
 
         QSignalSpy errors(m_window.get(), &MainWindow::errorOccurred);
-        QVERIFY(!m_window->exportResult(jpg, 16, 90, true)); // JPEG has no 16-bit
+        QVERIFY(!test::exportAndWait(*m_window, jpg, 16, 90, true)); // JPEG has no 16-bit
         QCOMPARE(errors.count(), 1);
         QVERIFY(errors.first().at(1).toString().contains(QStringLiteral("keep.jpg")));
         QCOMPARE(readBytes(jpg), before);
@@ -342,7 +392,7 @@ private slots:
         QCOMPARE(QDir(m_files.path()).entryList(QDir::Files, QDir::Name), filesBefore);
 
         // A folder that does not exist fails the same way.
-        QVERIFY(!m_window->exportResult(m_files.filePath(QStringLiteral("no/such/dir/out.png")), 16, 90, true));
+        QVERIFY(!test::exportAndWait(*m_window, m_files.filePath(QStringLiteral("no/such/dir/out.png")), 16, 90, true));
         QCOMPARE(errors.count(), 2);
     }
 

@@ -1,11 +1,20 @@
 // The main window without running a model: the overlay shows the very plan
-// core makes from the panel's settings, follows every slider step at once,
-// and the settings and presets survive a restart.
+// core makes from the panel's settings (the upscale job's own plan, input
+// multiple included), follows every slider step at once, and the settings
+// and presets survive a restart.
+
+// LibTorch headers first: Qt's `slots` / `signals` macros break them when
+// they come after a Qt header.
+#include "models/loaders/safetensors.h"
+#include "pipeline/upscale_job.h"
+
 #include "main_window.h"
 
 #include "gui_test_util.h"
 
 #include "bridge/engine_controller.h"
+#include "bridge/file_jobs.h"
+#include "io/image_reader.h"
 #include "views/image_view.h"
 #include "views/tile_overlay.h"
 
@@ -15,23 +24,19 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QTest>
+#include <QElapsedTimer>
+#include <QTimer>
 
 using namespace tessera;
 
 namespace {
 
-/// The plan the window should show: core's TilePlan for the image and the
-/// panel's settings, at the output scale the panel implies.
+/// The plan the window should show: core's plan for the image, the panel's
+/// settings and the chosen model.
 TilePlan expectedPlan(const MainWindow& window, int width, int height)
 {
-    const UpscaleSettings s = window.upscalePanel()->settings();
     const ModelChoice* model = window.upscalePanel()->currentModel();
-    TileSettings tiles;
-    tiles.tileSize = s.tileSize;
-    tiles.overlap = s.overlap;
-    tiles.halo = s.halo;
-    tiles.scale = s.outputScale > 0 ? s.outputScale : (model ? model->scale : 1);
-    return TilePlan(width, height, tiles);
+    return planUpscale(model ? model->info : ModelInfo{}, window.upscalePanel()->settings().job, width, height).tiles;
 }
 
 /// Fails unless the overlay's plan and geometry are exactly `plan`'s.
@@ -60,6 +65,28 @@ bool overlayShows(const TileOverlay& overlay, const TilePlan& plan, QString* why
     return true;
 }
 
+/// A random-weight ESRGAN (BasicSR keys, 1 block, nf 8, gc 4) that
+/// pixel-unshuffles its input by `unshuffle` (2: x2, 4: x1), as Real-ESRGAN's
+/// x2plus does: its input must be a multiple of `unshuffle`.
+void writeUnshuffleEsrgan(const QString& path, int unshuffle)
+{
+    at::manual_seed(7);
+    StateDict weights;
+    auto conv = [&](const std::string& name, int64_t in, int64_t out) {
+        weights[name + ".weight"] = at::randn({out, in, 3, 3}) * 0.05;
+        weights[name + ".bias"] = at::zeros({out});
+    };
+    const int64_t nf = 8, gc = 4;
+    conv("conv_first", 3 * unshuffle * unshuffle, nf);
+    for (int j = 1; j <= 3; ++j)
+        for (int k = 1; k <= 5; ++k)
+            conv("body.0.rdb" + std::to_string(j) + ".conv" + std::to_string(k), nf + (k - 1) * gc, k == 5 ? nf : gc);
+    for (const char* name : {"conv_body", "conv_up1", "conv_up2", "conv_hr"})
+        conv(name, nf, nf);
+    conv("conv_last", nf, 3);
+    saveSafetensors(path.toStdString(), weights);
+}
+
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -72,10 +99,10 @@ private:
 
     void setTiles(MainWindow& window, int tile, int overlap, int halo)
     {
-        UpscaleSettings s = window.upscalePanel()->settings();
-        s.tileSize = tile;
-        s.overlap = overlap;
-        s.halo = halo;
+        UpscalePanelSettings s = window.upscalePanel()->settings();
+        s.job.tileSize = tile;
+        s.job.overlap = overlap;
+        s.job.halo = halo;
         window.upscalePanel()->setSettings(s);
     }
 
@@ -113,9 +140,10 @@ private slots:
         QFETCH(int, halo);
         MainWindow window;
         window.setQuietErrors(true);
+        test::waitForModels(window);
         QVERIFY(window.tileOverlay()->geometry().empty()); // no image yet
         setTiles(window, tile, overlap, halo);
-        QVERIFY(window.openImage(m_imagePath));
+        QVERIFY(test::openAndWait(window, m_imagePath));
         QCOMPARE(window.imageView()->image().size(), QSize(1000, 700));
         QString why;
         QVERIFY2(overlayShows(*window.tileOverlay(), expectedPlan(window, 1000, 700), &why), qPrintable(why));
@@ -124,12 +152,47 @@ private slots:
         QCOMPARE(window.tileOverlay()->plan().settings().halo, halo);
     }
 
+    void overlayPlanIsTheJobsPlan_data()
+    {
+        QTest::addColumn<int>("unshuffle");
+        QTest::addColumn<int>("multiple");
+        QTest::newRow("ESRGAN x2, pixel-unshuffle 2") << 2 << 2;
+        QTest::newRow("ESRGAN x1, pixel-unshuffle 4") << 4 << 4;
+    }
+
+    void overlayPlanIsTheJobsPlan()
+    {
+        // The overlay draws what the upscale job will run: the same tiles,
+        // halos padded to the model's input multiple on the right and bottom.
+        QFETCH(int, unshuffle);
+        QFETCH(int, multiple);
+        const QString model = m_files.filePath(QStringLiteral("esrgan-unshuffle%1.safetensors").arg(unshuffle));
+        writeUnshuffleEsrgan(model, unshuffle);
+        MainWindow window;
+        window.setQuietErrors(true);
+        QVERIFY(test::selectModelAndWait(window, model));
+        setTiles(window, 250, 20, 9); // 250 + 2 * 9 is no multiple of 4
+        QVERIFY(test::openAndWait(window, m_imagePath));
+
+        UpscaleJob job;
+        const UpscaleSettings settings = window.upscalePanel()->settings().job;
+        const UpscalePlan jobPlan = job.plan(settings, 1000, 700);
+        QCOMPARE(jobPlan.tiles.settings().inputMultiple, multiple);
+        QCOMPARE(window.plan().tiles.settings().inputMultiple, multiple);
+        QCOMPARE(window.tileOverlay()->plan().paddedWidth() % multiple, 0);
+        QString why;
+        QVERIFY2(overlayShows(*window.tileOverlay(), jobPlan.tiles, &why), qPrintable(why));
+        QCOMPARE(window.tileOverlay()->plan().paddedWidth(), jobPlan.tiles.paddedWidth());
+        QCOMPARE(window.tileOverlay()->plan().haloRight(), jobPlan.tiles.haloRight());
+    }
+
     void slidersUpdateTheOverlayAtOnce()
     {
         MainWindow window;
         window.setQuietErrors(true);
+        test::waitForModels(window);
         setTiles(window, 512, 32, 32);
-        QVERIFY(window.openImage(m_imagePath));
+        QVERIFY(test::openAndWait(window, m_imagePath));
         UpscalePanel* panel = window.upscalePanel();
         TileOverlay* overlay = window.tileOverlay();
         QString why;
@@ -174,10 +237,11 @@ private slots:
     {
         MainWindow window;
         window.setQuietErrors(true);
-        QVERIFY(window.openImage(m_imagePath));
+        test::waitForModels(window);
+        QVERIFY(test::openAndWait(window, m_imagePath));
         const int tiles = window.tileOverlay()->plan().tileCount();
         QSignalSpy errors(&window, &MainWindow::errorOccurred);
-        QVERIFY(!window.openImage(m_files.filePath(QStringLiteral("missing.png"))));
+        QVERIFY(!test::openAndWait(window, m_files.filePath(QStringLiteral("missing.png"))));
         QCOMPARE(errors.count(), 1);
         QVERIFY(errors.first().at(1).toString().contains(QStringLiteral("missing.png")));
         QCOMPARE(window.imageView()->image().size(), QSize(1000, 700));
@@ -189,8 +253,9 @@ private slots:
     {
         MainWindow window;
         window.setQuietErrors(true);
-        QVERIFY(window.openImage(m_imagePath));
-        UpscaleSettings s = window.upscalePanel()->settings();
+        test::waitForModels(window);
+        QVERIFY(test::openAndWait(window, m_imagePath));
+        UpscalePanelSettings s = window.upscalePanel()->settings();
         s.showGrid = false;
         window.upscalePanel()->setSettings(s);
         QVERIFY(!window.tileOverlay()->isVisible());
@@ -201,39 +266,41 @@ private slots:
 
     void settingsSurviveARestart()
     {
-        UpscaleSettings chosen;
+        UpscalePanelSettings chosen;
         {
             MainWindow window;
             window.setQuietErrors(true);
+            test::waitForModels(window);
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
             UpscalePanel* panel = window.upscalePanel();
             panel->tileSlider()->setValue(384);
             panel->overlapSlider()->setValue(40);
-            UpscaleSettings s = panel->settings();
-            s.halo = 200; // beyond the halo slider's range (0-128): the spin box allows it
-            s.blend = QStringLiteral("gaussian");
-            s.outputScale = 3;
+            UpscalePanelSettings s = panel->settings();
+            s.job.halo = 200; // beyond the halo slider's range (0-128): the spin box allows it
+            s.job.blend = BlendRamp::Gaussian;
+            s.job.outputScale = 3;
             s.livePreview = false;
             s.showGrid = false;
             panel->setSettings(s);
             chosen = panel->settings();
-            QCOMPARE(chosen.tileSize, 384);
-            QCOMPARE(chosen.overlap, 40);
-            QCOMPARE(chosen.halo, 200);
-            QCOMPARE(chosen.blend, QStringLiteral("gaussian"));
+            QCOMPARE(chosen.job.tileSize, 384);
+            QCOMPARE(chosen.job.overlap, 40);
+            QCOMPARE(chosen.job.halo, 200);
+            QCOMPARE(chosen.job.blend, BlendRamp::Gaussian);
             QVERIFY(window.close()); // closeEvent saves
         }
         MainWindow restored;
-        const UpscaleSettings back = restored.upscalePanel()->settings();
-        QCOMPARE(back.tileSize, chosen.tileSize);
-        QCOMPARE(back.overlap, chosen.overlap);
-        QCOMPARE(back.halo, chosen.halo);
-        QCOMPARE(back.blend, chosen.blend);
-        QCOMPARE(back.outputScale, chosen.outputScale);
+        test::waitForModels(restored);
+        const UpscalePanelSettings back = restored.upscalePanel()->settings();
+        QCOMPARE(back.job.tileSize, chosen.job.tileSize);
+        QCOMPARE(back.job.overlap, chosen.job.overlap);
+        QCOMPARE(back.job.halo, chosen.job.halo);
+        QCOMPARE(back.job.blend, chosen.job.blend);
+        QCOMPARE(back.job.outputScale, chosen.job.outputScale);
         QCOMPARE(back.livePreview, chosen.livePreview);
         QCOMPARE(back.showGrid, chosen.showGrid);
-        QCOMPARE(back.modelPath, chosen.modelPath);
+        QCOMPARE(back.job.modelPath, chosen.job.modelPath);
         QCOMPARE(restored.upscalePanel()->tileSlider()->value(), 384);
     }
 
@@ -241,30 +308,31 @@ private slots:
     {
         MainWindow window;
         window.setQuietErrors(true);
+        test::waitForModels(window);
         QVERIFY(window.presetNames().isEmpty());
         setTiles(window, 192, 24, 48);
-        UpscaleSettings s = window.upscalePanel()->settings();
-        s.blend = QStringLiteral("linear");
+        UpscalePanelSettings s = window.upscalePanel()->settings();
+        s.job.blend = BlendRamp::Linear;
         window.upscalePanel()->setSettings(s);
         window.savePresetAs(QStringLiteral("fine seams"));
         setTiles(window, 1024, 100, 8);
         s = window.upscalePanel()->settings();
-        s.blend = QStringLiteral("smooth");
+        s.job.blend = BlendRamp::Smoothstep;
         window.upscalePanel()->setSettings(s);
         window.savePresetAs(QStringLiteral("big"));
         QCOMPARE(window.presetNames(), QStringList({QStringLiteral("big"), QStringLiteral("fine seams")}));
 
         QVERIFY(window.applyPreset(QStringLiteral("fine seams")));
         s = window.upscalePanel()->settings();
-        QCOMPARE(s.tileSize, 192);
-        QCOMPARE(s.overlap, 24);
-        QCOMPARE(s.halo, 48);
-        QCOMPARE(s.blend, QStringLiteral("linear"));
+        QCOMPARE(s.job.tileSize, 192);
+        QCOMPARE(s.job.overlap, 24);
+        QCOMPARE(s.job.halo, 48);
+        QCOMPARE(s.job.blend, BlendRamp::Linear);
         QVERIFY(!window.applyPreset(QStringLiteral("no such preset")));
-        QCOMPARE(window.upscalePanel()->settings().tileSize, 192);
+        QCOMPARE(window.upscalePanel()->settings().job.tileSize, 192);
 
         // A preset applied to an open image re-plans the overlay.
-        QVERIFY(window.openImage(m_imagePath));
+        QVERIFY(test::openAndWait(window, m_imagePath));
         QVERIFY(window.applyPreset(QStringLiteral("big")));
         QCOMPARE(window.tileOverlay()->plan().settings().tileSize, 1024);
         QString why;
@@ -275,14 +343,43 @@ private slots:
         QCOMPARE(other.presetNames().size(), 2);
     }
 
+    void exportReportsProgressWhileTheWindowTurns()
+    {
+        // A large export runs on the I/O thread and reports its bands: the
+        // GUI thread keeps serving a 10 ms timer all the while.
+        EngineController engine;
+        auto image = std::make_shared<const Image>(test::gradientImage(3072, 2048));
+        const QString path = m_files.filePath(QStringLiteral("large.tif"));
+        WriteOptions options;
+        options.bits = 16;
+        QSignalSpy progress(&engine, &EngineController::jobProgress);
+        QSignalSpy finished(&engine, &EngineController::jobFinished);
+        int ticks = 0;
+        QTimer ticker;
+        ticker.setInterval(10);
+        connect(&ticker, &QTimer::timeout, this, [&] { ++ticks; });
+        ticker.start();
+        QElapsedTimer clock;
+        clock.start();
+        engine.submit(std::make_shared<ExportImageJob>(image, path, options));
+        QVERIFY(test::waitFor(finished, 60000));
+        const qint64 ms = clock.elapsed();
+        qInfo("export took %lld ms: %d progress reports, %d timer ticks", ms, int(progress.count()), ticks);
+        QVERIFY(progress.count() >= 2);
+        QCOMPARE(progress.last().at(1).value<JobProgress>().done, 2048);
+        QVERIFY2(ticks >= int(ms / 10 / 4), qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(ticks).arg(ms)));
+        QCOMPARE(readImage(path.toStdString()).width(), 3072);
+    }
+
     void runWithoutImageReportsInsteadOfBlocking()
     {
         MainWindow window;
         window.setQuietErrors(true);
+        test::waitForModels(window);
         QSignalSpy errors(&window, &MainWindow::errorOccurred);
         window.upscalePanel()->runButton()->click();
         QCOMPARE(errors.count(), 1);
-        QVERIFY(!window.engine()->isRunning());
+        QVERIFY(!window.isRunning());
     }
 };
 

@@ -1,64 +1,71 @@
 // LibTorch headers first: Qt's `slots` / `signals` macros break them when
 // they come after a Qt header.
 #include "common/torch_compat.h"
-#include "models/registry.h"
 
 #include "bridge/engine_controller.h"
-#include "bridge/engine_worker.h"
+#include "bridge/job_runner.h"
 
-#include <QFileInfo>
 #include <QThread>
 
 namespace tessera {
 
 EngineController::EngineController(QObject* parent) : QObject(parent)
 {
-    qRegisterMetaType<std::shared_ptr<tessera::Image>>();
-    qRegisterMetaType<std::shared_ptr<const tessera::Image>>();
-    qRegisterMetaType<tessera::UpscaleSettings>();
+    qRegisterMetaType<tessera::JobProgress>();
+    qRegisterMetaType<tessera::JobPartial>();
+    qRegisterMetaType<tessera::EngineJobPtr>();
     qRegisterMetaType<tessera::CancelToken>();
 
-    m_thread = new QThread(this);
-    m_thread->setObjectName("tessera-engine");
-    m_worker = new EngineWorker;
-    m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-
-    connect(m_worker, &EngineWorker::previewReady, this, [this](quint64 id, QRect rect, QImage pixels) {
-        // Latest wins: a result of an older request is never shown.
-        if (id == m_latestPreview.load())
-            emit previewReady(id, rect, pixels);
-    });
-    connect(m_worker, &EngineWorker::previewFailed, this, [this](quint64 id, QString message) {
-        if (id == m_latestPreview.load())
-            emit previewFailed(id, message);
-    });
-    connect(m_worker, &EngineWorker::tileTimeMeasured, this, &EngineController::tileTimeMeasured);
-    connect(m_worker, &EngineWorker::runStarted, this, &EngineController::runStarted);
-    connect(m_worker, &EngineWorker::tileStarted, this, &EngineController::tileStarted);
-    connect(m_worker, &EngineWorker::tileFinished, this, &EngineController::tileFinished);
-    connect(m_worker, &EngineWorker::runProgress, this, &EngineController::runProgress);
-    connect(m_worker, &EngineWorker::runFinished, this, [this](std::shared_ptr<Image> result, QString report) {
-        m_running = false;
-        emit runFinished(std::move(result), report);
-    });
-    connect(m_worker, &EngineWorker::runFailed, this, [this](QString message) {
-        m_running = false;
-        emit runFailed(message);
-    });
-    connect(m_worker, &EngineWorker::runCancelled, this, [this] {
-        m_running = false;
-        emit runCancelled();
-    });
-    m_thread->start();
+    const char* names[2] = {"tessera-engine", "tessera-io"};
+    for (int lane = 0; lane < 2; ++lane) {
+        m_threads[lane] = new QThread(this);
+        m_threads[lane]->setObjectName(QString::fromLatin1(names[lane]));
+        JobRunner* runner = new JobRunner;
+        m_runners[lane] = runner;
+        runner->moveToThread(m_threads[lane]);
+        connect(m_threads[lane], &QThread::finished, runner, &QObject::deleteLater);
+        connect(runner, &JobRunner::started, this, [this](quint64 id) {
+            if (deliverable(id))
+                emit jobStarted(id);
+        });
+        connect(runner, &JobRunner::progress, this, [this](quint64 id, JobProgress progress) {
+            if (deliverable(id))
+                emit jobProgress(id, progress);
+        });
+        connect(runner, &JobRunner::partial, this, [this](quint64 id, JobPartial partial) {
+            if (deliverable(id))
+                emit jobPartial(id, partial);
+        });
+        connect(runner, &JobRunner::finished, this, [this](quint64 id, EngineJobPtr job) {
+            const bool deliver = deliverable(id);
+            ended(id);
+            if (deliver)
+                emit jobFinished(id, std::move(job));
+        });
+        connect(runner, &JobRunner::failed, this, [this](quint64 id, QString message) {
+            const bool deliver = deliverable(id);
+            ended(id);
+            if (deliver)
+                emit jobFailed(id, message);
+        });
+        connect(runner, &JobRunner::cancelled, this, [this](quint64 id) {
+            const bool deliver = deliverable(id);
+            ended(id);
+            if (deliver)
+                emit jobCancelled(id);
+        });
+        m_threads[lane]->start();
+    }
 }
 
 EngineController::~EngineController()
 {
-    m_previewToken.cancel();
-    m_runToken.cancel();
-    m_thread->quit();
-    m_thread->wait();
+    for (Entry& entry : m_jobs)
+        entry.cancel.cancel();
+    for (QThread* thread : m_threads) {
+        thread->quit();
+        thread->wait();
+    }
 }
 
 QStringList EngineController::availableDevices()
@@ -70,70 +77,65 @@ QStringList EngineController::availableDevices()
     return devices;
 }
 
-QString EngineController::defaultModelsFolder()
+quint64 EngineController::submit(EngineJobPtr job)
 {
-    return QString::fromStdString(tessera::defaultModelsFolder());
-}
-
-std::vector<ModelChoice> EngineController::scanModels(const QString& folder)
-{
-    std::vector<ModelChoice> choices;
-    if (!QFileInfo(folder).isDir())
-        return choices;
-    for (const ModelEntry& entry : tessera::scanModels(folder.toStdString())) {
-        if (!entry.error.empty() || entry.scale < 1)
-            continue;
-        ModelChoice choice;
-        choice.path = QString::fromStdString(entry.path);
-        choice.name = QString::fromStdString(entry.name);
-        choice.architecture = QString::fromStdString(entry.architecture);
-        choice.scale = entry.scale;
-        choice.parameterCount = entry.parameterCount;
-        choice.fileSize = entry.fileSize;
-        choices.push_back(choice);
+    const quint64 id = ++m_nextId;
+    Entry entry;
+    entry.job = job;
+    entry.channel = job->channel();
+    if (!entry.channel.isEmpty()) {
+        cancelChannel(entry.channel);
+        m_latest[entry.channel] = id;
+    } else if (job->lane() == JobLane::Engine) {
+        entry.counted = true;
+        ++m_running;
     }
-    return choices;
-}
-
-void EngineController::setImage(std::shared_ptr<const Image> image)
-{
-    cancelPreview();
-    QMetaObject::invokeMethod(m_worker, "setImage", Qt::QueuedConnection,
-                              Q_ARG(std::shared_ptr<const tessera::Image>, std::move(image)));
-}
-
-quint64 EngineController::requestPreview(const UpscaleSettings& settings, int tileIndex)
-{
-    m_previewToken.cancel();
-    m_previewToken = CancelToken();
-    const quint64 id = ++m_latestPreview;
-    if (m_running) // the full run has the worker; previews wait for the next move
-        return id;
-    QMetaObject::invokeMethod(m_worker, "runPreview", Qt::QueuedConnection, Q_ARG(quint64, id),
-                              Q_ARG(tessera::UpscaleSettings, settings), Q_ARG(int, tileIndex),
-                              Q_ARG(tessera::CancelToken, m_previewToken));
+    const CancelToken cancel = entry.cancel;
+    m_jobs.insert(id, entry);
+    JobRunner* runner = m_runners[job->lane() == JobLane::Engine ? 0 : 1];
+    QMetaObject::invokeMethod(runner, "execute", Qt::QueuedConnection, Q_ARG(quint64, id),
+                              Q_ARG(tessera::EngineJobPtr, std::move(job)), Q_ARG(tessera::CancelToken, cancel));
     return id;
 }
 
-void EngineController::cancelPreview()
+void EngineController::cancel(quint64 id)
 {
-    m_previewToken.cancel();
-    ++m_latestPreview;
+    const auto found = m_jobs.find(id);
+    if (found != m_jobs.end())
+        found->cancel.cancel();
 }
 
-void EngineController::startRun(const UpscaleSettings& settings)
+void EngineController::cancelChannel(const QString& channel)
 {
-    cancelPreview();
-    m_runToken = CancelToken();
-    m_running = true;
-    QMetaObject::invokeMethod(m_worker, "runFull", Qt::QueuedConnection,
-                              Q_ARG(tessera::UpscaleSettings, settings),
-                              Q_ARG(tessera::CancelToken, m_runToken));
+    const quint64 latest = m_latest.value(channel);
+    if (latest != 0) {
+        cancel(latest);
+        // Nothing more of it reaches the GUI, not even its cancellation.
+        m_latest[channel] = 0;
+        const auto found = m_jobs.find(latest);
+        if (found != m_jobs.end())
+            found->channel = channel + QStringLiteral(":stale");
+    }
 }
 
-void EngineController::cancelRun()
+bool EngineController::deliverable(quint64 id) const
 {
-    m_runToken.cancel();
+    const auto found = m_jobs.find(id);
+    if (found == m_jobs.end())
+        return false;
+    if (found->channel.isEmpty())
+        return true;
+    return m_latest.value(found->channel) == id;
+}
+
+void EngineController::ended(quint64 id)
+{
+    const auto found = m_jobs.find(id);
+    if (found == m_jobs.end())
+        return;
+    if (found->counted)
+        --m_running;
+    m_jobs.erase(found);
 }
 
 } // namespace tessera

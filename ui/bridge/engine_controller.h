@@ -1,20 +1,16 @@
 #pragma once
-/// The bridge between the Qt widgets and the engine: runs engine jobs on one
-/// worker thread, so the GUI thread never waits on LibTorch. Results cross
-/// threads as values (QImage, rectangles, progress numbers), progress is
-/// throttled to about 30 updates a second, and previews are "latest wins":
-/// a new preview request cancels the one in flight, and a result that is not
-/// the latest is never delivered.
+/// The bridge between the Qt widgets and the engine: runs EngineJobs on two
+/// worker threads (engine and I/O), so the GUI thread never waits on LibTorch
+/// or on a file. Results cross threads as values (the finished job, QImages,
+/// progress structs); progress is throttled to about 30 updates a second;
+/// jobs of a channel ("preview") are latest wins.
 ///
-/// This header is Qt-only (no LibTorch), so the rest of ui/ can include it.
+/// Qt-only header (no LibTorch), so the rest of ui/ can include it.
 
-#include "common/cancel.h"
-#include "image/image.h"
-#include "panels/upscale_panel.h"
+#include "bridge/engine_job.h"
 
-#include <QImage>
+#include <QHash>
 #include <QObject>
-#include <QRect>
 #include <QStringList>
 
 #include <atomic>
@@ -24,66 +20,56 @@ class QThread;
 
 namespace tessera {
 
-class EngineWorker;
+class JobRunner;
 
 class EngineController : public QObject {
     Q_OBJECT
 public:
     explicit EngineController(QObject* parent = nullptr);
-    /// Cancels what runs and waits for the worker thread to end.
+    /// Cancels every job and waits for the worker threads to end.
     ~EngineController() override;
 
     /// "cpu" and one "cuda:N" per CUDA device.
     static QStringList availableDevices();
-    /// The models in `folder` (recursively), described for the model picker.
-    static std::vector<ModelChoice> scanModels(const QString& folder);
-    /// The models folder: $TESSERA_MODELS, else ~/.local/share/tessera/models.
-    static QString defaultModelsFolder();
 
-    /// The image later jobs read (shared, never copied per job).
-    void setImage(std::shared_ptr<const Image> image);
-
-    /// Upscales the tiles around `tileIndex` of the plan the settings make,
-    /// blended exactly as the full run will. Cancels the preview in flight;
-    /// returns the request's id.
-    quint64 requestPreview(const UpscaleSettings& settings, int tileIndex);
-    /// Id of the newest preview request; results of older ones are dropped.
-    quint64 latestPreviewId() const { return m_latestPreview.load(); }
-    void cancelPreview();
-
-    /// Starts the full run; previews are cancelled and paused until it ends.
-    void startRun(const UpscaleSettings& settings);
-    void cancelRun();
-    bool isRunning() const { return m_running; }
+    /// Queues `job` on its lane and returns its id. A job with a channel
+    /// cancels the channel's older job first.
+    quint64 submit(EngineJobPtr job);
+    /// Cancels job `id` (queued or running); it ends with jobCancelled.
+    void cancel(quint64 id);
+    /// Cancels the channel's job and drops any result of it still on its way.
+    void cancelChannel(const QString& channel);
+    /// The newest job id of `channel` (0: none).
+    quint64 latestOf(const QString& channel) const { return m_latest.value(channel); }
+    /// Engine-lane jobs without a channel (runs) submitted and not yet ended.
+    int runningJobs() const { return m_running; }
 
 signals:
-    /// `outputRect` is in output pixels of the full result.
-    void previewReady(quint64 id, QRect outputRect, QImage pixels);
-    void previewFailed(quint64 id, QString message);
-    /// Seconds one tile of the current settings took on the chosen device.
-    void tileTimeMeasured(double seconds);
-
-    void runStarted(int tileCount);
-    void tileStarted(int index);
-    /// A tile finished; `outputRect` (output pixels) holds its blended-so-far pixels.
-    void tileFinished(int index, QRect outputRect, QImage pixels);
-    void runProgress(int done, int total, double etaSeconds);
-    void runFinished(std::shared_ptr<tessera::Image> result, QString report);
-    void runFailed(QString message);
-    void runCancelled();
+    void jobStarted(quint64 id);
+    void jobProgress(quint64 id, tessera::JobProgress progress);
+    void jobPartial(quint64 id, tessera::JobPartial partial);
+    /// The job as it was submitted, now holding its results.
+    void jobFinished(quint64 id, tessera::EngineJobPtr job);
+    void jobFailed(quint64 id, QString message);
+    void jobCancelled(quint64 id);
 
 private:
-    QThread* m_thread = nullptr;
-    EngineWorker* m_worker = nullptr;
-    std::atomic<quint64> m_latestPreview{0};
-    CancelToken m_previewToken;
-    CancelToken m_runToken;
-    bool m_running = false;
+    struct Entry {
+        EngineJobPtr job;
+        CancelToken cancel;
+        QString channel;
+        bool counted = false; ///< counted in m_running
+    };
+    /// True when a result of job `id` may still reach the GUI.
+    bool deliverable(quint64 id) const;
+    void ended(quint64 id);
+
+    QThread* m_threads[2] = {nullptr, nullptr};
+    JobRunner* m_runners[2] = {nullptr, nullptr};
+    QHash<quint64, Entry> m_jobs;
+    QHash<QString, quint64> m_latest;
+    quint64 m_nextId = 0;
+    int m_running = 0;
 };
 
 } // namespace tessera
-
-Q_DECLARE_METATYPE(std::shared_ptr<tessera::Image>)
-Q_DECLARE_METATYPE(std::shared_ptr<const tessera::Image>)
-Q_DECLARE_METATYPE(tessera::UpscaleSettings)
-Q_DECLARE_METATYPE(tessera::CancelToken)

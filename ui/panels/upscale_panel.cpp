@@ -79,12 +79,17 @@ UpscalePanel::UpscalePanel(QWidget* parent) : QWidget(parent)
     auto* tileBox = new QGroupBox(tr("Tiles"));
     m_tileBox = tileBox;
     auto* tileForm = new QFormLayout(tileBox);
-    m_tileSlider = makeSlider(64, 2048, 32);
-    m_tileSpin = makeSpin(16, 8192, 32, tr(" px"));
-    m_overlapSlider = makeSlider(0, 256, 2);
-    m_overlapSpin = makeSpin(0, 4096, 2, tr(" px"));
-    m_haloSlider = makeSlider(0, 128, 2);
-    m_haloSpin = makeSpin(0, 1024, 2, tr(" px"));
+    // The lowest value of each is "automatic": tile size 0 (from free memory:
+    // the whole image as one tile when it fits), overlap and halo -1.
+    m_tileSlider = makeSlider(0, 2048, 32);
+    m_tileSpin = makeSpin(0, 8192, 32, tr(" px"));
+    m_tileSpin->setSpecialValueText(tr("Auto"));
+    m_overlapSlider = makeSlider(-1, 256, 2);
+    m_overlapSpin = makeSpin(-1, 4096, 2, tr(" px"));
+    m_overlapSpin->setSpecialValueText(tr("Auto (10%)"));
+    m_haloSlider = makeSlider(-1, 128, 2);
+    m_haloSpin = makeSpin(-1, 1024, 2, tr(" px"));
+    m_haloSpin->setSpecialValueText(tr("Auto"));
     m_tileSlider->setToolTip(tr("Tile size S: each tile infers an S × S area. Larger tiles are faster but need more memory."));
     m_overlapSlider->setToolTip(tr("Overlap O: neighbouring tiles share O pixels and are blended across them."));
     m_haloSlider->setToolTip(tr("Halo P: pixels of real context around each tile, cropped after inference. "
@@ -133,17 +138,16 @@ UpscalePanel::UpscalePanel(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_exportButton);
     layout->addStretch(1);
 
-    setSettings(UpscaleSettings{});
+    setSettings(UpscalePanelSettings{});
 
     connect(m_modelCombo, &QComboBox::currentIndexChanged, this, [this] {
         const ModelChoice* model = currentModel();
         m_modelInfo->setText(model ? tr("%1, ×%2, %3 parameters, %4")
-                                         .arg(model->architecture)
-                                         .arg(model->scale)
-                                         .arg(QLocale().toString(model->parameterCount))
+                                         .arg(QString::fromStdString(model->info.architecture))
+                                         .arg(model->info.scale)
+                                         .arg(QLocale().toString(qint64(model->info.parameterCount)))
                                          .arg(QLocale().formattedDataSize(model->fileSize))
                                    : tr("No models found."));
-        emit modelChanged();
         emit settingsChanged();
     });
     for (QSpinBox* spin : {m_tileSpin, m_overlapSpin, m_haloSpin})
@@ -181,7 +185,9 @@ void UpscalePanel::setModels(const std::vector<ModelChoice>& models)
         const QSignalBlocker block(m_modelCombo);
         m_modelCombo->clear();
         for (const ModelChoice& model : m_models) {
-            m_modelCombo->addItem(QStringLiteral("%1  (%2 ×%3)").arg(model.name, model.architecture).arg(model.scale),
+            m_modelCombo->addItem(QStringLiteral("%1  (%2 ×%3)")
+                                      .arg(model.name, QString::fromStdString(model.info.architecture))
+                                      .arg(model.info.scale),
                                   model.path);
             m_modelCombo->setItemData(m_modelCombo->count() - 1, model.path, Qt::ToolTipRole);
         }
@@ -217,23 +223,23 @@ void UpscalePanel::setDevices(const QStringList& devices)
     m_deviceCombo->setCurrentIndex(index >= 0 ? index : 0);
 }
 
-UpscaleSettings UpscalePanel::settings() const
+UpscalePanelSettings UpscalePanel::settings() const
 {
-    UpscaleSettings s;
-    s.modelPath = currentModel() ? currentModel()->path : QString();
-    s.device = m_deviceCombo->currentData().toString();
-    s.precision = m_precisionCombo->currentData().toString();
-    s.tileSize = m_tileSpin->value();
-    s.overlap = m_overlapSpin->value();
-    s.halo = m_haloSpin->value();
-    s.blend = m_blendCombo->currentData().toString();
-    s.outputScale = m_scaleSpin->value();
+    UpscalePanelSettings s;
+    s.job.modelPath = currentModel() ? currentModel()->path.toStdString() : std::string();
+    s.job.device = parseDevice(m_deviceCombo->currentData().toString().toStdString());
+    s.job.precision = parsePrecision(m_precisionCombo->currentData().toString().toStdString());
+    s.job.tileSize = m_tileSpin->value();
+    s.job.overlap = m_overlapSpin->value();
+    s.job.halo = m_haloSpin->value();
+    s.job.blend = parseBlendRamp(m_blendCombo->currentData().toString().toStdString());
+    s.job.outputScale = m_scaleSpin->value();
     s.showGrid = m_gridCheck->isChecked();
     s.livePreview = m_previewCheck->isChecked();
     return s;
 }
 
-void UpscalePanel::setSettings(const UpscaleSettings& s)
+void UpscalePanel::setSettings(const UpscalePanelSettings& s)
 {
     {
         const QSignalBlocker b1(m_tileSpin), b2(m_overlapSpin), b3(m_haloSpin), b4(m_blendCombo),
@@ -241,23 +247,25 @@ void UpscalePanel::setSettings(const UpscaleSettings& s)
         // The sliders too: a value beyond a slider's range (the spin boxes
         // allow more) must not be clamped back into the spin box.
         const QSignalBlocker b10(m_tileSlider), b11(m_overlapSlider), b12(m_haloSlider);
-        m_tileSpin->setValue(s.tileSize);
-        m_overlapSpin->setValue(s.overlap);
-        m_haloSpin->setValue(s.halo);
-        m_tileSlider->setValue(s.tileSize);
-        m_overlapSlider->setValue(s.overlap);
-        m_haloSlider->setValue(s.halo);
-        m_blendCombo->setCurrentIndex(std::max(0, m_blendCombo->findData(s.blend)));
-        m_scaleSpin->setValue(s.outputScale);
+        m_tileSpin->setValue(std::max(0, s.job.tileSize));
+        m_overlapSpin->setValue(std::max(-1, s.job.overlap));
+        m_haloSpin->setValue(std::max(-1, s.job.halo));
+        m_tileSlider->setValue(m_tileSpin->value());
+        m_overlapSlider->setValue(m_overlapSpin->value());
+        m_haloSlider->setValue(m_haloSpin->value());
+        m_blendCombo->setCurrentIndex(
+            std::max(0, m_blendCombo->findData(QString::fromLatin1(blendRampName(s.job.blend)))));
+        m_scaleSpin->setValue(s.job.outputScale);
         m_gridCheck->setChecked(s.showGrid);
         m_previewCheck->setChecked(s.livePreview);
-        m_precisionCombo->setCurrentIndex(std::max(0, m_precisionCombo->findData(s.precision)));
-        const int device = m_deviceCombo->findData(s.device);
+        m_precisionCombo->setCurrentIndex(
+            std::max(0, m_precisionCombo->findData(QString::fromLatin1(precisionName(s.job.precision)))));
+        const int device = m_deviceCombo->findData(QString::fromStdString(deviceName(s.job.device)));
         if (device >= 0)
             m_deviceCombo->setCurrentIndex(device);
     }
-    if (!s.modelPath.isEmpty())
-        selectModel(s.modelPath);
+    if (!s.job.modelPath.empty())
+        selectModel(QString::fromStdString(s.job.modelPath));
     emit settingsChanged();
 }
 

@@ -1,8 +1,11 @@
 #pragma once
 /// The side panel of an upscale: model, device and precision, tile size /
-/// overlap / halo (sliders with spin boxes), blend ramp, output scale, the
-/// tile-grid toggle, and the run buttons. It holds values only; the main
-/// window turns them into a TilePlan and engine jobs.
+/// overlap / halo (sliders with spin boxes, each with an automatic choice),
+/// blend ramp, output scale, the tile-grid toggle, and the run buttons. It
+/// holds typed values only; core plans them and the bridge runs them.
+
+#include "bridge/model_choice.h"
+#include "pipeline/upscale_plan.h"
 
 #include <QString>
 #include <QStringList>
@@ -20,27 +23,10 @@ class QSpinBox;
 
 namespace tessera {
 
-/// A model as the panel lists it.
-struct ModelChoice {
-    QString path;
-    QString name;
-    QString architecture;
-    int scale = 1;
-    qint64 parameterCount = 0;
-    qint64 fileSize = 0;
-    int receptiveRadius = -1;
-};
-
-/// Everything the panel lets a person choose.
-struct UpscaleSettings {
-    QString modelPath;
-    QString device = "cpu";     ///< "cpu", "cuda:0", ...
-    QString precision = "fp32"; ///< "fp32", "fp16", "bf16"
-    int tileSize = 512;
-    int overlap = 51;
-    int halo = 32;
-    QString blend = "smooth";   ///< "linear", "smooth", "gaussian"
-    int outputScale = 0;        ///< 0: the model's own scale
+/// Everything the panel lets a person choose: the upscale job's settings and
+/// how the view shows them.
+struct UpscalePanelSettings {
+    UpscaleSettings job;
     bool showGrid = true;
     bool livePreview = true;
 };
@@ -58,8 +44,8 @@ public:
 
     void setDevices(const QStringList& devices);
 
-    UpscaleSettings settings() const;
-    void setSettings(const UpscaleSettings& settings);
+    UpscalePanelSettings settings() const;
+    void setSettings(const UpscalePanelSettings& settings);
 
     /// Text under the sliders: tile count, memory and time estimates.
     void setPlanSummary(const QString& text);
@@ -77,7 +63,6 @@ public:
 signals:
     /// Any tiling value, the model or the scale changed.
     void settingsChanged();
-    void modelChanged();
     void runRequested();
     void cancelRequested();
     void exportRequested();
