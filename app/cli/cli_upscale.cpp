@@ -256,8 +256,8 @@ int runUpscale(const Args& args)
     }
     for (const std::string& note : report.notes)
         std::cerr << "note: " << note << "\n";
-    std::cout << "wrote " << parsed.output << " (" << info.width * tile.scale << " x "
-              << info.height * tile.scale << ", " << report.tiles << " tiles of " << report.tileSize
+    std::cout << "wrote " << parsed.output << " (" << tile.scale.toOutput(info.width) << " x "
+              << tile.scale.toOutput(info.height) << ", " << report.tiles << " tiles of " << report.tileSize
               << " px, overlap " << report.overlap << ", halo " << report.halo << ")\n";
     return kExitOk;
 }

@@ -28,7 +28,7 @@ TileModel withOutputScale(TileModel model, int scale)
         throw Error(ErrorCode::InvalidArgument, "the output scale must be at least 1");
     if (scale == model.scale)
         return model;
-    const int native = model.scale;
+    const int native = model.scale.num; // upscale models have whole-number scales
     auto inner = model.forward;
     model.forward = [inner, native, scale](const at::Tensor& x) {
         // y: [N, C, H * native, W * native] -> [N, C, H * scale, W * scale]

@@ -111,7 +111,7 @@ BenchModel makeModel(const Options& options)
         const int scale = intOption(options, "--scale", 2);
         const int features = intOption(options, "--features", 16);
         const int layers = intOption(options, "--layers", 3);
-        model.tile = bench::tinyConvModel(scale, features, layers, device, precision);
+        model.tile = test::makeConvModel(3, scale, layers, features, 1234, device, precision);
         std::cout << "model: tiny conv x" << scale << " (" << layers << " layers, " << features
                   << " features)\n";
     }
@@ -122,7 +122,7 @@ BenchModel makeModel(const Options& options)
 TiledOptions tiledOptions(const Options& options)
 {
     TiledOptions tiled;
-    tiled.tileSize = intOption(options, "--tile", 512);
+    tiled.tileSize = intOption(options, "--tile", 0);
     tiled.overlap = intOption(options, "--overlap", -1);
     tiled.halo = intOption(options, "--halo", -1);
     tiled.batch = intOption(options, "--batch", 1);
@@ -156,7 +156,8 @@ int runThroughput(const Options& options)
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     printReport(report);
     const double inputMp = double(size) * size / 1e6;
-    const double outputMp = inputMp * model.tile.scale * model.tile.scale;
+    const double linear = double(model.tile.scale.num) / model.tile.scale.den;
+    const double outputMp = inputMp * linear * linear;
     std::printf("input: %d x %d (%.2f MP) -> %.2f MP\n", size, size, inputMp, outputMp);
     std::printf("seconds: %.3f\n", seconds);
     std::printf("tiles/s: %.2f\n", report.tiles / seconds);
@@ -196,8 +197,8 @@ int runVerify(const Options& options)
     const double tolerance = std::stod(textOption(options, "--tolerance", "1e-2"));
     const int size = intOption(options, "--size", 700);
     // The same weights on both devices: generated on the CPU, then moved.
-    const TileModel cpuModel = bench::tinyConvModel(scale, features, layers, DeviceSpec{}, Precision::Fp32);
-    const TileModel deviceModel = bench::tinyConvModel(scale, features, layers, device, precision);
+    const TileModel cpuModel = test::makeConvModel(3, scale, layers, features, 1234);
+    const TileModel deviceModel = test::makeConvModel(3, scale, layers, features, 1234, device, precision);
     TiledOptions tiled = tiledOptions(options);
     if (options.count("--tile") == 0)
         tiled.tileSize = 128;
@@ -279,7 +280,7 @@ int runMemory(const Options& options)
 #endif
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     printReport(report);
-    std::printf("input: %d x %d -> %d x %d\n", size, size, size * model.tile.scale, size * model.tile.scale);
+    std::printf("input: %d x %d -> %d x %d\n", size, size, model.tile.scale.toOutput(size), model.tile.scale.toOutput(size));
     std::printf("seconds: %.1f\n", seconds);
     std::printf("peak RSS: %.1f MB\n", megabytes(bench::peakResidentBytes()));
     return 0;

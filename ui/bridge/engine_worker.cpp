@@ -75,9 +75,10 @@ void EngineWorker::runPreview(quint64 id, UpscaleSettings settings, int tileInde
             return;
         QElapsedTimer timer;
         timer.start();
-        const TilePreview preview = previewTile(*m_image, plan, tileIndex, tileModel,
-                                                parseBlendRamp(settings.blend.toStdString()),
-                                                AlphaMode::Resize, cancel);
+        PreviewRequest request;
+        request.tile = tileIndex;
+        request.ramp = parseBlendRamp(settings.blend.toStdString());
+        const TilePreview preview = previewTile(*m_image, plan, tileModel, request, cancel);
         cancel.throwIfCancelled();
         if (preview.tilesRun > 0)
             emit tileTimeMeasured(timer.elapsed() / 1000.0 / preview.tilesRun);
