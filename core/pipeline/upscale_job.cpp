@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/torch_compat.h"
 #include "models/upscale_model.h"
+#include "pipeline/upscale_tile_model.h"
 
 #include <algorithm>
 
@@ -10,26 +11,20 @@ namespace tessera {
 
 namespace {
 
-/// Changes a tile function's output scale to `scale` by resizing each tile's
-/// output: area averaging for whole-number reductions, bicubic otherwise.
-/// Both are local, so the halo keeps tiles seamless.
-TileModel withOutputScale(TileModel model, int scale)
+/// Resizes each tile's output from the model's `native` scale to `scale`:
+/// area averaging for whole-number reductions, bicubic otherwise. Both are
+/// local, so the halo keeps tiles seamless.
+/// x: [N, C, H, W] -> [N, C, H * scale, W * scale]
+std::function<at::Tensor(const at::Tensor&)> resizedForward(std::function<at::Tensor(const at::Tensor&)> inner,
+                                                            int native, int scale)
 {
-    if (scale == model.scale)
-        return model;
-    const int native = model.scale;
-    auto inner = model.forward;
-    model.forward = [inner, native, scale](const at::Tensor& x) {
-        // y: [N, C, H * native, W * native] -> [N, C, H * scale, W * scale]
+    return [inner = std::move(inner), native, scale](const at::Tensor& x) {
+        // y: [N, C, H * native, W * native]
         at::Tensor y = inner(x);
         if (scale < native && native % scale == 0)
             return at::avg_pool2d(y, native / scale);
         return at::upsample_bicubic2d(y.to(at::kFloat), {x.size(2) * scale, x.size(3) * scale}, false);
     };
-    model.scale = scale;
-    if (model.receptiveRadius >= 0)
-        model.receptiveRadius += 2; // bicubic reaches two input pixels further
-    return model;
 }
 
 } // namespace
@@ -67,36 +62,13 @@ UpscalePlan UpscaleJob::plan(const UpscaleSettings& settings, int width, int hei
 TileModel UpscaleJob::tileModel(const UpscaleSettings& settings)
 {
     const ModelInfo& info = prepare(settings);
-    TileModel tile;
-    tile.scale = info.scale;
-    tile.inputMultiple = std::max(1, info.inputMultiple);
-    tile.inChannels = info.inChannels;
-    tile.outChannels = info.outChannels;
-    tile.receptiveRadius = info.receptiveRadius;
-    tile.device = settings.device;
-    tile.precision = Precision::Fp32; // tiles travel as float32; the model casts on the device
+    TileModel tile = describeTileModel(info, settings);
     UpscaleModel* model = m_model.get();
     // x: [N, inChannels, H, W] -> [N, outChannels, H * scale, W * scale]
     tile.forward = [model](const at::Tensor& x) { return model->forward(x); };
-    if (settings.outputScale > 0)
-        tile = withOutputScale(std::move(tile), settings.outputScale);
-    tile.bytesPerPixel = estimateBytesPerPixel(info, settings.precision, tile.scale);
+    if (tile.scale.num != info.scale)
+        tile.forward = resizedForward(std::move(tile.forward), info.scale, tile.scale.num);
     return tile;
-}
-
-TiledOptions UpscaleJob::tiledOptions(const UpscaleSettings& settings, const UpscalePlan& plan,
-                                      const UpscaleHooks& hooks) const
-{
-    TiledOptions options;
-    options.tileSize = plan.tiles.settings().tileSize;
-    options.overlap = plan.tiles.settings().overlap;
-    options.halo = plan.tiles.settings().halo;
-    options.ramp = settings.blend;
-    options.batch = settings.batch;
-    options.alpha = settings.alpha;
-    options.tileStarted = hooks.tileStarted;
-    options.tileFinished = hooks.tileFinished;
-    return options;
 }
 
 TiledReport UpscaleJob::run(const UpscaleSettings& settings, RowSource& source, RowSink& sink,
@@ -104,7 +76,10 @@ TiledReport UpscaleJob::run(const UpscaleSettings& settings, RowSource& source, 
 {
     const UpscalePlan planned = plan(settings, source.width(), source.height());
     const TileModel model = tileModel(settings);
-    TiledReport report = runTiled(source, sink, model, tiledOptions(settings, planned, hooks), cancel, progress);
+    TiledOptions options = tiledOptionsFor(resolvedSettings(settings, planned));
+    options.tileStarted = hooks.tileStarted;
+    options.tileFinished = hooks.tileFinished;
+    TiledReport report = runTiled(source, sink, model, options, cancel, progress);
     report.notes.insert(report.notes.begin(), planned.notes.begin(), planned.notes.end());
     return report;
 }
@@ -127,8 +102,14 @@ TilePreview UpscaleJob::preview(const UpscaleSettings& settings, const Image& im
 {
     const UpscalePlan planned = plan(settings, image.width(), image.height());
     const TileModel model = tileModel(settings);
-    return previewTile(image, planned.tiles, tileIndex, model, settings.blend, settings.alpha, cancel, stage,
-                       cursorX, cursorY);
+    PreviewRequest request;
+    request.tile = tileIndex;
+    request.stage = stage;
+    request.cursorX = cursorX;
+    request.cursorY = cursorY;
+    request.ramp = settings.blend;
+    request.alpha = settings.alpha;
+    return previewTile(image, planned.tiles, model, request, cancel);
 }
 
 } // namespace tessera

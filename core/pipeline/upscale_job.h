@@ -70,9 +70,6 @@ public:
     TileModel tileModel(const UpscaleSettings& settings);
 
 private:
-    TiledOptions tiledOptions(const UpscaleSettings& settings, const UpscalePlan& plan,
-                              const UpscaleHooks& hooks) const;
-
     std::unique_ptr<UpscaleModel> m_model;
     std::string m_modelPath;
     DeviceSpec m_device;

@@ -1,7 +1,7 @@
 #include "pipeline/upscale_plan.h"
 
 #include "common/error.h"
-#include "tiling/tiled_runner.h"
+#include "pipeline/upscale_tile_model.h"
 
 #include <algorithm>
 
@@ -28,32 +28,48 @@ int64_t estimateBytesPerPixel(const ModelInfo& model, Precision precision, int o
     return activations + tiles;
 }
 
+TileModel describeTileModel(const ModelInfo& model, const UpscaleSettings& settings)
+{
+    TileModel tile;
+    const int outputScale = settings.outputScale > 0 ? settings.outputScale : model.scale;
+    tile.scale = outputScale;
+    tile.inputMultiple = std::max(1, model.inputMultiple);
+    tile.inChannels = model.inChannels;
+    tile.outChannels = model.outChannels;
+    // An output scale other than the model's resizes each tile's output with
+    // bicubic, which reaches two input pixels further.
+    tile.receptiveRadius = model.receptiveRadius >= 0 && outputScale != model.scale ? model.receptiveRadius + 2
+                                                                                     : model.receptiveRadius;
+    // The CPU runs fp32 whatever was asked (its half kernels are slow or missing).
+    const Precision precision = settings.device.kind == DeviceKind::Cpu ? Precision::Fp32 : settings.precision;
+    tile.bytesPerPixel = estimateBytesPerPixel(model, precision, outputScale);
+    tile.device = settings.device;
+    tile.precision = Precision::Fp32; // tiles travel as float32; the model casts on the device
+    return tile;
+}
+
+TiledOptions tiledOptionsFor(const UpscaleSettings& settings)
+{
+    TiledOptions options;
+    options.tileSize = settings.tileSize;
+    options.overlap = settings.overlap;
+    options.halo = settings.halo;
+    options.ramp = settings.blend;
+    options.batch = settings.batch;
+    options.alpha = settings.alpha;
+    return options;
+}
+
 UpscalePlan planUpscale(const ModelInfo& model, const UpscaleSettings& settings, int width, int height)
 {
     if (settings.outputScale < 0)
         throw Error(ErrorCode::InvalidArgument, "the output scale must be at least 1");
     UpscalePlan plan;
     plan.model = model;
-    plan.outputScale = settings.outputScale > 0 ? settings.outputScale : model.scale;
-    // The CPU runs fp32 whatever was asked (its half kernels are slow or missing).
-    const Precision precision = settings.device.kind == DeviceKind::Cpu ? Precision::Fp32 : settings.precision;
-    plan.bytesPerPixel = estimateBytesPerPixel(model, precision, plan.outputScale);
-
-    // An output scale other than the model's resizes each tile's output with
-    // bicubic, which reaches two input pixels further.
-    const int radius = model.receptiveRadius >= 0 && plan.outputScale != model.scale ? model.receptiveRadius + 2
-                                                                                      : model.receptiveRadius;
-    TileSettings tiles;
-    tiles.halo = settings.halo >= 0 ? settings.halo : defaultHalo(radius);
-    tiles.overlap = settings.overlap;
-    tiles.scale = plan.outputScale;
-    tiles.inputMultiple = std::max(1, model.inputMultiple);
-    tiles.tileSize = settings.tileSize;
-    if (tiles.tileSize <= 0)
-        tiles.tileSize = autoTileSize(
-            AutoTileInput{settings.device, plan.bytesPerPixel, tiles.halo, width, height, tiles.inputMultiple},
-            &plan.notes);
-    plan.tiles = TilePlan(width, height, tiles);
+    const TileModel tile = describeTileModel(model, settings);
+    plan.outputScale = tile.scale.num;
+    plan.bytesPerPixel = tile.bytesPerPixel;
+    plan.tiles = TilePlan(width, height, resolveTileSettings(tile, tiledOptionsFor(settings), width, height, &plan.notes));
     plan.bytesPerTile = int64_t(plan.tiles.paddedWidth()) * plan.tiles.paddedHeight() * plan.bytesPerPixel;
     return plan;
 }

@@ -83,16 +83,29 @@ std::vector<float> axisWeights(BlendRamp ramp, int length, int rampStart, int ra
     return weights;
 }
 
+AxisBlend tileBlendX(const TilePlan& plan, const Tile& tile)
+{
+    // Blend widths are multiples of den (tile_plan.h), so their output sizes are exact.
+    const ScaleRatio s = plan.settings().scale;
+    return {s.toOutput(tile.blend.width), s.toOutput(tile.rampLeft), s.toOutput(tile.rampRight)};
+}
+
+AxisBlend tileBlendY(const TilePlan& plan, const Tile& tile)
+{
+    const ScaleRatio s = plan.settings().scale;
+    return {s.toOutput(tile.blend.height), s.toOutput(tile.rampTop), s.toOutput(tile.rampBottom)};
+}
+
 std::vector<float> tileWeightsX(const TilePlan& plan, const Tile& tile, BlendRamp ramp)
 {
-    const int s = plan.settings().scale;
-    return axisWeights(ramp, tile.blend.width * s, tile.rampLeft * s, tile.rampRight * s);
+    const AxisBlend b = tileBlendX(plan, tile);
+    return axisWeights(ramp, b.length, b.rampStart, b.rampEnd);
 }
 
 std::vector<float> tileWeightsY(const TilePlan& plan, const Tile& tile, BlendRamp ramp)
 {
-    const int s = plan.settings().scale;
-    return axisWeights(ramp, tile.blend.height * s, tile.rampTop * s, tile.rampBottom * s);
+    const AxisBlend b = tileBlendY(plan, tile);
+    return axisWeights(ramp, b.length, b.rampStart, b.rampEnd);
 }
 
 } // namespace tessera

@@ -39,8 +39,23 @@ std::vector<float> rampWeights(BlendRamp ramp, int width);
 /// last `rampEnd` pixels (1 - M).
 std::vector<float> axisWeights(BlendRamp ramp, int length, int rampStart, int rampEnd);
 
+/// A tile's blend range along one axis in output pixels: its length and the
+/// widths of its rising and falling ramps (the arguments of axisWeights).
+struct AxisBlend {
+    int length = 0;
+    int rampStart = 0;
+    int rampEnd = 0;
+    auto operator<=>(const AxisBlend&) const = default;
+};
+
+/// The blend ranges of a tile's blend region in output pixels
+/// (plan.toOutput(tile.blend)): the ramps are scale x O wide, exact for any
+/// ratio since O is a multiple of den.
+AxisBlend tileBlendX(const TilePlan& plan, const Tile& tile);
+AxisBlend tileBlendY(const TilePlan& plan, const Tile& tile);
+
 /// A tile's horizontal and vertical weights over its blend region in output
-/// pixels (plan.toOutput(tile.blend)): the ramps are scale x O wide.
+/// pixels: axisWeights over tileBlendX / tileBlendY.
 std::vector<float> tileWeightsX(const TilePlan& plan, const Tile& tile, BlendRamp ramp);
 std::vector<float> tileWeightsY(const TilePlan& plan, const Tile& tile, BlendRamp ramp);
 

@@ -1,12 +1,22 @@
 #include "tiling/tile_plan.h"
 
 #include "common/error.h"
+#include "common/int_math.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 namespace tessera {
+
+TileRect intersected(const TileRect& a, const TileRect& b)
+{
+    const int x = std::max(a.x, b.x);
+    const int y = std::max(a.y, b.y);
+    const int right = std::min(a.right(), b.right());
+    const int bottom = std::min(a.bottom(), b.bottom());
+    return {x, y, std::max(0, right - x), std::max(0, bottom - y)};
+}
 
 int defaultHalo(int receptiveRadius)
 {
@@ -65,14 +75,12 @@ std::vector<int> tileStarts(int length, int tile, int overlap)
     return starts;
 }
 
-namespace {
-
-int roundUpToMultiple(int value, int multiple)
+std::string scaleText(ScaleRatio scale)
 {
-    return (value + multiple - 1) / multiple * multiple;
+    if (scale.isInteger())
+        return "x" + std::to_string(scale.num);
+    return std::to_string(scale.num) + "/" + std::to_string(scale.den);
 }
-
-} // namespace
 
 TilePlan::TilePlan(int width, int height, const TileSettings& settings)
     : m_width(width), m_height(height), m_settings(settings)
@@ -84,16 +92,32 @@ TilePlan::TilePlan(int width, int height, const TileSettings& settings)
     if (settings.tileSize < 1)
         throw Error(ErrorCode::InvalidArgument,
                     "tile size must be at least 1, not " + std::to_string(settings.tileSize));
-    if (settings.scale < 1)
+    if (settings.scale.num < 1 || settings.scale.den < 1)
         throw Error(ErrorCode::InvalidArgument,
-                    "scale must be at least 1, not " + std::to_string(settings.scale));
+                    "scale must be a positive ratio, not " + std::to_string(settings.scale.num)
+                        + "/" + std::to_string(settings.scale.den));
     if (settings.inputMultiple < 1)
         throw Error(ErrorCode::InvalidArgument, "input multiple must be at least 1, not "
                                                     + std::to_string(settings.inputMultiple));
+    m_settings.scale = ScaleRatio(settings.scale.num, settings.scale.den);
+    // Rational scales: every input coordinate lands on a multiple of den, so
+    // output coordinates are exact. den == 1 leaves all values as they are.
+    const int den = m_settings.scale.den;
+    if (width % den != 0 || height % den != 0)
+        throw Error(ErrorCode::InvalidArgument,
+                    "a scale of " + scaleText(m_settings.scale) + " needs image sides that are multiples of "
+                        + std::to_string(den) + ", not " + std::to_string(width) + " x "
+                        + std::to_string(height) + " (pad or crop the image first)");
+    m_settings.tileSize = roundUpToMultiple(settings.tileSize, den);
     if (m_settings.overlap < 0)
-        m_settings.overlap = defaultOverlap(settings.tileSize);
-    if (m_settings.halo < 0)
-        m_settings.halo = defaultHalo(-1);
+        m_settings.overlap = std::min(roundUpToMultiple(defaultOverlap(m_settings.tileSize), den),
+                                      roundDownToMultiple(m_settings.tileSize / 2, den));
+    else
+        m_settings.overlap = roundUpToMultiple(m_settings.overlap, den);
+    m_settings.halo = roundUpToMultiple(m_settings.halo < 0 ? defaultHalo(-1) : m_settings.halo, den);
+    // Padded tiles: multiples of k for the model, of den for exact output sizes.
+    m_padMultiple = leastCommonMultiple(m_settings.inputMultiple, den);
+    const int multiple = m_padMultiple;
     const int tileSize = m_settings.tileSize;
     const int overlap = m_settings.overlap;
     const int halo = m_settings.halo;
@@ -107,10 +131,8 @@ TilePlan::TilePlan(int width, int height, const TileSettings& settings)
     m_tileWidth = std::min(tileSize, width);
     m_tileHeight = std::min(tileSize, height);
     m_haloLeft = m_haloRight = m_haloTop = m_haloBottom = halo;
-    m_haloRight += roundUpToMultiple(m_tileWidth + 2 * halo, m_settings.inputMultiple)
-                   - (m_tileWidth + 2 * halo);
-    m_haloBottom += roundUpToMultiple(m_tileHeight + 2 * halo, m_settings.inputMultiple)
-                    - (m_tileHeight + 2 * halo);
+    m_haloRight += roundUpToMultiple(m_tileWidth + 2 * halo, multiple) - (m_tileWidth + 2 * halo);
+    m_haloBottom += roundUpToMultiple(m_tileHeight + 2 * halo, multiple) - (m_tileHeight + 2 * halo);
 
     m_columnStarts = tileStarts(width, m_tileWidth, overlap);
     m_rowStarts = tileStarts(height, m_tileHeight, overlap);
@@ -159,13 +181,13 @@ int TilePlan::outputRowsFinalAfter(int row) const
 {
     if (row + 1 >= rows())
         return outputHeight();
-    return tile(row + 1, 0).blend.y * m_settings.scale;
+    return m_settings.scale.toOutput(tile(row + 1, 0).blend.y);
 }
 
 TileRect TilePlan::toOutput(const TileRect& rect) const
 {
-    const int s = m_settings.scale;
-    return {rect.x * s, rect.y * s, rect.width * s, rect.height * s};
+    const ScaleRatio s = m_settings.scale;
+    return {s.toOutput(rect.x), s.toOutput(rect.y), s.toOutput(rect.width), s.toOutput(rect.height)};
 }
 
 } // namespace tessera

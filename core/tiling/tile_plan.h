@@ -20,9 +20,20 @@
 ///   the overlap as seen from the first tile: result = T1 * (1 - M) + T2 * M.
 ///   Outside its blend region a tile has weight 0; at the image border its
 ///   weight is 1.
+/// - Scale: a ratio num/den of output to input pixels: x4 upscale (4/1), x8
+///   VAE decode (8/1), 1:1 latent tiles, /8 VAE encode (1/8). With den > 1
+///   every input coordinate of the plan is a multiple of den, so its output
+///   coordinate (x * num / den) is an exact integer. The rule: the image's
+///   sides must be multiples of den (the plan does not pad the image; a caller
+///   pads or crops to a multiple of 8 before encoding), and the tile size,
+///   the overlap and the halo are rounded up to multiples of den (a default
+///   overlap is capped at half the tile, rounded down to a multiple of den);
+///   padded tiles are multiples of lcm(k, den). For den == 1 nothing is
+///   rounded, so integer scales plan exactly as before.
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tessera {
@@ -38,14 +49,53 @@ struct TileRect {
     int right() const { return x + width; }   ///< one past the last column
     int bottom() const { return y + height; } ///< one past the last row
     bool operator==(const TileRect&) const = default;
+    bool isEmpty() const { return width <= 0 || height <= 0; } ///< no pixels
 };
+
+/// The intersection of two rectangles; width or height 0 when they are disjoint.
+TileRect intersected(const TileRect& a, const TileRect& b);
+
+/// Output pixels per input pixel as a ratio num / den: 4 (x4 upscale), 8 (x8
+/// decode), 1 (latent tiles), {1, 8} (/8 encode).
+struct ScaleRatio {
+    int num = 1; ///< output pixels per den input pixels
+    int den = 1; ///< input pixels per num output pixels
+
+    constexpr ScaleRatio() = default;
+    /// An integer factor, so that `settings.scale = 4` reads as before.
+    constexpr ScaleRatio(int factor) : num(factor) {}
+    /// num / den, reduced to lowest terms when both are positive (2/16 -> 1/8).
+    constexpr ScaleRatio(int numerator, int denominator) : num(numerator), den(denominator)
+    {
+        if (num > 0 && den > 0) {
+            int a = num, b = den;
+            while (b != 0) {
+                const int r = a % b;
+                a = b;
+                b = r;
+            }
+            num /= a;
+            den /= a;
+        }
+    }
+
+    /// Input pixels -> output pixels: input * num / den, exact when input is a
+    /// multiple of den (every coordinate of a plan is).
+    constexpr int toOutput(int input) const { return input * num / den; }
+    /// True for whole-number scales (den == 1).
+    constexpr bool isInteger() const { return den == 1; }
+    bool operator==(const ScaleRatio&) const = default;
+};
+
+/// "x4" for integer scales, "1/8" or "3/2" otherwise (for messages and notes).
+std::string scaleText(ScaleRatio scale);
 
 /// What the user (or the auto tile size) chose. Negative values mean "default".
 struct TileSettings {
     int tileSize = 512;    ///< S: target area is S x S (input pixels)
     int overlap = -1;      ///< O: input pixels shared by neighbours; -1: 10% of S
     int halo = 32;         ///< P: context pixels on every side
-    int scale = 1;         ///< output pixels per input pixel
+    ScaleRatio scale = 1;  ///< output pixels per input pixel
     int inputMultiple = 1; ///< k: padded tile sides must be multiples of k
 };
 
@@ -96,14 +146,16 @@ public:
     /// Plans tiles for a width x height image. Negative overlap or halo in
     /// `settings` take the defaults (halo: 32). Throws Error(InvalidArgument)
     /// for empty images, tile sizes below 1, overlap above half the tile size,
-    /// a scale below 1 or a multiple below 1.
+    /// a scale num or den below 1, a multiple below 1, or (den > 1) image
+    /// sides that are not multiples of den.
     TilePlan(int width, int height, const TileSettings& settings);
 
     int imageWidth() const { return m_width; }
     int imageHeight() const { return m_height; }
-    int outputWidth() const { return m_width * m_settings.scale; }
-    int outputHeight() const { return m_height * m_settings.scale; }
-    /// The settings with defaults resolved.
+    int outputWidth() const { return m_settings.scale.toOutput(m_width); }
+    int outputHeight() const { return m_settings.scale.toOutput(m_height); }
+    /// The settings with defaults resolved and, for den > 1, the tile size,
+    /// overlap and halo rounded up to multiples of den.
     const TileSettings& settings() const { return m_settings; }
 
     int rows() const { return int(m_rowStarts.size()); }
@@ -117,6 +169,8 @@ public:
     int tileHeight() const { return m_tileHeight; }
     int paddedWidth() const { return m_tileWidth + m_haloLeft + m_haloRight; }
     int paddedHeight() const { return m_tileHeight + m_haloTop + m_haloBottom; }
+    /// Padded tiles are multiples of this: lcm(k, scale.den).
+    int padMultiple() const { return m_padMultiple; }
     /// Halo widths (input pixels); right and bottom include the multiple-of padding.
     int haloLeft() const { return m_haloLeft; }
     int haloTop() const { return m_haloTop; }
@@ -131,7 +185,8 @@ public:
     /// below this index still receive tiles of row + 1.
     int outputRowsFinalAfter(int row) const;
 
-    /// Rectangle `rect` in output pixels (every coordinate times scale).
+    /// Rectangle `rect` in output pixels (every coordinate times the scale;
+    /// exact for the plan's rectangles, whose coordinates are multiples of den).
     TileRect toOutput(const TileRect& rect) const;
 
 private:
@@ -140,6 +195,7 @@ private:
     TileSettings m_settings;
     int m_tileWidth = 0;
     int m_tileHeight = 0;
+    int m_padMultiple = 1;
     int m_haloLeft = 0, m_haloTop = 0, m_haloRight = 0, m_haloBottom = 0;
     std::vector<int> m_columnStarts;
     std::vector<int> m_rowStarts;

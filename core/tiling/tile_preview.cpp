@@ -1,8 +1,10 @@
 #include "tiling/tile_preview.h"
 
 #include "common/error.h"
+#include "common/int_math.h"
 #include "common/torch_compat.h"
 #include "image/tensor_convert.h"
+#include "tiling/tile_accumulator.h"
 #include "tiling/tile_tensors.h"
 
 #include <c10/core/InferenceMode.h>
@@ -13,68 +15,81 @@ namespace tessera {
 
 namespace {
 
-/// The intersection of two rectangles (empty width/height when disjoint).
-TileRect intersect(const TileRect& a, const TileRect& b)
+/// A side x side window centred on (cx, cy), moved inside `area`, on
+/// multiples of den like every rectangle of the plan.
+TileRect windowInside(const TileRect& area, int cx, int cy, int side, int den)
 {
-    const int x = std::max(a.x, b.x);
-    const int y = std::max(a.y, b.y);
-    const int right = std::min(a.right(), b.right());
-    const int bottom = std::min(a.bottom(), b.bottom());
-    return {x, y, std::max(0, right - x), std::max(0, bottom - y)};
+    const int w = std::min(roundUpToMultiple(std::max(side, 1), den), area.width);
+    const int h = std::min(roundUpToMultiple(std::max(side, 1), den), area.height);
+    const int x = std::clamp(cx - w / 2, area.x, area.right() - w);
+    const int y = std::clamp(cy - h / 2, area.y, area.bottom() - h);
+    return {roundDownToMultiple(x, den), roundDownToMultiple(y, den), w, h};
 }
 
 } // namespace
 
-TilePreview previewTile(const Image& image, const TilePlan& plan, int index, const TileModel& model,
-                        BlendRamp ramp, AlphaMode alpha, const CancelToken& cancel, PreviewStage, int, int)
+TilePreview previewTile(const Image& image, const TilePlan& plan, const TileModel& model,
+                        const PreviewRequest& request, const CancelToken& cancel)
 {
-    if (index < 0 || index >= plan.tileCount())
-        throw Error(ErrorCode::InvalidArgument, "no tile " + std::to_string(index) + " in the plan");
+    if (request.tile < 0 || request.tile >= plan.tileCount())
+        throw Error(ErrorCode::InvalidArgument,
+                    "no tile " + std::to_string(request.tile) + " in the plan");
     if (plan.imageWidth() != image.width() || plan.imageHeight() != image.height()
-        || plan.settings().scale != model.scale)
+        || plan.settings().scale != model.scale
+        || plan.settings().inputMultiple != model.inputMultiple)
         throw Error(ErrorCode::InvalidArgument, "the tile plan was made for another image or model");
     c10::InferenceMode inference;
-    const detail::ChannelMapper mapper(model, image.channels(), alpha);
-    const c10::Device device = toTorchDevice(model.device);
-    const int s = plan.settings().scale;
-    const Tile& focus = plan.tiles()[size_t(index)];
+    const detail::ChannelMapper mapper(model, image.channels(), request.alpha);
+    const Tile& focus = plan.tiles()[size_t(request.tile)];
+    // The whole image as a [C, H, W] view (no copy): reflectWindow reflects
+    // at the image border exactly as the runner does.
+    const at::Tensor whole = at::from_blob(const_cast<float*>(image.data()),
+                                           {image.height(), image.width(), image.channels()}, at::kFloat)
+                                 .permute({2, 0, 1});
+    // y: [C', s * h, s * w] for an area run with the plan's halo
+    auto run = [&](const TileRect& area) {
+        cancel.throwIfCancelled();
+        return detail::inferArea(mapper, plan, whole, image.height(), 0, area);
+    };
+
+    TilePreview preview;
+    switch (request.stage) {
+    case PreviewStage::Window: {
+        const TileRect window = windowInside(focus.area, request.cursorX, request.cursorY,
+                                             request.windowSize, plan.settings().scale.den);
+        preview.outputRect = plan.toOutput(window);
+        preview.pixels = tensorToImage(run(window));
+        preview.tilesRun = 1;
+        return preview;
+    }
+    case PreviewStage::Tile:
+        preview.outputRect = plan.toOutput(focus.area);
+        preview.pixels = tensorToImage(run(focus.area));
+        preview.tilesRun = 1;
+        return preview;
+    case PreviewStage::Blended:
+        break;
+    }
+
+    // Every tile whose blend region reaches into the focus tile's area,
+    // blended over that area with the weights of runTiled.
     const TileRect outRect = plan.toOutput(focus.area);
-
-    // The whole image as a band [H, W, C] (a view, no copy): gatherPadded
-    // reflects at the image border exactly as the runner does.
-    const at::Tensor band = at::from_blob(const_cast<float*>(image.data()),
-                                          {image.height(), image.width(), image.channels()}, at::kFloat);
-    const auto options = at::TensorOptions().dtype(at::kFloat).device(device);
-    at::Tensor sum = at::zeros({mapper.outputChannels(), outRect.height, outRect.width}, options);
-    at::Tensor weight = at::zeros({outRect.height, outRect.width}, options);
-
-    int tilesRun = 0;
+    TileAccumulator accumulator(outRect, mapper.outputChannels(), toTorchDevice(model.device));
+    BlendWeightCache weights(request.ramp, toTorchDevice(model.device));
     for (const Tile& tile : plan.tiles()) {
         const TileRect blendOut = plan.toOutput(tile.blend);
-        const TileRect part = intersect(blendOut, outRect);
-        if (part.width == 0 || part.height == 0)
+        if (intersected(blendOut, outRect).isEmpty())
             continue;
-        cancel.throwIfCancelled();
-        ++tilesRun;
-        // x: [1, C, ph, pw] -> y: [1, C', s * ph, s * pw], cropped to the tile's area
-        at::Tensor x = detail::gatherPadded(band, 0, image.height(), tile.halo).unsqueeze(0);
-        at::Tensor y = mapper.infer(x)[0]
-                           .narrow(1, s * (tile.area.y - tile.halo.y), s * tile.area.height)
-                           .narrow(2, s * (tile.area.x - tile.halo.x), s * tile.area.width);
-        // The tile's weights over its blend region, cut to the preview area.
-        at::Tensor wy = at::tensor(tileWeightsY(plan, tile, ramp)).to(device).narrow(0, part.y - blendOut.y, part.height);
-        at::Tensor wx = at::tensor(tileWeightsX(plan, tile, ramp)).to(device).narrow(0, part.x - blendOut.x, part.width);
-        at::Tensor w2 = wy.unsqueeze(1) * wx.unsqueeze(0); // [part.height, part.width]
-        at::Tensor values = y.narrow(1, part.y - s * tile.area.y, part.height)
-                                .narrow(2, part.x - s * tile.area.x, part.width);
-        sum.narrow(1, part.y - outRect.y, part.height).narrow(2, part.x - outRect.x, part.width)
-            .add_(values * w2);
-        weight.narrow(0, part.y - outRect.y, part.height).narrow(1, part.x - outRect.x, part.width).add_(w2);
+        const TileRect areaOut = plan.toOutput(tile.area);
+        // y: [C', s * th, s * tw] -> its blend region [C', blendOut.height, blendOut.width]
+        const at::Tensor values = run(tile.area)
+                                      .narrow(1, blendOut.y - areaOut.y, blendOut.height)
+                                      .narrow(2, blendOut.x - areaOut.x, blendOut.width);
+        accumulator.addClipped(blendOut, values, weights.y(plan, tile), weights.x(plan, tile));
+        ++preview.tilesRun;
     }
-    TilePreview preview;
     preview.outputRect = outRect;
-    preview.pixels = tensorToImage(sum / weight.unsqueeze(0));
-    preview.tilesRun = tilesRun;
+    preview.pixels = tensorToImage(accumulator.result());
     return preview;
 }
 

@@ -1,7 +1,14 @@
 #pragma once
-/// The live preview of one tile: its output exactly as the full run will
-/// blend it, so a person tuning tile size, overlap and halo sees the seams a
-/// too-small halo leaves before starting the run.
+/// The live preview of one tile, in stages that each come back fast enough to
+/// paint (DESIGN.md, "Threads, progress, cancellation": latest wins):
+/// 1. Window: a small window (about 192 x 192 input pixels) around the
+///    cursor, with the plan's halo: about a second on a CPU, painted in place.
+/// 2. Tile: the whole tile alone, cropped to its target area.
+/// 3. Blended: the tile's area exactly as the full run blends it with its
+///    neighbours, so a person tuning tile size, overlap and halo sees the
+///    seams a too-small halo leaves before starting the run.
+/// Where the tile's blend weight is 1 and the halo covers the model's
+/// receptive radius, all three give the same pixels.
 
 #include "common/cancel.h"
 #include "image/image.h"
@@ -12,25 +19,34 @@
 
 namespace tessera {
 
-/// How much of the preview to compute (each a little slower than the last).
 enum class PreviewStage {
-    Window,  ///< about 192 x 192 input pixels around the cursor, with the plan's halo
-    Tile,    ///< the tile alone, cropped to its area
-    Blended, ///< the tile blended with its neighbours exactly as the run does
+    Window,  ///< a window around the cursor, inside the tile's area; not blended
+    Tile,    ///< the tile alone, cropped to its area; not blended
+    Blended, ///< the tile's area blended with its neighbours like the full run
+};
+
+struct PreviewRequest {
+    int tile = 0;                               ///< index in the plan
+    PreviewStage stage = PreviewStage::Blended;
+    int cursorX = 0;                            ///< Window: its centre (input pixels)
+    int cursorY = 0;
+    int windowSize = 192;                       ///< Window: its side (input pixels)
+    BlendRamp ramp = BlendRamp::Smoothstep;     ///< Blended: the run's ramp
+    AlphaMode alpha = AlphaMode::Resize;
 };
 
 struct TilePreview {
     TileRect outputRect; ///< where `pixels` lie in the full output (output pixels)
     Image pixels;        ///< outputRect.width x outputRect.height
-    int tilesRun = 0;    ///< tiles inferred for it (the tile and its blending neighbours)
+    int tilesRun = 0;    ///< tiles (or windows) inferred for it
 };
 
-/// Runs tile `index` of `plan` and every neighbour whose blend region reaches
-/// into its target area, and blends them over that area with the weights of
-/// runTiled. `plan` must have been made for `image` and the model's scale and
-/// input multiple. Throws Error(Cancelled) when `cancel` fires between tiles.
-TilePreview previewTile(const Image& image, const TilePlan& plan, int index, const TileModel& model,
-                        BlendRamp ramp, AlphaMode alpha, const CancelToken& cancel = {},
-                        PreviewStage stage = PreviewStage::Blended, int cursorX = 0, int cursorY = 0);
+/// Runs one stage of the preview of tile `request.tile`. The Window is
+/// `windowSize` square (smaller along a shorter tile), centred on the cursor
+/// and moved inside the tile's area. `plan` must have been made for `image`
+/// and the model's scale and input multiple (Error(InvalidArgument)
+/// otherwise). Throws Error(Cancelled) when `cancel` fires between tiles.
+TilePreview previewTile(const Image& image, const TilePlan& plan, const TileModel& model,
+                        const PreviewRequest& request, const CancelToken& cancel = {});
 
 } // namespace tessera

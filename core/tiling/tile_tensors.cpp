@@ -1,6 +1,7 @@
 #include "tiling/tile_tensors.h"
 
 #include "common/error.h"
+#include "common/int_math.h"
 #include "common/torch_compat.h"
 
 #include <string>
@@ -30,36 +31,33 @@ std::string shapeText(const at::Tensor& t)
 
 } // namespace
 
-at::Tensor reflectPad(const at::Tensor& x, int left, int right, int top, int bottom)
+at::Tensor reflectWindow(const at::Tensor& x, const TileRect& window, int imageHeight, int firstRow)
 {
-    const int h = int(x.size(-2));
-    const int w = int(x.size(-1));
-    at::Tensor cols = reflectedIndices(-left, w + left + right, w, 0).to(x.device());
-    at::Tensor rows = reflectedIndices(-top, h + top + bottom, h, 0).to(x.device());
-    // x: [..., H, W] -> [..., H, W + left + right] -> [..., H + top + bottom, W + left + right]
+    const int rowsHeld = int(x.size(-2));
+    const int width = int(x.size(-1));
+    if (imageHeight < 0)
+        imageHeight = rowsHeld;
+    at::Tensor cols = reflectedIndices(window.x, window.width, width, 0);
+    at::Tensor rows = reflectedIndices(window.y, window.height, imageHeight, firstRow);
+    if (window.height > 0) {
+        const int64_t lo = rows.min().item<int64_t>();
+        const int64_t hi = rows.max().item<int64_t>();
+        if (lo < 0 || hi >= rowsHeld)
+            throw Error(ErrorCode::Internal, "window rows outside the rows held");
+    }
+    if (!x.is_cpu()) {
+        cols = cols.to(x.device(), /*non_blocking=*/true);
+        rows = rows.to(x.device(), /*non_blocking=*/true);
+    }
+    // Columns first: a band is full width, a window narrow.
+    // x: [..., H, W] -> [..., H, ww] -> [..., wh, ww]
     return x.index_select(-1, cols).index_select(-2, rows);
 }
 
-at::Tensor gatherPadded(const at::Tensor& band, int bandFirst, int imageHeight,
-                        const TileRect& padded)
+TileRect paddedArea(const TileRect& area, int halo, int multiple)
 {
-    const int bandRows = int(band.size(0));
-    const int imageWidth = int(band.size(1));
-    at::Tensor cols = reflectedIndices(padded.x, padded.width, imageWidth, 0);
-    at::Tensor rows = reflectedIndices(padded.y, padded.height, imageHeight, bandFirst);
-    if (padded.height > 0) {
-        const int64_t lo = rows.min().item<int64_t>();
-        const int64_t hi = rows.max().item<int64_t>();
-        if (lo < 0 || hi >= bandRows)
-            throw Error(ErrorCode::Internal, "tile rows outside the input band");
-    }
-    if (!band.is_cpu()) {
-        cols = cols.to(band.device(), /*non_blocking=*/true);
-        rows = rows.to(band.device(), /*non_blocking=*/true);
-    }
-    // Columns first: the band is full width, the tile is narrow.
-    // band: [rows, W, C] -> [rows, pw, C] -> [ph, pw, C] -> [C, ph, pw]
-    return band.index_select(1, cols).index_select(0, rows).permute({2, 0, 1});
+    return {area.x - halo, area.y - halo, roundUpToMultiple(area.width + 2 * halo, multiple),
+            roundUpToMultiple(area.height + 2 * halo, multiple)};
 }
 
 ChannelMapper::ChannelMapper(const TileModel& model, int imageChannels, AlphaMode alpha)
@@ -88,17 +86,18 @@ ChannelMapper::ChannelMapper(const TileModel& model, int imageChannels, AlphaMod
 at::Tensor ChannelMapper::inferColour(const at::Tensor& x) const
 {
     const int64_t n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-    const int s = m_model.scale;
+    const ScaleRatio s = m_model.scale;
+    const int64_t outH = s.toOutput(int(h)), outW = s.toOutput(int(w));
     auto run = [&](const at::Tensor& input) {
         // input: [N', inChannels, h, w] -> [N', outChannels, h * s, w * s]
         at::Tensor output = m_model.forward(input.to(toTorchDtype(m_model.precision)));
         if (output.dim() != 4 || output.size(0) != input.size(0)
-            || output.size(1) != m_model.outChannels || output.size(2) != h * s
-            || output.size(3) != w * s)
+            || output.size(1) != m_model.outChannels || output.size(2) != outH
+            || output.size(3) != outW)
             throw Error(ErrorCode::InvalidModel,
                         "the model returned " + shapeText(output) + " for an input of "
                             + shapeText(input) + " (expected " + std::to_string(m_model.outChannels)
-                            + " channels at scale " + std::to_string(s) + ")");
+                            + " channels at scale " + scaleText(s) + ")");
         return output.to(at::kFloat);
     };
     const int in = m_model.inChannels;
@@ -110,7 +109,7 @@ at::Tensor ChannelMapper::inferColour(const at::Tensor& x) const
     }
     // RGB through a grey model: each channel as its own batch item.
     // x: [N, 3, h, w] -> [N * 3, 1, h, w] -> [N * 3, 1, H, W] -> [N, 3, H, W]
-    return run(x.reshape({n * c, 1, h, w})).reshape({n, c, h * s, w * s});
+    return run(x.reshape({n * c, 1, h, w})).reshape({n, c, outH, outW});
 }
 
 at::Tensor ChannelMapper::infer(const at::Tensor& x) const
@@ -131,74 +130,27 @@ at::Tensor ChannelMapper::infer(const at::Tensor& x) const
     if (m_alpha == AlphaMode::Model) {
         alphaOut = inferColour(alpha);
     } else {
-        const int s = m_model.scale;
+        const ScaleRatio s = m_model.scale;
         // alpha: [N, 1, h, w] -> [N, 1, h * s, w * s]; bicubic overshoots, alpha may not.
-        alphaOut = at::upsample_bicubic2d(alpha, {alpha.size(2) * s, alpha.size(3) * s},
+        alphaOut = at::upsample_bicubic2d(alpha, {s.toOutput(int(alpha.size(2))), s.toOutput(int(alpha.size(3)))},
                                           /*align_corners=*/false)
                        .clamp(0.0, 1.0);
     }
     return at::cat({colourOut, alphaOut}, 1);
 }
 
-BandAccumulator::BandAccumulator(int width, int height, int channels, int capacityRows,
-                                 const c10::Device& device)
-    : m_width(width), m_height(height)
+at::Tensor inferArea(const ChannelMapper& mapper, const TilePlan& plan, const at::Tensor& image,
+                     int imageHeight, int firstRow, const TileRect& area)
 {
-    const auto options = at::TensorOptions().dtype(at::kFloat).device(device);
-    m_sum = at::zeros({channels, capacityRows, width}, options);
-    m_weight = at::zeros({capacityRows, width}, options);
-}
-
-void BandAccumulator::add(const TileRect& rect, const at::Tensor& values, const at::Tensor& wy,
-                          const at::Tensor& wx)
-{
-    const int top = rect.y - m_origin;
-    if (top < 0 || top + rect.height > m_weight.size(0) || rect.x < 0 || rect.right() > m_width)
-        throw Error(ErrorCode::Internal, "tile outside the reconstruction buffer");
-    // w2: [h, w] = wy [h, 1] * wx [1, w]
-    at::Tensor w2 = wy.unsqueeze(1) * wx.unsqueeze(0);
-    m_sum.narrow(1, top, rect.height).narrow(2, rect.x, rect.width).add_(values * w2);
-    m_weight.narrow(0, top, rect.height).narrow(1, rect.x, rect.width).add_(w2);
-}
-
-void BandAccumulator::flush(int untilRow, RowSink& sink, int chunkRows)
-{
-    const int count = untilRow - m_origin;
-    const int capacity = int(m_weight.size(0));
-    if (count <= 0)
-        return;
-    if (count > capacity || untilRow > m_height)
-        throw Error(ErrorCode::Internal, "flushing rows that are not in the reconstruction buffer");
-    chunkRows = std::max(1, chunkRows);
-    at::Tensor staging;
-    for (int offset = 0; offset < count; offset += chunkRows) {
-        const int rows = std::min(chunkRows, count - offset);
-        at::Tensor weight = m_weight.narrow(0, offset, rows);
-        if (weight.min().item<float>() <= 0.0f)
-            throw Error(ErrorCode::Internal, "output rows that no tile covered");
-        // part: [C, rows, W] / [1, rows, W] -> [rows, W, C] on the host
-        at::Tensor part = (m_sum.narrow(1, offset, rows) / weight.unsqueeze(0)).permute({1, 2, 0});
-        at::Tensor host;
-        if (part.is_cuda()) {
-            if (!staging.defined())
-                staging = at::empty({chunkRows, m_width, part.size(2)},
-                                    at::TensorOptions().dtype(at::kFloat).pinned_memory(true));
-            host = staging.narrow(0, 0, rows);
-            host.copy_(part);
-        } else {
-            host = part.contiguous();
-        }
-        sink.writeRows(m_origin + offset, rows, host.data_ptr<float>());
-    }
-    // Move the rows that later tiles still add to up to the top.
-    const int remaining = capacity - count;
-    if (remaining > 0) {
-        m_sum.narrow(1, 0, remaining).copy_(m_sum.narrow(1, count, remaining).clone());
-        m_weight.narrow(0, 0, remaining).copy_(m_weight.narrow(0, count, remaining).clone());
-    }
-    m_sum.narrow(1, remaining, count).zero_();
-    m_weight.narrow(0, remaining, count).zero_();
-    m_origin = untilRow;
+    const int halo = plan.settings().halo;
+    const ScaleRatio s = plan.settings().scale;
+    const TileRect padded = paddedArea(area, halo, plan.padMultiple());
+    // x: [1, C, ph, pw] -> y: [1, C', s * ph, s * pw] -> cropped [C', s * h, s * w]
+    const at::Tensor x = reflectWindow(image, padded, imageHeight, firstRow).unsqueeze(0);
+    const at::Tensor y = mapper.infer(x);
+    return y[0]
+        .narrow(1, s.toOutput(halo), s.toOutput(area.height))
+        .narrow(2, s.toOutput(halo), s.toOutput(area.width));
 }
 
 bool isOutOfMemoryError(const std::exception& error)

@@ -1,10 +1,9 @@
 #pragma once
-/// Tensor helpers of the tiled runner (internal to core/tiling): building a
-/// padded tile from an input band with reflect padding, running the model
-/// with the image's channels mapped onto the model's, and the reconstruction
-/// buffer that accumulates weighted tiles and hands finished rows to a sink.
+/// Tensor helpers of tiled inference (internal to core/tiling): the one
+/// reflect padding (a window of an image, reaching outside it), running the
+/// model with the image's channels mapped onto the model's, and running one
+/// area with its halo.
 
-#include "tiling/row_sink.h"
 #include "tiling/tile_model.h"
 #include "tiling/tile_plan.h"
 #include "tiling/tiled_runner.h"
@@ -13,19 +12,22 @@
 
 namespace tessera::detail {
 
-/// Reflect-pads along both axes by index mapping: works for any pad width,
-/// also wider than the image (repeated reflection) and for 1-pixel images
-/// (replication), unlike reflection_pad2d which needs pad < size.
-/// x: [..., H, W] -> [..., H + top + bottom, W + left + right]
-at::Tensor reflectPad(const at::Tensor& x, int left, int right, int top, int bottom);
+/// The rectangle `window` (image coordinates; it may reach outside the image)
+/// of `x`, which holds image rows [firstRow, firstRow + H) of an image
+/// `imageHeight` rows tall (-1: x is the whole image). Rows and columns
+/// outside the image are mirrored by reflectIndex, so any pad width works,
+/// also wider than the image (repeated reflection) and 1-pixel images
+/// (replication), unlike reflection_pad2d which needs pad < size. The one
+/// reflect padding of the engine: plain padding is the window
+/// {-left, -top, W + left + right, H + top + bottom}.
+/// x: [..., H, W] -> [..., window.height, window.width] on x's device
+at::Tensor reflectWindow(const at::Tensor& x, const TileRect& window, int imageHeight = -1,
+                         int firstRow = 0);
 
-/// The padded input of `padded` (image coordinates, may reach outside the
-/// image) taken from `band`, which holds image rows [bandFirst, bandFirst +
-/// rows) at full width, with rows and columns outside the image reflected.
-/// The result lies on the band's device.
-/// band: [rows, imageWidth, C] float32 (HWC) -> returns [C, padded.height, padded.width]
-at::Tensor gatherPadded(const at::Tensor& band, int bandFirst, int imageHeight,
-                        const TileRect& padded);
+/// The model's input for `area`: the area plus `halo` on every side, the
+/// right and bottom widened so both sides are multiples of `multiple` (the
+/// shape a TilePlan gives its tiles).
+TileRect paddedArea(const TileRect& area, int halo, int multiple);
 
 /// How the image's channels meet the model's, decided once per run.
 class ChannelMapper {
@@ -36,7 +38,7 @@ public:
 
     /// Runs the model on padded tiles and returns the output at full scale.
     /// x: [N, imageChannels, h, w] float32 on the host (copied through pinned
-    /// memory) or already on the model's device
+    /// memory) or already on the model's device; h, w multiples of scale.den
     /// -> [N, outputChannels, h * s, w * s] float32 on the model's device
     at::Tensor infer(const at::Tensor& x) const;
 
@@ -53,30 +55,13 @@ private:
     int m_outChannels = 0;
 };
 
-/// The reconstruction buffer of one band of output rows: weighted sums of
-/// tiles plus a weight buffer, on the model's device. Rows that no later tile
-/// touches are normalised and handed to the sink; the rest move to the top.
-class BandAccumulator {
-public:
-    /// capacityRows: the most output rows that are open at once (scale x tile height).
-    BandAccumulator(int width, int height, int channels, int capacityRows,
-                    const c10::Device& device);
-
-    /// Adds `values` with weight wy(y) * wx(x) over `rect` (output pixels).
-    /// values: [C, rect.height, rect.width]; wy: [rect.height]; wx: [rect.width]
-    void add(const TileRect& rect, const at::Tensor& values, const at::Tensor& wy,
-             const at::Tensor& wx);
-    /// Normalises rows [next unwritten row, untilRow) and writes them to `sink`
-    /// in chunks of at most chunkRows.
-    void flush(int untilRow, RowSink& sink, int chunkRows);
-
-private:
-    int m_width;
-    int m_height;
-    int m_origin = 0; ///< output row of buffer row 0 (= next row to hand over)
-    at::Tensor m_sum;    // [C, capacityRows, width]
-    at::Tensor m_weight; // [capacityRows, width]
-};
+/// Runs `area` (inside the image) with the plan's halo and pad multiple and
+/// crops the halo's output: what a plan tile of that area would give.
+/// image: [C, rows, W] float32, image rows [firstRow, firstRow + rows) of an
+/// image imageHeight rows tall -> [C', s * area.height, s * area.width] on the
+/// model's device
+at::Tensor inferArea(const ChannelMapper& mapper, const TilePlan& plan, const at::Tensor& image,
+                     int imageHeight, int firstRow, const TileRect& area);
 
 /// True for LibTorch's and our own out-of-memory errors.
 bool isOutOfMemoryError(const std::exception& error);

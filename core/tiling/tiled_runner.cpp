@@ -1,14 +1,17 @@
 #include "tiling/tiled_runner.h"
 
 #include "common/error.h"
+#include "common/int_math.h"
 #include "common/torch_compat.h"
 #include "image/tensor_convert.h"
+#include "tiling/tile_accumulator.h"
 #include "tiling/tile_tensors.h"
 
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #if defined(__unix__)
@@ -54,51 +57,17 @@ std::string gigabytes(int64_t bytes)
 
 } // namespace
 
-namespace {
-
-/// Device memory one input pixel of a tile costs the model, measured on CUDA
-/// by running two probe tiles: the caching allocator keeps what a forward
-/// used reserved, so the drop in free memory between a small and a larger
-/// probe is the larger one's extra working memory. 0 when it cannot tell.
-int64_t measureBytesPerPixel(const TileModel& model, int halo)
+int autoTileSize(const AutoTileInput& in, std::vector<std::string>* notes)
 {
-    if (model.device.kind != DeviceKind::Cuda || !cudaAvailable())
-        return 0;
-    const int k = std::max(1, model.inputMultiple);
-    auto padded = [&](int side) { return (side + 2 * halo + k - 1) / k * k; };
-    const auto options = at::TensorOptions()
-                             .device(toTorchDevice(model.device))
-                             .dtype(toTorchDtype(model.precision));
-    auto probe = [&](int side) {
-        c10::InferenceMode inference;
-        // x: [1, inChannels, side, side] -> y: [1, outChannels, side * s, side * s]
-        at::Tensor y = model.forward(at::zeros({1, model.inChannels, side, side}, options));
-        (void)y.sum().item<float>(); // waits for the device
-    };
-    const int small = padded(128);
-    const int large = padded(384);
-    probe(small); // also creates the CUDA context and library handles
-    const int64_t before = deviceMemory(model.device).freeBytes;
-    probe(large);
-    const int64_t after = deviceMemory(model.device).freeBytes;
-    const int64_t pixels = int64_t(large) * large - int64_t(small) * small;
-    return before > after ? (before - after) / pixels : 0;
-}
-
-} // namespace
-
-int autoTileSize(const TileModel& model, int halo, std::vector<std::string>* notes)
-{
-    int64_t freeBytes = 0;
+    int64_t freeBytes = in.freeBytes;
     std::string where;
-    int64_t bytesPerPixel = model.bytesPerPixel;
-    if (model.device.kind == DeviceKind::Cuda) {
-        if (bytesPerPixel <= 0)
-            bytesPerPixel = measureBytesPerPixel(model, halo);
-        freeBytes = deviceMemory(model.device).freeBytes;
-        where = "free on " + deviceName(model.device);
+    if (in.device.kind == DeviceKind::Cuda) {
+        if (freeBytes < 0)
+            freeBytes = deviceMemory(in.device).freeBytes;
+        where = "free on " + deviceName(in.device);
     } else {
-        freeBytes = availableHostMemory();
+        if (freeBytes < 0)
+            freeBytes = availableHostMemory();
         where = "RAM available";
     }
     if (freeBytes <= 0) {
@@ -106,44 +75,64 @@ int autoTileSize(const TileModel& model, int halo, std::vector<std::string>* not
             notes->emplace_back("auto tile size 512 (free memory unknown)");
         return 512;
     }
-    int size = recommendedTileSize(freeBytes);
-    if (bytesPerPixel > 0) {
-        // Keep a padded tile's working memory within half of what is free.
-        auto cost = [&](int s) { return int64_t(s + 2 * halo) * (s + 2 * halo) * bytesPerPixel; };
-        while (size > 64 && cost(size) > freeBytes / 2)
-            size /= 2;
+    const int64_t budget = freeBytes / 2;
+    const int k = std::max(1, in.inputMultiple);
+    // A padded tile's (or the padded image's) working memory.
+    auto cost = [&](int width, int height) {
+        return int64_t(roundUpToMultiple(width + 2 * in.halo, k))
+               * roundUpToMultiple(height + 2 * in.halo, k) * in.bytesPerPixel;
+    };
+    const int whole = std::max(in.width, in.height);
+    int size = 0;
+    std::string why;
+    if (in.bytesPerPixel > 0 && whole > 0 && cost(in.width, in.height) <= budget) {
+        size = whole;
+        why = "the whole image as one tile";
+    } else {
+        size = recommendedTileSize(freeBytes);
+        if (in.bytesPerPixel > 0)
+            while (size > 64 && cost(size, size) > budget)
+                size /= 2;
     }
     if (notes) {
         std::string note = "auto tile size " + std::to_string(size);
+        if (!why.empty())
+            note += ", " + why;
         note += " (" + gigabytes(freeBytes) + " " + where;
-        if (bytesPerPixel > 0)
-            note += ", model " + std::to_string(bytesPerPixel) + " bytes per pixel";
+        if (in.bytesPerPixel > 0)
+            note += ", model " + std::to_string(in.bytesPerPixel) + " bytes per pixel";
         note += ")";
         notes->push_back(note);
     }
     return size;
 }
 
-int autoTileSize(const AutoTileInput& input, std::vector<std::string>* notes)
+TileSettings resolveTileSettings(const TileModel& model, const TiledOptions& options, int width,
+                                 int height, std::vector<std::string>* notes)
 {
-    TileModel model;
-    model.device = input.device;
-    model.bytesPerPixel = input.bytesPerPixel;
-    const int64_t freeBytes = input.device.kind == DeviceKind::Cuda ? deviceMemory(input.device).freeBytes
-                                                                    : availableHostMemory();
-    const int side = std::max(input.width, input.height);
-    const int64_t padded = int64_t(input.width + 2 * input.halo) * (input.height + 2 * input.halo);
-    if (input.bytesPerPixel > 0 && freeBytes > 0 && padded * input.bytesPerPixel <= freeBytes / 2) {
-        if (notes)
-            notes->push_back("auto tile size: the whole image as one tile (" + gigabytes(freeBytes) + " free)");
-        return side;
+    TileSettings settings;
+    settings.halo = options.halo >= 0 ? options.halo : defaultHalo(model.receptiveRadius);
+    settings.overlap = options.overlap;
+    settings.scale = model.scale;
+    settings.inputMultiple = model.inputMultiple;
+    if (options.tileSize > 0) {
+        settings.tileSize = options.tileSize;
+    } else {
+        AutoTileInput in;
+        in.device = model.device;
+        in.bytesPerPixel = model.bytesPerPixel;
+        in.halo = settings.halo;
+        in.width = width;
+        in.height = height;
+        in.inputMultiple = leastCommonMultiple(std::max(1, model.inputMultiple),
+                                               std::max(1, model.scale.den));
+        settings.tileSize = autoTileSize(in, notes);
     }
-    return autoTileSize(model, input.halo, notes);
+    return settings;
 }
 
 namespace {
 
-using detail::BandAccumulator;
 using detail::ChannelMapper;
 
 class Runner {
@@ -151,7 +140,7 @@ public:
     Runner(RowSource& source, RowSink& sink, const TileModel& model, const TiledOptions& options,
            const CancelToken& cancel, const ProgressSink& progress)
         : m_source(source), m_sink(sink), m_model(model), m_options(options), m_cancel(cancel),
-          m_progress(progress)
+          m_progress(progress), m_weights(options.ramp, toTorchDevice(model.device))
     {
     }
 
@@ -167,6 +156,9 @@ private:
     /// `area` in tiles of at most `limit`, blended like the plan's tiles.
     /// returns [C, s * area.height, s * area.width]
     at::Tensor runSplit(const TileRect& area, int limit);
+    /// Half of `limit`, kept on a multiple of the scale's den so that parts
+    /// stay on exact output coordinates.
+    int halved(int limit) const;
     void lowerLimit(int limit);
 
     RowSource& m_source;
@@ -178,13 +170,15 @@ private:
 
     TilePlan m_plan;
     std::unique_ptr<ChannelMapper> m_mapper;
+    BlendWeightCache m_weights;
     TiledReport m_report;
     int m_limit = 0; ///< largest tile side that currently runs whole
     int m_batch = 1;
     std::vector<int> m_needFirst, m_needLast; ///< input rows per tile row, monotone
     at::Tensor m_band; ///< input rows [m_bandFirst, m_bandLast): [rows, W, C] float32 host
-    /// The band where tiles are gathered: m_band itself on the CPU, a copy on
-    /// a CUDA device (one pinned, asynchronous upload per tile row).
+    /// The band where tiles are gathered, [C, rows, W]: a view of m_band on
+    /// the CPU, a copy on a CUDA device (one pinned, asynchronous upload per
+    /// tile row).
     at::Tensor m_gatherBand;
     int m_bandFirst = 0;
     int m_bandLast = 0;
@@ -199,20 +193,11 @@ TiledReport Runner::run()
                     "batch must be at least 1, not " + std::to_string(m_options.batch));
     const int width = m_source.width();
     const int height = m_source.height();
-    const int halo = m_options.halo >= 0 ? m_options.halo : defaultHalo(m_model.receptiveRadius);
-    const int tileSize = m_options.tileSize > 0 ? m_options.tileSize
-                                                : autoTileSize(m_model, halo, &m_report.notes);
-    TileSettings settings;
-    settings.tileSize = tileSize;
-    settings.overlap = m_options.overlap;
-    settings.halo = halo;
-    settings.scale = m_model.scale;
-    settings.inputMultiple = m_model.inputMultiple;
-    m_plan = TilePlan(width, height, settings);
+    m_plan = TilePlan(width, height, resolveTileSettings(m_model, m_options, width, height, &m_report.notes));
     m_mapper = std::make_unique<ChannelMapper>(m_model, m_source.channels(), m_options.alpha);
-    m_report.tileSize = tileSize;
+    m_report.tileSize = m_plan.settings().tileSize;
     m_report.overlap = m_plan.settings().overlap;
-    m_report.halo = halo;
+    m_report.halo = m_plan.settings().halo;
     m_report.tiles = m_plan.tileCount();
     m_limit = std::max(m_plan.tileWidth(), m_plan.tileHeight());
     m_batch = m_options.batch;
@@ -223,17 +208,17 @@ TiledReport Runner::run()
     m_needFirst.assign(size_t(rows), 0);
     m_needLast.assign(size_t(rows), 0);
     for (int r = 0; r < rows; ++r)
-        m_plan.inputRowsOf(r, m_plan.settings().inputMultiple, &m_needFirst[size_t(r)],
-                           &m_needLast[size_t(r)]);
+        m_plan.inputRowsOf(r, m_plan.padMultiple(), &m_needFirst[size_t(r)], &m_needLast[size_t(r)]);
     for (int r = rows - 2; r >= 0; --r)
         m_needFirst[size_t(r)] = std::min(m_needFirst[size_t(r)], m_needFirst[size_t(r) + 1]);
     for (int r = 1; r < rows; ++r)
         m_needLast[size_t(r)] = std::max(m_needLast[size_t(r)], m_needLast[size_t(r) - 1]);
 
-    const int scale = m_plan.settings().scale;
-    const c10::Device device = toTorchDevice(m_model.device);
-    BandAccumulator accumulator(m_plan.outputWidth(), m_plan.outputHeight(),
-                                m_mapper->outputChannels(), scale * m_plan.tileHeight(), device);
+    const ScaleRatio scale = m_plan.settings().scale;
+    // Open output rows: those one tile row spans.
+    TileAccumulator accumulator({0, 0, m_plan.outputWidth(), m_plan.outputHeight()},
+                                m_mapper->outputChannels(), toTorchDevice(m_model.device),
+                                scale.toOutput(m_plan.tileHeight()));
     m_sink.begin(m_plan.outputWidth(), m_plan.outputHeight(), m_mapper->outputChannels());
 
     EtaEstimator eta;
@@ -270,7 +255,7 @@ TiledReport Runner::run()
                                                  + " tiles: continuing one tile at a time");
                         m_batch = 1;
                     } else {
-                        lowerLimit(m_limit / 2);
+                        lowerLimit(halved(m_limit));
                     }
                 }
             }
@@ -285,13 +270,12 @@ TiledReport Runner::run()
             for (size_t i = 0; i < tiles.size(); ++i) {
                 const Tile& tile = *tiles[i];
                 const TileRect out = m_plan.toOutput(tile.blend);
+                const TileRect area = m_plan.toOutput(tile.area);
                 // values: [C, s * th, s * tw] -> the blend region [C, out.height, out.width]
-                at::Tensor values = outputs[i]
-                                        .narrow(1, out.y - tile.area.y * scale, out.height)
-                                        .narrow(2, out.x - tile.area.x * scale, out.width);
-                at::Tensor wy = at::tensor(tileWeightsY(m_plan, tile, m_options.ramp)).to(device);
-                at::Tensor wx = at::tensor(tileWeightsX(m_plan, tile, m_options.ramp)).to(device);
-                accumulator.add(out, values, wy, wx);
+                const at::Tensor values = outputs[i]
+                                              .narrow(1, out.y - area.y, out.height)
+                                              .narrow(2, out.x - area.x, out.width);
+                accumulator.add(out, values, m_weights.y(m_plan, tile), m_weights.x(m_plan, tile));
                 if (m_options.tileFinished)
                     m_options.tileFinished(tile, tensorToImage(outputs[i]));
             }
@@ -329,44 +313,35 @@ void Runner::loadBand(int row)
     m_band = band;
     m_bandFirst = first;
     m_bandLast = last;
-    m_gatherBand = device.is_cuda() ? band.to(device, /*non_blocking=*/true) : band;
+    // [rows, W, C] -> a [C, rows, W] view: tiles are gathered channels first.
+    m_gatherBand = (device.is_cuda() ? band.to(device, /*non_blocking=*/true) : band).permute({2, 0, 1});
 }
 
 at::Tensor Runner::runBatch(const std::vector<const Tile*>& tiles)
 {
     std::vector<at::Tensor> inputs;
     for (const Tile* tile : tiles)
-        inputs.push_back(detail::gatherPadded(m_gatherBand, m_bandFirst, m_source.height(), tile->halo));
+        inputs.push_back(detail::reflectWindow(m_gatherBand, tile->halo, m_source.height(), m_bandFirst));
     // x: [N, C, ph, pw] -> y: [N, C', s * ph, s * pw]
     at::Tensor y = m_mapper->infer(at::stack(inputs));
-    const int s = m_plan.settings().scale;
+    const ScaleRatio s = m_plan.settings().scale;
     // Cropping: drop the output of the halo -> [N, C', s * th, s * tw]
-    return y.narrow(2, s * m_plan.haloTop(), s * m_plan.tileHeight())
-        .narrow(3, s * m_plan.haloLeft(), s * m_plan.tileWidth());
+    return y.narrow(2, s.toOutput(m_plan.haloTop()), s.toOutput(m_plan.tileHeight()))
+        .narrow(3, s.toOutput(m_plan.haloLeft()), s.toOutput(m_plan.tileWidth()));
 }
 
 at::Tensor Runner::runArea(const TileRect& area, int limit)
 {
     if (std::max(area.width, area.height) > limit)
         return runSplit(area, limit);
-    const int halo = m_plan.settings().halo;
-    const int k = m_plan.settings().inputMultiple;
-    const int extraX = (area.width + 2 * halo + k - 1) / k * k - (area.width + 2 * halo);
-    const int extraY = (area.height + 2 * halo + k - 1) / k * k - (area.height + 2 * halo);
-    const TileRect padded{area.x - halo, area.y - halo, area.width + 2 * halo + extraX,
-                          area.height + 2 * halo + extraY};
     try {
-        // x: [1, C, ph, pw] -> y: [1, C', s * ph, s * pw]
-        at::Tensor x = detail::gatherPadded(m_gatherBand, m_bandFirst, m_source.height(), padded).unsqueeze(0);
-        at::Tensor y = m_mapper->infer(x);
-        const int s = m_plan.settings().scale;
-        return y[0].narrow(1, s * halo, s * area.height).narrow(2, s * halo, s * area.width);
+        return detail::inferArea(*m_mapper, m_plan, m_gatherBand, m_source.height(), m_bandFirst, area);
     } catch (const std::exception& error) {
         if (!detail::isOutOfMemoryError(error))
             throw;
     }
-    lowerLimit(limit / 2);
-    return runSplit(area, limit / 2);
+    lowerLimit(halved(limit));
+    return runSplit(area, halved(limit));
 }
 
 at::Tensor Runner::runSplit(const TileRect& area, int limit)
@@ -382,26 +357,25 @@ at::Tensor Runner::runSplit(const TileRect& area, int limit)
     // Only the sub-plan's areas and blend bands are used: each part reads its
     // own halo from the image, so the parts fit together like plan tiles.
     const TilePlan sub(area.width, area.height, settings);
-    const int s = settings.scale;
-    const c10::Device device = toTorchDevice(m_model.device);
-    const auto options = at::TensorOptions().dtype(at::kFloat).device(device);
-    at::Tensor sum = at::zeros({m_mapper->outputChannels(), s * area.height, s * area.width}, options);
-    at::Tensor weight = at::zeros({s * area.height, s * area.width}, options);
+    TileAccumulator accumulator({0, 0, sub.outputWidth(), sub.outputHeight()},
+                                m_mapper->outputChannels(), toTorchDevice(m_model.device));
     for (const Tile& part : sub.tiles()) {
         const TileRect partArea{area.x + part.area.x, area.y + part.area.y, part.area.width,
                                 part.area.height};
-        // values: [C, s * h, s * w] -> the part's blend region
         const TileRect out = sub.toOutput(part.blend);
-        at::Tensor values = runArea(partArea, limit)
-                                .narrow(1, out.y - part.area.y * s, out.height)
-                                .narrow(2, out.x - part.area.x * s, out.width);
-        at::Tensor wy = at::tensor(tileWeightsY(sub, part, m_options.ramp)).to(device);
-        at::Tensor wx = at::tensor(tileWeightsX(sub, part, m_options.ramp)).to(device);
-        at::Tensor w2 = wy.unsqueeze(1) * wx.unsqueeze(0); // [out.height, out.width]
-        sum.narrow(1, out.y, out.height).narrow(2, out.x, out.width).add_(values * w2);
-        weight.narrow(0, out.y, out.height).narrow(1, out.x, out.width).add_(w2);
+        const TileRect partOut = sub.toOutput(part.area);
+        // values: [C, s * h, s * w] -> the part's blend region [C, out.height, out.width]
+        const at::Tensor values = runArea(partArea, limit)
+                                      .narrow(1, out.y - partOut.y, out.height)
+                                      .narrow(2, out.x - partOut.x, out.width);
+        accumulator.add(out, values, m_weights.y(sub, part), m_weights.x(sub, part));
     }
-    return sum / weight.unsqueeze(0);
+    return accumulator.result();
+}
+
+int Runner::halved(int limit) const
+{
+    return roundDownToMultiple(limit / 2, m_plan.settings().scale.den);
 }
 
 void Runner::lowerLimit(int limit)

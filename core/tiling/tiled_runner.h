@@ -23,7 +23,7 @@
 namespace tessera {
 
 struct TiledOptions {
-    int tileSize = 0;  ///< S; 0 picks it from free memory (autoTileSize)
+    int tileSize = 0;  ///< S; 0 picks it from free memory and the image (autoTileSize)
     int overlap = -1;  ///< O; -1: 10% of S
     int halo = -1;     ///< P; -1: 32, or the model's receptive radius when smaller
     BlendRamp ramp = BlendRamp::Smoothstep;
@@ -51,26 +51,36 @@ struct TiledReport {
     std::vector<std::string> notes; ///< "auto tile size 512 (7.8 GB free)", "out of memory ..."
 };
 
-/// Tile size from free memory on the model's device (RAM for the CPU) and the
-/// model's cost per pixel when known: the design note's table, lowered until
-/// a padded tile's estimated cost fits in half the free memory. Appends a
-/// note saying why to `notes` when given.
-int autoTileSize(const TileModel& model, int halo, std::vector<std::string>* notes = nullptr);
-
-/// What the automatic tile size depends on; no model run needed.
+/// What the auto tile size needs to know; nothing is run to find it.
 struct AutoTileInput {
-    DeviceSpec device;
-    int64_t bytesPerPixel = 0; ///< working memory per padded input pixel; 0 unknown
-    int halo = 0;
-    int width = 0;             ///< image size
+    DeviceSpec device;         ///< its free memory (available RAM for the CPU) is the budget
+    /// Peak memory per padded input pixel of one tile (an estimate from the
+    /// model's architecture); 0 when unknown.
+    int64_t bytesPerPixel = 0;
+    int halo = 0;              ///< P of the plan
+    int width = 0;             ///< image size (input pixels)
     int height = 0;
-    int inputMultiple = 1;
+    int inputMultiple = 1;     ///< padded sides round up to multiples of this
+    /// Memory to plan with in bytes; -1 asks the device (or the system for the CPU).
+    int64_t freeBytes = -1;
 };
 
-/// The whole image as one tile when its padded size costs at most half the
-/// free memory of the device; otherwise autoTileSize's table, lowered until a
-/// padded tile fits.
-int autoTileSize(const AutoTileInput& input, std::vector<std::string>* notes = nullptr);
+/// Auto tile size. The budget is half the free memory. With a known cost per
+/// pixel: when the whole padded image fits the budget, max(width, height) (one
+/// tile: no halo or overlap is computed twice); otherwise the design note's
+/// table (recommendedTileSize), halved until a padded tile fits. With an
+/// unknown cost (bytesPerPixel 0): the table alone. Appends a note saying
+/// why to `notes` when given.
+int autoTileSize(const AutoTileInput& in, std::vector<std::string>* notes = nullptr);
+
+/// The exact tile settings runTiled uses for this model, options and image
+/// size: options.tileSize when > 0, else autoTileSize; options.halo when >= 0,
+/// else defaultHalo(model.receptiveRadius); the model's scale and multiple.
+/// A caller that plans first (the overlay, a job's plan()) and then runs with
+/// tileSize = the result's tileSize gets the same plan: TilePlan(width,
+/// height, resolveTileSettings(...)) is the run's plan.
+TileSettings resolveTileSettings(const TileModel& model, const TiledOptions& options, int width,
+                                 int height, std::vector<std::string>* notes = nullptr);
 
 /// Runs `model` over `source`, tile by tile, writing to `sink`. On
 /// out-of-memory the unfinished tiles are run in halves (recursively, down to

@@ -104,11 +104,7 @@ struct BenchModel {
         tiled.overlap = settings.overlap;
         tiled.halo = settings.halo;
         tiled.batch = settings.batch;
-        if (tiled.tileSize <= 0)
-            tiled.tileSize = autoTileSize(AutoTileInput{settings.device, tiny.bytesPerPixel,
-                                                        tiled.halo >= 0 ? tiled.halo : defaultHalo(tiny.receptiveRadius),
-                                                        source.width(), source.height(), 1});
-        return runTiled(source, sink, tiny, tiled);
+        return runTiled(source, sink, tiny, tiled); // tile size 0: auto, from the model's bytes per pixel
     }
 };
 
@@ -132,7 +128,7 @@ void makeModel(const Options& options, BenchModel& model)
         const int scale = intOption(options, "--scale", 2);
         const int features = intOption(options, "--features", 16);
         const int layers = intOption(options, "--layers", 3);
-        model.tiny = bench::tinyConvModel(scale, features, layers, settings.device, settings.precision);
+        model.tiny = test::makeConvModel(3, scale, layers, features, 1234, settings.device, settings.precision);
         model.scale = scale;
         std::cout << "model: tiny conv x" << scale << " (" << layers << " layers, " << features
                   << " features)\n";
@@ -207,8 +203,8 @@ int runVerify(const Options& options)
     const double tolerance = std::stod(textOption(options, "--tolerance", "1e-2"));
     const int size = intOption(options, "--size", 700);
     // The same weights on both devices: generated on the CPU, then moved.
-    const TileModel cpuModel = bench::tinyConvModel(scale, features, layers, DeviceSpec{}, Precision::Fp32);
-    const TileModel deviceModel = bench::tinyConvModel(scale, features, layers, device, precision);
+    const TileModel cpuModel = test::makeConvModel(3, scale, layers, features, 1234);
+    const TileModel deviceModel = test::makeConvModel(3, scale, layers, features, 1234, device, precision);
     TiledOptions tiled;
     tiled.tileSize = intOption(options, "--tile", 128);
     tiled.overlap = intOption(options, "--overlap", -1);

@@ -1,47 +1,10 @@
 #include "bench_models.h"
 
-#include "common/torch_compat.h"
-
 #include <cmath>
 #include <fstream>
-#include <memory>
 #include <string>
-#include <vector>
 
 namespace tessera::bench {
-
-TileModel tinyConvModel(int scale, int features, int layers, const DeviceSpec& device,
-                        Precision precision)
-{
-    at::manual_seed(1234);
-    const auto options = at::TensorOptions().device(toTorchDevice(device)).dtype(toTorchDtype(precision));
-    auto weights = std::make_shared<std::vector<std::pair<at::Tensor, at::Tensor>>>();
-    int in = 3;
-    for (int i = 0; i < layers; ++i) {
-        const int out = i + 1 == layers ? 3 * scale * scale : features;
-        at::Tensor w = (at::randn({out, in, 3, 3}) * (1.0 / std::sqrt(9.0 * in))).to(options);
-        at::Tensor b = (at::randn({out}) * 0.01).to(options);
-        weights->emplace_back(w, b);
-        in = out;
-    }
-    TileModel model;
-    model.scale = scale;
-    model.receptiveRadius = layers;
-    model.device = device;
-    model.precision = precision;
-    model.forward = [weights, scale](const at::Tensor& input) {
-        // x: [N, 3, H, W]
-        at::Tensor x = input;
-        for (size_t i = 0; i < weights->size(); ++i) {
-            x = at::conv2d(x, (*weights)[i].first, (*weights)[i].second, 1, 1);
-            if (i + 1 < weights->size())
-                x = at::relu(x);
-        }
-        // x: [N, 3 * s * s, H, W] -> [N, 3, H * s, W * s]
-        return scale > 1 ? at::pixel_shuffle(x, scale) : x;
-    };
-    return model;
-}
 
 void SyntheticSource::readRows(int y, int rowCount, float* pixels)
 {

@@ -1,20 +1,16 @@
 #pragma once
 // Pieces of the benchmark harness that need neither Qt nor OpenImageIO: a
-// tiny convolution model, a synthetic input of any size, a sink that only
-// counts, and the process's peak resident memory.
+// synthetic input of any size, a sink that only counts, and the process's
+// peak resident memory. The tiny convolution model is the tests' one
+// (support/conv_model.h).
 
+#include "support/conv_model.h"
 #include "tiling/row_sink.h"
 #include "tiling/row_source.h"
-#include "tiling/tile_model.h"
 
 #include <cstdint>
 
 namespace tessera::bench {
-
-/// `layers` 3x3 convolutions `features` wide with random weights and a pixel
-/// shuffle to `scale`, on `device` at `precision`.
-TileModel tinyConvModel(int scale, int features, int layers, const DeviceSpec& device,
-                        Precision precision);
 
 /// A deterministic RGB test pattern (gradients and a little texture) of any
 /// size, generated row by row: no image in memory.

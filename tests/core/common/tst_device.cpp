@@ -4,6 +4,7 @@
 #include "common/progress.h"
 
 #include <QtTest>
+#include "support/error_checks.h"
 
 using namespace tessera;
 
@@ -45,7 +46,7 @@ private slots:
     {
         QCOMPARE(parsePrecision("bf16"), Precision::Bf16);
         QCOMPARE(QString(precisionName(parsePrecision("fp16"))), QString("fp16"));
-        QVERIFY_THROWS_EXCEPTION(Error, parsePrecision("int8"));
+        TESSERA_VERIFY_ERROR(parsePrecision("int8"), ErrorCode::InvalidArgument);
     }
 
     void cancelTokenIsShared()

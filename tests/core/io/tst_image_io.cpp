@@ -11,6 +11,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include "support/error_checks.h"
 
 using namespace tessera;
 using namespace tessera::test;
@@ -394,9 +395,9 @@ private slots:
                     for (int c = 0; c < full.channels(); ++c)
                         QCOMPARE(region.at(x, y, c), full.at(r.x() + x, r.y() + y, c));
         }
-        QVERIFY_THROWS_EXCEPTION(Error, reader.readRegion(50, 0, 4, 1));
-        QVERIFY_THROWS_EXCEPTION(Error, reader.readRegion(0, -1, 4, 1));
-        QVERIFY_THROWS_EXCEPTION(Error, reader.readRegion(0, 0, 0, 1));
+        TESSERA_VERIFY_ERROR(reader.readRegion(50, 0, 4, 1), ErrorCode::InvalidArgument);
+        TESSERA_VERIFY_ERROR(reader.readRegion(0, -1, 4, 1), ErrorCode::InvalidArgument);
+        TESSERA_VERIFY_ERROR(reader.readRegion(0, 0, 0, 1), ErrorCode::InvalidArgument);
     }
 
     void streamingWriterEqualsWriteImage_data()

@@ -1,11 +1,15 @@
 // The coordinate mapper alone: no LibTorch involved.
 
 #include "common/error.h"
+#include "common/int_math.h"
+#include "support/error_checks.h"
+#include "tiling/blend.h"
 #include "tiling/tile_plan.h"
 
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace tessera;
 
@@ -190,11 +194,139 @@ private slots:
 
     void rejectsBadSettings()
     {
-        QVERIFY_THROWS_EXCEPTION(Error, TilePlan(0, 10, {}));
-        QVERIFY_THROWS_EXCEPTION(Error, TilePlan(10, 10, {0, 0, 0, 1, 1}));
-        QVERIFY_THROWS_EXCEPTION(Error, TilePlan(10, 10, {32, 17, 0, 1, 1}));
-        QVERIFY_THROWS_EXCEPTION(Error, TilePlan(10, 10, {32, 4, 0, 0, 1}));
-        QVERIFY_THROWS_EXCEPTION(Error, TilePlan(10, 10, {32, 4, 0, 1, 0}));
+        TESSERA_VERIFY_ERROR(TilePlan(0, 10, {}), ErrorCode::InvalidArgument);
+        TESSERA_VERIFY_ERROR(TilePlan(10, 10, {0, 0, 0, 1, 1}), ErrorCode::InvalidArgument);
+        TESSERA_VERIFY_ERROR(TilePlan(10, 10, {32, 17, 0, 1, 1}), ErrorCode::InvalidArgument);
+        TESSERA_VERIFY_ERROR(TilePlan(10, 10, {32, 4, 0, 0, 1}), ErrorCode::InvalidArgument);
+        TESSERA_VERIFY_ERROR(TilePlan(10, 10, {32, 4, 0, 1, 0}), ErrorCode::InvalidArgument);
+        TESSERA_VERIFY_ERROR(TilePlan(16, 16, {32, 4, 0, ScaleRatio(1, 0), 1}), ErrorCode::InvalidArgument);
+        // A /8 scale needs sides that are multiples of 8: the plan does not pad.
+        TESSERA_VERIFY_ERROR(TilePlan(201, 64, {64, 8, 8, ScaleRatio(1, 8), 1}), ErrorCode::InvalidArgument);
+        TESSERA_VERIFY_ERROR(TilePlan(64, 60, {64, 8, 8, ScaleRatio(1, 8), 1}), ErrorCode::InvalidArgument);
+    }
+
+    void scaleRatios()
+    {
+        QCOMPARE(ScaleRatio(4), ScaleRatio(4, 1));
+        QCOMPARE(ScaleRatio(2, 16), ScaleRatio(1, 8));
+        QCOMPARE(ScaleRatio(1, 8).toOutput(64), 8);
+        QCOMPARE(ScaleRatio(1, 8).toOutput(-16), -2);
+        QCOMPARE(ScaleRatio(3, 2).toOutput(10), 15);
+        QCOMPARE(scaleText(4), std::string("x4"));
+        QCOMPARE(scaleText(ScaleRatio(1, 8)), std::string("1/8"));
+        TileSettings settings;
+        settings.scale = 4; // an integer still assigns
+        QCOMPARE(settings.scale.num, 4);
+        QCOMPARE(settings.scale.den, 1);
+        QCOMPARE(roundUpToMultiple(65, 8), 72);
+        QCOMPARE(roundUpToMultiple(64, 8), 64);
+        QCOMPARE(roundUpToMultiple(0, 8), 0);
+        QCOMPARE(roundDownToMultiple(71, 8), 64);
+    }
+
+    void rationalPlans_data()
+    {
+        QTest::addColumn<int>("width");
+        QTest::addColumn<int>("height");
+        QTest::addColumn<int>("tile");
+        QTest::addColumn<int>("overlap");
+        QTest::addColumn<int>("halo");
+        QTest::addColumn<int>("num");
+        QTest::addColumn<int>("den");
+        QTest::addColumn<int>("multiple");
+        QTest::newRow("/8 encode") << 200 << 136 << 60 << 5 << 3 << 1 << 8 << 1;
+        QTest::newRow("/8 default overlap") << 512 << 264 << 64 << -1 << 8 << 1 << 8 << 1;
+        QTest::newRow("/8 multiple 3") << 96 << 48 << 40 << 8 << 8 << 1 << 8 << 3;
+        QTest::newRow("/8 tile of 8") << 64 << 32 << 8 << -1 << 0 << 1 << 8 << 1;
+        QTest::newRow("x8 decode") << 37 << 29 << 16 << 4 << 1 << 8 << 1 << 1;
+        QTest::newRow("1:1 latents") << 128 << 96 << 48 << 8 << 4 << 1 << 1 << 8;
+        QTest::newRow("3/2") << 100 << 64 << 30 << 6 << 3 << 3 << 2 << 1;
+    }
+
+    void rationalPlans()
+    {
+        QFETCH(int, width);
+        QFETCH(int, height);
+        QFETCH(int, tile);
+        QFETCH(int, overlap);
+        QFETCH(int, halo);
+        QFETCH(int, num);
+        QFETCH(int, den);
+        QFETCH(int, multiple);
+        const TilePlan plan(width, height, {tile, overlap, halo, ScaleRatio(num, den), multiple});
+        checkPlan(plan);
+        const TileSettings& s = plan.settings();
+        // The rule: tile size, overlap and halo rounded up to multiples of den.
+        QCOMPARE(s.tileSize, roundUpToMultiple(tile, den));
+        if (overlap >= 0)
+            QCOMPARE(s.overlap, roundUpToMultiple(overlap, den));
+        QCOMPARE(s.overlap % den, 0);
+        QCOMPARE(s.halo, roundUpToMultiple(halo, den));
+        QCOMPARE(plan.padMultiple(), std::lcm(multiple, den));
+        QCOMPARE(plan.outputWidth() * den, width * num);
+        QCOMPARE(plan.outputHeight() * den, height * num);
+        // Every coordinate lands on a multiple of den: output coordinates are exact.
+        auto exact = [&](const TileRect& r) {
+            for (int v : {r.x, r.y, r.width, r.height})
+                if (v % den != 0)
+                    return false;
+            const TileRect out = plan.toOutput(r);
+            return out.x * den == r.x * num && out.y * den == r.y * num
+                   && out.width * den == r.width * num && out.height * den == r.height * num;
+        };
+        QCOMPARE(plan.paddedWidth() % den, 0);
+        QCOMPARE(plan.paddedHeight() % den, 0);
+        for (const Tile& t : plan.tiles()) {
+            QVERIFY(exact(t.area));
+            QVERIFY(exact(t.halo));
+            QVERIFY(exact(t.blend));
+            for (int ramp : {t.rampLeft, t.rampRight, t.rampTop, t.rampBottom})
+                QCOMPARE(ramp % den, 0);
+        }
+        for (int r = 0; r + 1 < plan.rows(); ++r)
+            QCOMPARE(plan.outputRowsFinalAfter(r) * den, plan.tile(r + 1, 0).blend.y * num);
+
+        // The blend regions cover the output, and the weights sum to 1 in every
+        // output pixel, for every ramp.
+        for (BlendRamp ramp : {BlendRamp::Linear, BlendRamp::Smoothstep, BlendRamp::Gaussian}) {
+            std::vector<double> sum(size_t(plan.outputWidth()) * plan.outputHeight(), 0.0);
+            for (const Tile& t : plan.tiles()) {
+                const TileRect out = plan.toOutput(t.blend);
+                const std::vector<float> wx = tileWeightsX(plan, t, ramp);
+                const std::vector<float> wy = tileWeightsY(plan, t, ramp);
+                QCOMPARE(int(wx.size()), out.width);
+                QCOMPARE(int(wy.size()), out.height);
+                QVERIFY(out.x >= 0 && out.right() <= plan.outputWidth());
+                QVERIFY(out.y >= 0 && out.bottom() <= plan.outputHeight());
+                for (int y = 0; y < out.height; ++y)
+                    for (int x = 0; x < out.width; ++x)
+                        sum[size_t(out.y + y) * plan.outputWidth() + out.x + x] += wy[size_t(y)] * wx[size_t(x)];
+            }
+            double worst = 0.0;
+            for (double v : sum)
+                worst = std::max(worst, std::abs(v - 1.0));
+            QVERIFY2(worst < 1e-6, qPrintable(QString("weight sum off by %1").arg(worst)));
+        }
+    }
+
+    void encodePlanExample()
+    {
+        // 200 x 136 at 1/8 with S 60, O 5, P 3: S -> 64, O -> 8, P -> 8.
+        const TilePlan plan(200, 136, {60, 5, 3, ScaleRatio(1, 8), 1});
+        QCOMPARE(plan.settings().tileSize, 64);
+        QCOMPARE(plan.settings().overlap, 8);
+        QCOMPARE(plan.settings().halo, 8);
+        QCOMPARE(tileStarts(200, 64, 8), (std::vector<int>{0, 56, 112, 136}));
+        QCOMPARE(plan.columns(), 4);
+        QCOMPARE(plan.paddedWidth(), 80);
+        QCOMPARE(plan.outputWidth(), 25);
+        QCOMPARE(plan.outputHeight(), 17);
+        const Tile& t = plan.tile(0, 1);
+        QCOMPARE(plan.toOutput(t.area), (TileRect{7, 0, 8, 8}));
+        QCOMPARE(plan.toOutput(t.halo), (TileRect{6, -1, 10, 10}));
+        // The band shared with the left neighbour: input [56, 64) -> output [7, 8).
+        QCOMPARE(plan.toOutput(t.blend).x, 7);
+        QCOMPARE(tileWeightsX(plan, t, BlendRamp::Linear).front(), 0.5f);
     }
 };
 

@@ -3,8 +3,10 @@
 
 #include "core/tiling/test_models.h"
 #include "models/upscale_model.h"
+#include "tiling/tile_preview.h"
 #include "tiling/tiled_runner.h"
 
+#include <QElapsedTimer>
 #include <QtTest>
 
 #include <cstdlib>
@@ -69,6 +71,61 @@ private slots:
         qInfo("%s: radius %d, %d tiles, max difference %g", qPrintable(file), info.receptiveRadius,
               report.tiles, diff);
         QVERIFY2(diff <= 1e-5, qPrintable(QString("max difference %1").arg(diff)));
+    }
+
+    void previewStagesOnARealModel()
+    {
+        // The progressive preview with the default window (192 px): the window
+        // and the lone tile show the blended pixels where the tile's weight is 1.
+        const std::filesystem::path path = modelsFolder() / "2x-AniScale.pth";
+        if (!std::filesystem::exists(path))
+            QSKIP(qPrintable("model file not found: " + QString::fromStdString(path.string())
+                             + " (run scripts/setup.sh or set TESSERA_MODELS)"));
+        c10::InferenceMode inference;
+        std::unique_ptr<UpscaleModel> loaded = loadUpscaleModel(path.string());
+        loaded->to(DeviceSpec{}, Precision::Fp32);
+        const ModelInfo& info = loaded->info();
+        TileModel model;
+        model.scale = info.scale;
+        model.inputMultiple = std::max(1, info.inputMultiple);
+        model.receptiveRadius = info.receptiveRadius;
+        model.forward = [&](const at::Tensor& x) { return loaded->forward(x); };
+        // Two tiles of 224; the first one's weight is 1 over its first 208 columns.
+        const Image image = makeTestImage(430, 224, 3, 21);
+        const TilePlan plan(430, 224, {224, 16, info.receptiveRadius, info.scale, model.inputMultiple});
+        QCOMPARE(plan.tileCount(), 2);
+        const Tile& tile = plan.tile(0, 0);
+        PreviewRequest request;
+        request.tile = tile.index;
+        request.cursorX = tile.area.x + tile.area.width / 2;
+        request.cursorY = tile.area.y + tile.area.height / 2 - 40;
+        QElapsedTimer timer;
+        double seconds[3] = {};
+        TilePreview previews[3];
+        for (PreviewStage stage : {PreviewStage::Window, PreviewStage::Tile, PreviewStage::Blended}) {
+            request.stage = stage;
+            timer.start();
+            previews[int(stage)] = previewTile(image, plan, model, request);
+            seconds[int(stage)] = timer.elapsed() / 1000.0;
+        }
+        qInfo("preview of a 224 tile on %s: window %.2f s, tile %.2f s, blended %.2f s (%d tiles)",
+              deviceName(model.device).c_str(), seconds[0], seconds[1], seconds[2],
+              previews[2].tilesRun);
+        const TilePreview& blended = previews[int(PreviewStage::Blended)];
+        auto cut = [](const TilePreview& preview, const TileRect& rect) {
+            return imageToTensor(preview.pixels)
+                .narrow(2, rect.y - preview.outputRect.y, rect.height)
+                .narrow(3, rect.x - preview.outputRect.x, rect.width);
+        };
+        // Weight 1: the blend region without its ramps.
+        const TileRect full = plan.toOutput({tile.blend.x + tile.rampLeft, tile.blend.y + tile.rampTop,
+                                             tile.blend.width - tile.rampLeft - tile.rampRight,
+                                             tile.blend.height - tile.rampTop - tile.rampBottom});
+        const TileRect window = previews[int(PreviewStage::Window)].outputRect;
+        QCOMPARE(window.width, 192 * info.scale);
+        QVERIFY(intersected(window, full) == window);
+        QVERIFY(maxDifference(cut(previews[int(PreviewStage::Window)], window), cut(blended, window)) <= 1e-5);
+        QVERIFY(maxDifference(cut(previews[int(PreviewStage::Tile)], full), cut(blended, full)) <= 1e-5);
     }
 };
 

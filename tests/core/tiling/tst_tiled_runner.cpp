@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "core/tiling/test_models.h"
+#include "support/error_checks.h"
 #include "tiling/tile_preview.h"
 #include "tiling/tiled_runner.h"
 
@@ -62,7 +63,8 @@ public:
     int nextRow = 0;
 };
 
-/// Wraps a model so that forward() throws like LibTorch does when out of memory.
+/// Wraps a model so that forward() throws like LibTorch does when out of
+/// memory for the inputs where `fails` says so.
 TileModel failingWhen(TileModel model, std::function<bool(const at::Tensor&)> fails)
 {
     auto inner = model.forward;
@@ -83,16 +85,24 @@ private slots:
     {
         at::manual_seed(1);
         at::Tensor x = at::rand({1, 2, 5, 7});
-        at::Tensor ours = tessera::detail::reflectPad(x, 2, 3, 1, 4);
+        using tessera::detail::reflectWindow;
+        // Padding by (left 2, right 3, top 1, bottom 4) is the window {-2, -1, 7 + 5, 5 + 5}.
+        at::Tensor ours = reflectWindow(x, {-2, -1, 12, 10});
         at::Tensor theirs = at::reflection_pad2d(x, {2, 3, 1, 4});
         QVERIFY(at::equal(ours, theirs));
         // Wider than the image: repeated reflection; 1 pixel: replication.
         at::Tensor one = at::full({1, 1, 1, 1}, 0.25);
-        QVERIFY(at::equal(tessera::detail::reflectPad(one, 3, 3, 3, 3), at::full({1, 1, 7, 7}, 0.25)));
+        QVERIFY(at::equal(reflectWindow(one, {-3, -3, 7, 7}), at::full({1, 1, 7, 7}, 0.25)));
         at::Tensor row = at::arange(3, at::kFloat).view({1, 1, 1, 3});
-        at::Tensor wide = tessera::detail::reflectPad(row, 5, 0, 0, 0);
+        at::Tensor wide = reflectWindow(row, {-5, 0, 8, 1});
         // index -5..2 over size 3 -> 1 0 1 2 1 0 1 2
         QVERIFY(at::equal(wide.flatten(), at::tensor({1.f, 0.f, 1.f, 2.f, 1.f, 0.f, 1.f, 2.f})));
+        // A band holding image rows [2, 5) of a 5-row image, HWC seen as [C, rows, W]:
+        // the window's rows reflect about the image, not the band.
+        at::Tensor band = x[0].narrow(1, 2, 3);
+        at::Tensor fromBand = reflectWindow(band, {-1, 3, 9, 4}, 5, 2);
+        QVERIFY(at::equal(fromBand, theirs[0].narrow(1, 4, 4).narrow(2, 1, 9)));
+        TESSERA_VERIFY_ERROR(reflectWindow(band, {0, 0, 3, 3}, 5, 2), ErrorCode::Internal);
     }
 
     void tiledEqualsWholeImage_data()
@@ -132,10 +142,9 @@ private slots:
         QFETCH(int, multiple);
         QFETCH(int, batch);
         QFETCH(int, ramp);
-        TileModel model = makeConvModel(3, scale, 3, 42);
+        TileModel model = makeConvModel(3, scale, 3, 8, 42);
         if (multiple > 1) {
             model.inputMultiple = multiple;
-            model = failingWhen(model, [](const at::Tensor&) { return false; });
             auto inner = model.forward;
             model.forward = [inner, multiple](const at::Tensor& x) {
                 if (x.size(2) % multiple || x.size(3) % multiple)
@@ -163,7 +172,7 @@ private slots:
 
     void haloBelowRadiusShowsSeams()
     {
-        const TileModel model = makeConvModel(3, 2, 3, 42);
+        const TileModel model = makeConvModel(3, 2, 3, 8, 42);
         const Image image = makeTestImage(257, 131, 3, 7);
         const at::Tensor reference = wholeImageReference(image, model, 3);
         TiledOptions options;
@@ -176,7 +185,7 @@ private slots:
 
     void greyAndAlphaChannels()
     {
-        const TileModel rgbModel = makeConvModel(3, 2, 3, 5);
+        const TileModel rgbModel = makeConvModel(3, 2, 3, 8, 5);
         TiledOptions options;
         options.tileSize = 40;
         options.overlap = 4;
@@ -219,7 +228,7 @@ private slots:
         QVERIFY(maxDifference(resized.narrow(1, 0, 3), wholeImageReference(rgb, rgbModel, 3)) <= 1e-5);
 
         // RGB through a grey model: each channel on its own.
-        const TileModel greyModel = makeConvModel(1, 2, 2, 6);
+        const TileModel greyModel = makeConvModel(1, 2, 2, 8, 6);
         options.tileSize = 32;
         const at::Tensor perChannel = toTensor(upscaleImage(rgb, greyModel, options));
         QCOMPARE(perChannel.size(1), int64_t(3));
@@ -230,14 +239,14 @@ private slots:
         QVERIFY(maxDifference(perChannel.narrow(1, 1, 1), wholeImageReference(green, greyModel, 3)) <= 1e-5);
 
         // A channel count the model cannot take is a clear error.
-        const TileModel twoChannel = makeConvModel(2, 1, 1, 1);
-        QVERIFY_THROWS_EXCEPTION(Error, upscaleImage(rgb, twoChannel, options));
+        const TileModel twoChannel = makeConvModel(2, 1, 1, 8, 1);
+        TESSERA_VERIFY_ERROR(upscaleImage(rgb, twoChannel, options), ErrorCode::InvalidArgument);
     }
 
     void previewMatchesFullRun()
     {
         // The GUI's one-tile preview must show exactly what the full run blends there.
-        const TileModel model = makeConvModel(3, 2, 3, 13);
+        const TileModel model = makeConvModel(3, 2, 3, 8, 13);
         const Image image = makeTestImage(150, 110, 3, 5);
         TiledOptions options;
         options.tileSize = 48;
@@ -246,7 +255,10 @@ private slots:
         const Image full = upscaleImage(image, model, options);
         const TilePlan plan(150, 110, {48, 8, 2, 2, 1});
         for (int index : {0, 4, plan.tileCount() - 1}) {
-            const TilePreview preview = previewTile(image, plan, index, model, options.ramp, options.alpha);
+            PreviewRequest request;
+            request.tile = index;
+            request.ramp = options.ramp;
+            const TilePreview preview = previewTile(image, plan, model, request);
             const TileRect r = preview.outputRect;
             QCOMPARE(r, plan.toOutput(plan.tiles()[size_t(index)].area));
             const at::Tensor expected = toTensor(full).narrow(2, r.y, r.height).narrow(3, r.x, r.width);
@@ -283,7 +295,7 @@ private slots:
 
     void streamedEqualsInMemory()
     {
-        const TileModel model = makeConvModel(3, 2, 3, 11);
+        const TileModel model = makeConvModel(3, 2, 3, 8, 11);
         const Image image = makeTestImage(150, 170, 3, 4);
         TiledOptions options;
         options.tileSize = 40;
@@ -308,7 +320,7 @@ private slots:
 
     void outOfMemorySplitsAndRetries()
     {
-        const TileModel model = makeConvModel(3, 2, 3, 21);
+        const TileModel model = makeConvModel(3, 2, 3, 8, 21);
         const Image image = makeTestImage(257, 131, 3, 8);
         const at::Tensor reference = wholeImageReference(image, model, 3);
         TiledOptions options;
@@ -353,8 +365,12 @@ private slots:
     void cancelStopsBetweenBatches()
     {
         auto calls = std::make_shared<int>(0);
-        TileModel model = makeConvModel(3, 2, 2, 3);
-        model = failingWhen(model, [calls](const at::Tensor&) { ++*calls; return false; });
+        TileModel model = makeConvModel(3, 2, 2, 8, 3);
+        auto inner = model.forward;
+        model.forward = [inner, calls](const at::Tensor& x) {
+            ++*calls;
+            return inner(x);
+        };
         const Image image = makeTestImage(200, 200, 3, 1);
         TiledOptions options;
         options.tileSize = 32;
@@ -379,39 +395,149 @@ private slots:
         const Image image = makeTestImage(10, 10, 3, 1);
         TiledOptions options;
         options.tileSize = 8;
-        QVERIFY_THROWS_EXCEPTION(Error, upscaleImage(image, TileModel{}, options));
+        TESSERA_VERIFY_ERROR(upscaleImage(image, TileModel{}, options), ErrorCode::InvalidArgument);
         options.batch = 0;
-        QVERIFY_THROWS_EXCEPTION(Error, upscaleImage(image, makeConvModel(3, 1, 1, 1), options));
+        TESSERA_VERIFY_ERROR(upscaleImage(image, makeConvModel(3, 1, 1, 8, 1), options),
+                             ErrorCode::InvalidArgument);
         options.batch = 1;
         options.overlap = 5;
-        QVERIFY_THROWS_EXCEPTION(Error, upscaleImage(image, makeConvModel(3, 1, 1, 1), options));
+        TESSERA_VERIFY_ERROR(upscaleImage(image, makeConvModel(3, 1, 1, 8, 1), options),
+                             ErrorCode::InvalidArgument);
         // A model returning the wrong shape is named, not a crash.
-        TileModel wrong = makeConvModel(3, 1, 1, 1);
+        TileModel wrong = makeConvModel(3, 1, 1, 8, 1);
         wrong.scale = 2;
         options.overlap = 0;
-        QVERIFY_THROWS_EXCEPTION(Error, upscaleImage(image, wrong, options));
-        QVERIFY_THROWS_EXCEPTION(Error, parseAlphaMode("keep"));
+        TESSERA_VERIFY_ERROR(upscaleImage(image, wrong, options), ErrorCode::InvalidModel);
+        TESSERA_VERIFY_ERROR(parseAlphaMode("keep"), ErrorCode::InvalidArgument);
     }
 
     void autoTileSizeFollowsMemory()
     {
-        TileModel model = makeConvModel(3, 2, 1, 1);
+        constexpr int64_t GiB = int64_t(1) << 30;
+        AutoTileInput in;
+        in.halo = 32;
+        in.width = 1024;
+        in.height = 1024;
+        in.freeBytes = 16 * GiB;
         std::vector<std::string> notes;
-        const int size = autoTileSize(model, 32, &notes);
-        QVERIFY(size == 128 || size == 256 || size == 512 || size == 1024 || size == 2048);
+        // Cost unknown: the design table.
+        QCOMPARE(autoTileSize(in, &notes), 512);
         QCOMPARE(int(notes.size()), 1);
-        // A model that costs a lot per pixel gets smaller tiles.
-        model.bytesPerPixel = int64_t(1) << 30;
-        QCOMPARE(autoTileSize(model, 32), 64);
-        // Auto tile size in a run: the output is still exact.
-        model.bytesPerPixel = 0;
+        // The whole padded image (1088^2 pixels) fits half of 16 GB: one tile.
+        in.bytesPerPixel = 4000;
+        QCOMPARE(autoTileSize(in, &notes), 1024);
+        QVERIFY(QString::fromStdString(notes.back()).contains("one tile"));
+        in.width = 1000;
+        in.height = 700;
+        QCOMPARE(autoTileSize(in), 1000);
+        // It does not fit: the table, halved until a padded tile fits.
+        in.bytesPerPixel = 40000; // 1064 x 764 x 40 kB = 32 GB > 8 GB
+        QCOMPARE(autoTileSize(in), 256); // (512 + 64)^2 x 40 kB = 13 GB; (256 + 64)^2 x 40 kB = 4.1 GB
+        in.bytesPerPixel = int64_t(1) << 30;
+        QCOMPARE(autoTileSize(in), 64);
+        // Free memory unknown.
+        in.freeBytes = 0;
+        QCOMPARE(autoTileSize(in), 512);
+        // Measured free memory: some size of the table, or the whole image.
+        in.freeBytes = -1;
+        in.bytesPerPixel = 0;
+        const int measured = autoTileSize(in);
+        QVERIFY(measured == 128 || measured == 256 || measured == 512 || measured == 1024
+                || measured == 2048);
+    }
+
+    void autoTileSizeIsThePlanOfTheRun()
+    {
+        TileModel model = makeConvModel(3, 2, 1, 8, 1);
         const Image image = makeTestImage(37, 29, 3, 2);
         TiledOptions options;
         options.halo = 1;
+        // A small model cost: the whole image is one tile, chosen without running the model.
+        model.bytesPerPixel = 1000;
+        const TileSettings resolved = resolveTileSettings(model, options, 37, 29);
+        QCOMPARE(resolved.tileSize, 37);
+        QCOMPARE(resolved.halo, 1);
+        QCOMPARE(resolved.scale, ScaleRatio(2));
         TiledReport report;
-        const Image out = upscaleImage(image, model, options, {}, {}, &report);
-        QCOMPARE(report.tileSize, size);
+        Image out = upscaleImage(image, model, options, {}, {}, &report);
+        QCOMPARE(report.tileSize, resolved.tileSize);
+        QCOMPARE(report.tiles, 1);
         QVERIFY(maxDifference(toTensor(out), wholeImageReference(image, model, 1)) <= 1e-5);
+        // A resolved size passed back in gives the same plan; a given size is used as is.
+        options.tileSize = 16;
+        QCOMPARE(resolveTileSettings(model, options, 37, 29).tileSize, 16);
+        out = upscaleImage(image, model, options, {}, {}, &report);
+        QCOMPARE(report.tileSize, 16);
+        QCOMPARE(report.tiles, TilePlan(37, 29, resolveTileSettings(model, options, 37, 29)).tileCount());
+        QVERIFY(maxDifference(toTensor(out), wholeImageReference(image, model, 1)) <= 1e-5);
+        // Unknown cost: the table's size, the same in the plan and the run.
+        model.bytesPerPixel = 0;
+        options.tileSize = 0;
+        const int table = resolveTileSettings(model, options, 37, 29).tileSize;
+        out = upscaleImage(image, model, options, {}, {}, &report);
+        QCOMPARE(report.tileSize, table);
+    }
+
+    void previewStages()
+    {
+        // Halo 3 = the model's radius: every stage shows the pixels of the full run
+        // wherever the focus tile's weight is 1.
+        const TileModel model = makeConvModel(3, 2, 3, 8, 13);
+        const Image image = makeTestImage(150, 110, 3, 5);
+        const TilePlan plan(150, 110, {48, 8, 3, 2, 1});
+        const int index = plan.columns() + 1; // an inner tile: neighbours on every side
+        const Tile& tile = plan.tiles()[size_t(index)];
+        QVERIFY(tile.rampLeft > 0 && tile.rampTop > 0 && tile.rampRight > 0 && tile.rampBottom > 0);
+        PreviewRequest request;
+        request.tile = index;
+        const TilePreview blended = previewTile(image, plan, model, request);
+        QVERIFY(blended.tilesRun >= 9);
+        const at::Tensor blendedPixels = toTensor(blended.pixels);
+        // Output pixels of `rect` in the blended preview.
+        auto blendedAt = [&](const TileRect& rect) {
+            return blendedPixels.narrow(2, rect.y - blended.outputRect.y, rect.height)
+                .narrow(3, rect.x - blended.outputRect.x, rect.width);
+        };
+        // Where the tile's weight is 1: its blend region without the ramps.
+        const TileRect full{tile.blend.x + tile.rampLeft, tile.blend.y + tile.rampTop,
+                            tile.blend.width - tile.rampLeft - tile.rampRight,
+                            tile.blend.height - tile.rampTop - tile.rampBottom};
+
+        request.stage = PreviewStage::Tile;
+        const TilePreview alone = previewTile(image, plan, model, request);
+        QCOMPARE(alone.outputRect, plan.toOutput(tile.area));
+        QCOMPARE(alone.tilesRun, 1);
+        const TileRect fullOut = plan.toOutput(full);
+        const at::Tensor aloneInner = toTensor(alone.pixels)
+                                          .narrow(2, fullOut.y - alone.outputRect.y, fullOut.height)
+                                          .narrow(3, fullOut.x - alone.outputRect.x, fullOut.width);
+        QVERIFY(maxDifference(aloneInner, blendedAt(fullOut)) <= 1e-5);
+
+        // A window around the cursor, inside the weight-1 part: the same pixels.
+        request.stage = PreviewStage::Window;
+        request.windowSize = 16;
+        request.cursorX = full.x + full.width / 2;
+        request.cursorY = full.y + full.height / 2;
+        const TilePreview window = previewTile(image, plan, model, request);
+        QCOMPARE(window.tilesRun, 1);
+        QCOMPARE(window.outputRect.width, 32);
+        QCOMPARE(window.outputRect.height, 32);
+        QVERIFY(intersected(window.outputRect, fullOut) == window.outputRect);
+        QVERIFY(maxDifference(toTensor(window.pixels), blendedAt(window.outputRect)) <= 1e-5);
+
+        // The cursor outside the tile: the window moves inside the tile's area.
+        request.cursorX = 0;
+        request.cursorY = 1000;
+        request.windowSize = 192; // larger than the tile: the tile's side
+        const TilePreview clamped = previewTile(image, plan, model, request);
+        QCOMPARE(clamped.outputRect, plan.toOutput(tile.area));
+
+        // Cancelled before the model runs; a tile outside the plan is refused.
+        CancelToken cancel;
+        cancel.cancel();
+        TESSERA_VERIFY_ERROR(previewTile(image, plan, model, request, cancel), ErrorCode::Cancelled);
+        request.tile = plan.tileCount();
+        TESSERA_VERIFY_ERROR(previewTile(image, plan, model, request), ErrorCode::InvalidArgument);
     }
 };
 

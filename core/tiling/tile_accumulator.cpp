@@ -1,0 +1,115 @@
+#include "tiling/tile_accumulator.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+
+namespace tessera {
+
+TileAccumulator::TileAccumulator(const TileRect& region, int channels, const c10::Device& device,
+                                 int capacityRows)
+    : m_region(region), m_origin(region.y)
+{
+    if (region.isEmpty() || channels < 1 || capacityRows < 0)
+        throw Error(ErrorCode::Internal, "an empty tile accumulator");
+    const int capacity = capacityRows > 0 ? std::min(capacityRows, region.height) : region.height;
+    const auto options = at::TensorOptions().dtype(at::kFloat).device(device);
+    m_sum = at::zeros({channels, capacity, region.width}, options);
+    m_weight = at::zeros({capacity, region.width}, options);
+}
+
+void TileAccumulator::add(const TileRect& rect, const at::Tensor& values, const at::Tensor& wy,
+                          const at::Tensor& wx)
+{
+    const int top = rect.y - m_origin;
+    const int left = rect.x - m_region.x;
+    if (top < 0 || top + rect.height > m_weight.size(0) || left < 0
+        || rect.right() > m_region.right() || rect.bottom() > m_region.bottom())
+        throw Error(ErrorCode::Internal, "a tile outside the reconstruction buffer");
+    if (values.size(1) != rect.height || values.size(2) != rect.width || wy.size(0) != rect.height
+        || wx.size(0) != rect.width)
+        throw Error(ErrorCode::Internal, "tile values or weights of the wrong size");
+    // w2: [h, w] = wy [h, 1] * wx [1, w]
+    const at::Tensor w2 = wy.unsqueeze(1) * wx.unsqueeze(0);
+    m_sum.narrow(1, top, rect.height).narrow(2, left, rect.width).add_(values * w2);
+    m_weight.narrow(0, top, rect.height).narrow(1, left, rect.width).add_(w2);
+}
+
+bool TileAccumulator::addClipped(const TileRect& rect, const at::Tensor& values, const at::Tensor& wy,
+                                 const at::Tensor& wx)
+{
+    const TileRect open{m_region.x, m_origin, m_region.width,
+                        std::min(int(m_weight.size(0)), m_region.bottom() - m_origin)};
+    const TileRect part = intersected(rect, open);
+    if (part.isEmpty())
+        return false;
+    const int dy = part.y - rect.y;
+    const int dx = part.x - rect.x;
+    // values: [C, rect.height, rect.width] -> [C, part.height, part.width]
+    add(part, values.narrow(1, dy, part.height).narrow(2, dx, part.width),
+        wy.narrow(0, dy, part.height), wx.narrow(0, dx, part.width));
+    return true;
+}
+
+at::Tensor TileAccumulator::normalised(const TileRect& rect) const
+{
+    const int top = rect.y - m_origin;
+    const int left = rect.x - m_region.x;
+    if (top < 0 || top + rect.height > m_weight.size(0) || left < 0 || rect.right() > m_region.right())
+        throw Error(ErrorCode::Internal, "reading outside the reconstruction buffer");
+    const at::Tensor weight = m_weight.narrow(0, top, rect.height).narrow(1, left, rect.width);
+    if (weight.min().item<float>() <= 0.0f)
+        throw Error(ErrorCode::Internal, "output pixels that no tile covered");
+    // [C, h, w] / [1, h, w]
+    return m_sum.narrow(1, top, rect.height).narrow(2, left, rect.width) / weight.unsqueeze(0);
+}
+
+void TileAccumulator::flush(int untilRow, RowSink& sink, int chunkRows)
+{
+    const int count = untilRow - m_origin;
+    const int capacity = int(m_weight.size(0));
+    if (count <= 0)
+        return;
+    if (count > capacity || untilRow > m_region.bottom())
+        throw Error(ErrorCode::Internal, "flushing rows that are not in the reconstruction buffer");
+    chunkRows = std::max(1, chunkRows);
+    const int width = m_region.width;
+    at::Tensor staging;
+    for (int offset = 0; offset < count; offset += chunkRows) {
+        const int rows = std::min(chunkRows, count - offset);
+        // part: [C, rows, W] -> [rows, W, C] on the host
+        const at::Tensor part = normalised({m_region.x, m_origin + offset, width, rows}).permute({1, 2, 0});
+        at::Tensor host;
+        if (part.is_cuda()) {
+            if (!staging.defined())
+                staging = at::empty({chunkRows, width, part.size(2)},
+                                    at::TensorOptions().dtype(at::kFloat).pinned_memory(true));
+            host = staging.narrow(0, 0, rows);
+            host.copy_(part);
+        } else {
+            host = part.contiguous();
+        }
+        sink.writeRows(m_origin + offset, rows, host.data_ptr<float>());
+    }
+    // Move the rows that later tiles still add to up to the top.
+    const int remaining = capacity - count;
+    if (remaining > 0) {
+        m_sum.narrow(1, 0, remaining).copy_(m_sum.narrow(1, count, remaining).clone());
+        m_weight.narrow(0, 0, remaining).copy_(m_weight.narrow(0, count, remaining).clone());
+    }
+    m_sum.narrow(1, remaining, count).zero_();
+    m_weight.narrow(0, remaining, count).zero_();
+    m_origin = untilRow;
+}
+
+const at::Tensor& BlendWeightCache::axis(const AxisBlend& blend)
+{
+    auto it = m_weights.find(blend);
+    if (it == m_weights.end()) {
+        const std::vector<float> weights = axisWeights(m_ramp, blend.length, blend.rampStart, blend.rampEnd);
+        it = m_weights.emplace(blend, at::tensor(weights).to(m_device)).first;
+    }
+    return it->second;
+}
+
+} // namespace tessera
