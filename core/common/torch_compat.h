@@ -15,6 +15,13 @@
 #define TESSERA_TORCH_AT_LEAST(major, minor) \
     (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
+// 8-bit float dtypes (safetensors F8_E4M3 / F8_E5M2) arrived in LibTorch 2.1.
+#if TESSERA_TORCH_AT_LEAST(2, 1)
+#define TESSERA_HAVE_FLOAT8 1
+#else
+#define TESSERA_HAVE_FLOAT8 0
+#endif
+
 namespace tessera {
 
 c10::Device toTorchDevice(const DeviceSpec& device);

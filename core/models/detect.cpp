@@ -35,12 +35,12 @@ std::string listFew(const std::vector<std::string>& keys)
 
 } // namespace
 
-const ArchDescriptor& detectArchitecture(const StateDict& stateDict, ModelInfo& info)
+const ArchDescriptor& detectArchitecture(const WeightStore& weights, ModelInfo& info)
 {
     for (const ArchDescriptor* arch : architectures()) {
         ModelInfo candidate;
-        if (arch->detect(stateDict, candidate)) {
-            candidate.parameterCount = parameterCount(stateDict);
+        if (arch->detect(weights, candidate)) {
+            candidate.parameterCount = weights.parameterCount();
             info = candidate;
             return *arch;
         }
@@ -51,7 +51,7 @@ const ArchDescriptor& detectArchitecture(const StateDict& stateDict, ModelInfo& 
     for (const ArchDescriptor* arch : architectures()) {
         size_t score = 0;
         for (const std::string& key : arch->signatureKeys)
-            score += hasKey(stateDict, key) ? 1 : 0;
+            score += hasKey(weights, key) ? 1 : 0;
         if (!closest || score > bestScore) {
             closest = arch;
             bestScore = score;
@@ -61,13 +61,13 @@ const ArchDescriptor& detectArchitecture(const StateDict& stateDict, ModelInfo& 
     std::set<std::string> knownPrefixes;
     for (const std::string& key : closest->signatureKeys) {
         knownPrefixes.insert(firstComponent(key));
-        if (!hasKey(stateDict, key))
+        if (!hasKey(weights, key))
             missing.push_back(key);
     }
-    for (const auto& [key, value] : stateDict)
+    for (const std::string& key : weights.keys())
         if (!knownPrefixes.count(firstComponent(key)))
             unexpected.push_back(key);
-    std::string message = "unknown model architecture (" + std::to_string(stateDict.size())
+    std::string message = "unknown model architecture (" + std::to_string(weights.size())
                           + " tensors); the closest is " + closest->name;
     if (!missing.empty())
         message += ", which would need " + listFew(missing);
@@ -76,10 +76,10 @@ const ArchDescriptor& detectArchitecture(const StateDict& stateDict, ModelInfo& 
     throw Error(ErrorCode::UnsupportedModel, message);
 }
 
-ModelInfo detectArchitecture(const StateDict& stateDict)
+ModelInfo detectArchitecture(const WeightStore& weights)
 {
     ModelInfo info;
-    detectArchitecture(stateDict, info);
+    detectArchitecture(weights, info);
     return info;
 }
 

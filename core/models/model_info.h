@@ -1,14 +1,13 @@
 #pragma once
-/// What detection learns about an upscale model from its weights' names and
-/// shapes alone. Plain values (no LibTorch), so the UI can show and plan with it.
+/// What detection learns about an upscale model, without torch: the UI and
+/// the registry include this.
 
 #include <cstdint>
 #include <string>
 
 namespace tessera {
 
-/// What detection learned about a model: enough to plan tiles and to describe
-/// the model to a person.
+/// Enough to plan tiles, estimate memory and describe the model to a person.
 struct ModelInfo {
     std::string name;          ///< file name without folder
     std::string architecture;  ///< "ESRGAN", "SRVGGNetCompact", "OmniSR", "ncnn", ...
@@ -18,9 +17,13 @@ struct ModelInfo {
     int64_t parameterCount = 0;
     int inputMultiple = 1;     ///< input width and height must be multiples of this
     int receptiveRadius = -1;  ///< pixels of context that influence an output pixel; -1 unknown
+    /// Channels of the widest feature map the network keeps alive (nf=64 for
+    /// SRVGG/ESRGAN; transient concatenations and attention scores not
+    /// counted; for ncnn the largest Convolution num_output); 0 unknown. The
+    /// job layer estimates memory per pixel from it.
+    int featureChannels = 0;
     bool fp16Safe = true;      ///< fp16 gives finite, close outputs
     bool bf16Safe = true;
-    int featureChannels = 0;   ///< widest feature map (channels); 0 unknown (memory estimates)
     std::string details;       ///< hyper-parameters as text ("nf=64 nb=23")
 };
 

@@ -5,7 +5,8 @@
 #include "models/arch/arch.h"
 #include "models/detect.h"
 #include "models/ncnn/ncnn_model.h"
-#include "models/state_dict.h"
+#include "models/load_weights.h"
+#include "models/loaders/weight_store.h"
 
 #include <c10/util/Exception.h>
 
@@ -85,18 +86,20 @@ std::unique_ptr<UpscaleModel> loadUpscaleModel(const std::string& path)
 {
     if (endsWith(path, ".param"))
         return loadNcnnModel(path);
-    const StateDict stateDict = loadStateDict(path);
+    const std::unique_ptr<WeightStore> weights = openWeightStore(path);
     ModelInfo info;
     std::shared_ptr<ArchNetwork> net;
     try {
-        const ArchDescriptor& arch = detectArchitecture(stateDict, info);
-        net = arch.build(stateDict);
-        loadWeights(*net, stateDict, info.architecture);
+        const ArchDescriptor& arch = detectArchitecture(*weights, info);
+        net = arch.build(*weights);
     } catch (const Error& e) {
         if (e.code() == ErrorCode::UnsupportedModel)
             throw Error(e.code(), path + ": " + e.what());
         throw;
     }
+    // The network is fp32 on the CPU: fp16 and bf16 files are widened tensor by
+    // tensor on the way in; to() later casts and moves it as a whole.
+    loadWeights(*net, *weights, "", LoadMode::Strict, "the detected " + info.architecture + " network");
     info.name = std::filesystem::path(path).filename().string();
     return std::make_unique<TorchUpscaleModel>(std::move(info), std::move(net));
 }

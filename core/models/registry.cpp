@@ -1,10 +1,11 @@
 #include "models/registry.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "models/detect.h"
 #include "models/ncnn/ncnn_model.h"
 #include "models/ncnn/ncnn_param.h"
-#include "models/state_dict.h"
+#include "models/loaders/weight_store.h"
 
 #include <algorithm>
 #include <fstream>
@@ -18,17 +19,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string lower(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return text;
-}
 
 // ncnn files carry no scale in their header: read it from names such as
 // "realesr-animevideov3-x2", "up2x-conservative", "4x_model" or "scale2.0x".
 int scaleFromName(const std::string& fileName)
 {
-    const std::string name = lower(fs::path(fileName).stem().string());
+    const std::string name = toLower(fs::path(fileName).stem().string());
     for (size_t i = 0; i < name.size(); ++i) {
         if (!std::isdigit(static_cast<unsigned char>(name[i])))
             continue;
@@ -49,16 +45,24 @@ int scaleFromName(const std::string& fileName)
     return 0;
 }
 
-/// Layer count and parameter count of an ncnn graph from its .param text:
-/// weights (weight_data_size), biases and PReLU slopes.
+/// Layer count, parameter count (weights from weight_data_size, biases, PReLU
+/// slopes) and widest convolution of an ncnn graph from its .param text.
 void describeNcnnGraph(const std::string& path, ModelEntry& entry)
 {
+    ModelInfo info;
+    info.name = entry.name;
+    info.architecture = "ncnn";
+    info.scale = entry.scale;
     std::ifstream file(path, std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     const ncnn::GraphDesc graph = ncnn::parseParam(text, path);
     int64_t parameters = 0;
     for (const ncnn::LayerDesc& layer : graph.layers) {
         const std::string& type = layer.type;
+        if (type == "Convolution")
+            info.featureChannels = std::max(info.featureChannels, layer.params.getInt(0, 0)); // num_output
+        if (type == "Input" && layer.params.getInt(2, 0) > 0)
+            info.inChannels = layer.params.getInt(2, 0);
         if (type == "Convolution" || type == "ConvolutionDepthWise" || type == "Deconvolution"
             || type == "DeconvolutionDepthWise") {
             parameters += layer.params.getInt(6, 0);
@@ -74,13 +78,23 @@ void describeNcnnGraph(const std::string& path, ModelEntry& entry)
     }
     entry.parameterCount = parameters;
     entry.details = std::to_string(graph.layers.size()) + " layers";
+    info.parameterCount = parameters;
+    info.details = entry.details;
+    entry.info = info;
+}
+
+/// Error messages go into one line of a listing.
+std::string oneLine(std::string text)
+{
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    return text;
 }
 
 } // namespace
 
 bool isModelFileName(const std::string& fileName)
 {
-    const std::string extension = lower(fs::path(fileName).extension().string());
+    const std::string extension = toLower(fs::path(fileName).extension().string());
     return extension == ".pth" || extension == ".pt" || extension == ".ckpt" || extension == ".safetensors"
            || extension == ".param";
 }
@@ -95,7 +109,7 @@ ModelEntry describeModelFile(const std::string& path)
     if (ec)
         entry.fileSize = 0;
     try {
-        if (lower(fs::path(path).extension().string()) == ".param") {
+        if (toLower(fs::path(path).extension().string()) == ".param") {
             entry.architecture = "ncnn";
             fs::path weights = path;
             weights.replace_extension(".bin");
@@ -115,21 +129,23 @@ ModelEntry describeModelFile(const std::string& path)
                 entry.scale = model->info().scale;
                 entry.parameterCount = model->info().parameterCount;
                 entry.details = model->info().details;
+                entry.info = model->info();
             } catch (const Error& e) {
-                if (entry.scale == 0)
-                    entry.error = e.what();
+                entry.error = oneLine(e.what());
             }
             return entry;
         }
-        const StateDict stateDict = loadStateDict(path);
-        const ModelInfo info = detectArchitecture(stateDict);
-        entry.info = info;
+        // The index only: header, pickle and zip directory; no tensor is read.
+        const std::unique_ptr<WeightStore> weights = openWeightStore(path);
+        ModelInfo info = detectArchitecture(*weights);
+        info.name = entry.name;
         entry.architecture = info.architecture;
         entry.scale = info.scale;
         entry.parameterCount = info.parameterCount;
         entry.details = info.details;
+        entry.info = std::move(info);
     } catch (const std::exception& e) {
-        entry.error = e.what();
+        entry.error = oneLine(e.what());
     }
     return entry;
 }

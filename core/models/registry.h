@@ -1,11 +1,15 @@
 #pragma once
 /// The model registry: finds model files in a folder tree and describes each
-/// one (architecture, scale, size) from its headers and state dict, without
-/// building networks. A file that cannot be read is listed with its error.
+/// one (architecture, scale, size) from its headers alone: the safetensors
+/// header or the .pth pickle and zip directory, the ncnn .param text. No
+/// tensor data is read and no network is built, so a folder of multi-GB
+/// checkpoints scans in little memory. A file that cannot be described is
+/// listed with a one-line error. Torch-free: the UI includes this.
 
 #include "models/model_info.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +23,12 @@ struct ModelEntry {
     int64_t parameterCount = 0;
     int64_t fileSize = 0;      ///< bytes (for ncnn: .param plus .bin)
     std::string details;       ///< hyper-parameters text
-    std::string error;         ///< why the file could not be described; empty when fine
-    ModelInfo info;            ///< what detection learned from the headers, when it could
+    std::string error;         ///< why the file could not be described (one line); empty when fine
+    /// What detection learned (tile multiple, receptive radius, channels,
+    /// feature channels, fp16 safety); absent when the file could not be
+    /// described. For ncnn graphs described from their name, only scale,
+    /// channels, feature channels and the parameter count are known.
+    std::optional<ModelInfo> info;
 };
 
 /// True for the extensions the registry lists: .pth .pt .ckpt .safetensors .param.

@@ -1,11 +1,14 @@
 // tessera-bench: throughput (tiles/s, megapixels/s) and peak memory of tiled
 // upscaling on the CPU or CUDA. Not a test: it prints numbers to compare.
 
+#include "bench_load.h"
 #include "bench_models.h"
 
 #include "common/device.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
+#include "models/load_weights.h"
+#include "models/loaders/weight_store.h"
 #include "pipeline/upscale_job.h"
 #include "tiling/tiled_runner.h"
 
@@ -35,6 +38,9 @@ Modes:
   memory       peak resident memory of a streamed upscale; with OpenImageIO:
                a SIZE x SIZE TIFF is written (streamed), then upscaled to --out;
                without it (or with --null), synthetic rows go to a null sink
+  load         peak resident memory of loading --size-gb N (default 2) of fp16
+               Linear weights (a safetensors file written to /tmp, or --file
+               PATH) into a module built at --dtype fp16|fp32 (default fp16)
 
 Options:
   --device cpu|cuda|cuda:N    (default cpu)
@@ -294,6 +300,58 @@ int runMemory(const Options& options)
     return 0;
 }
 
+int runLoad(const Options& options)
+{
+    namespace fs = std::filesystem;
+    const double sizeGb = std::stod(textOption(options, "--size-gb", "2"));
+    const std::string dtypeName = textOption(options, "--dtype", "fp16");
+    if (dtypeName != "fp16" && dtypeName != "fp32")
+        throw Error(ErrorCode::InvalidArgument, "--dtype must be fp16 or fp32, not '" + dtypeName + "'");
+    const at::ScalarType dtype = dtypeName == "fp16" ? at::kHalf : at::kFloat;
+    char defaultPath[64];
+    std::snprintf(defaultPath, sizeof defaultPath, "/tmp/tessera-bench-load-%.3gGB.safetensors", sizeGb);
+    const std::string path = textOption(options, "--file", defaultPath);
+    const bool written = !fs::exists(path);
+    if (written) {
+        bench::writeLinearStackFile(path, int64_t(sizeGb * double(1ll << 30)));
+        std::printf("written: %s\n", path.c_str());
+    }
+    if (!bench::resetPeakResident())
+        std::cout << "note: could not reset the peak RSS; it includes writing the file\n";
+    const int64_t baseline = bench::peakResidentBytes();
+    using Clock = std::chrono::steady_clock;
+    const auto seconds = [](Clock::time_point from) { return std::chrono::duration<double>(Clock::now() - from).count(); };
+    auto start = Clock::now();
+    const std::unique_ptr<WeightStore> store = openWeightStore(path);
+    const double indexSeconds = seconds(start);
+    start = Clock::now();
+    std::unique_ptr<bench::LinearStack> module;
+    {
+        // Parameters are allocated at the target dtype: no fp32 module to cast down.
+        DefaultDtypeGuard guard(dtype);
+        module = std::make_unique<bench::LinearStack>(*store);
+    }
+    const double buildSeconds = seconds(start);
+    start = Clock::now();
+    loadWeights(*module, *store);
+    const double loadSeconds = seconds(start);
+    const int64_t fileBytes = int64_t(fs::file_size(path));
+    const int64_t peak = bench::peakResidentBytes();
+    std::printf("file: %s, %.1f MB, %zu tensors\n", path.c_str(), megabytes(fileBytes), store->keys().size());
+    std::printf("module: %s on the cpu, %.1f MB of parameters\n", dtypeName.c_str(),
+                megabytes(store->parameterCount() * int64_t(c10::elementSize(dtype))));
+    std::printf("seconds: index %.2f, build module %.1f, load weights %.1f\n", indexSeconds, buildSeconds,
+                loadSeconds);
+    std::printf("resident before loading: %.1f MB (the process: libraries, torch's operator registry)\n",
+                megabytes(baseline));
+    std::printf("peak RSS: %.1f MB\n", megabytes(peak));
+    std::printf("peak RSS / file size: %.3f\n", double(peak) / double(fileBytes));
+    std::printf("(peak RSS - resident before) / file size: %.3f\n", double(peak - baseline) / double(fileBytes));
+    if (written && options.count("--keep") == 0)
+        fs::remove(path);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -311,6 +369,8 @@ int main(int argc, char** argv)
             return runMemory(options);
         if (mode == "verify")
             return runVerify(options);
+        if (mode == "load")
+            return runLoad(options);
         std::cerr << "tessera-bench: unknown mode '" << mode << "'\n" << kUsage;
         return 2;
     } catch (const std::exception& error) {

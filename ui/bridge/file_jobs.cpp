@@ -58,7 +58,8 @@ void ScanModelsJob::run(EngineContext&, const CancelToken& cancel, JobReporter&)
         ModelChoice choice;
         choice.path = QString::fromStdString(entry.path);
         choice.name = QString::fromStdString(entry.name);
-        choice.info = entry.info;
+        if (entry.info)
+            choice.info = *entry.info;
         choice.info.scale = entry.scale;
         choice.info.architecture = entry.architecture;
         choice.info.parameterCount = entry.parameterCount;

@@ -4,7 +4,6 @@
 
 #include <torch/nn/modules/container/any.h>
 
-#include <set>
 
 namespace tessera {
 
@@ -40,74 +39,26 @@ torch::nn::Conv2d makeConv(int64_t in, int64_t out, int64_t kernel, bool bias, i
                                  .bias(bias));
 }
 
-void loadWeights(torch::nn::Module& net, const StateDict& stateDict, const std::string& architecture)
+bool hasKey(const WeightStore& weights, const std::string& key)
 {
-    std::vector<std::string> missing, mismatched;
-    std::set<std::string> used;
-    torch::NoGradGuard noGrad;
-    auto copyInto = [&](const std::string& name, at::Tensor& target) {
-        const auto found = stateDict.find(name);
-        if (found == stateDict.end()) {
-            missing.push_back(name);
-            return;
-        }
-        used.insert(name);
-        if (found->second.sizes() != target.sizes()) {
-            mismatched.push_back(name + " " + c10::str(found->second.sizes()) + " (expected "
-                                 + c10::str(target.sizes()) + ")");
-            return;
-        }
-        target.copy_(found->second);
-    };
-    for (auto& item : net.named_parameters(true))
-        copyInto(item.key(), item.value());
-    for (auto& item : net.named_buffers(true))
-        copyInto(item.key(), item.value());
-    std::vector<std::string> unexpected;
-    for (const auto& [key, value] : stateDict)
-        if (!used.count(key))
-            unexpected.push_back(key);
-    if (missing.empty() && mismatched.empty() && unexpected.empty())
-        return;
-    auto few = [](const std::vector<std::string>& keys) {
-        std::string text;
-        for (size_t i = 0; i < keys.size() && i < 4; ++i)
-            text += (i ? ", " : "") + keys[i];
-        if (keys.size() > 4)
-            text += ", ... (" + std::to_string(keys.size()) + " in all)";
-        return text;
-    };
-    std::string message = "weights do not fit the detected " + architecture + " network:";
-    if (!missing.empty())
-        message += " missing " + few(missing) + ";";
-    if (!unexpected.empty())
-        message += " unexpected " + few(unexpected) + ";";
-    if (!mismatched.empty())
-        message += " wrong shape " + few(mismatched) + ";";
-    message.pop_back();
-    throw Error(ErrorCode::UnsupportedModel, message);
+    return weights.contains(key);
 }
 
-bool hasKey(const StateDict& stateDict, const std::string& key)
+const TensorInfo& tensorAt(const WeightStore& weights, const std::string& key, int dims)
 {
-    return stateDict.count(key) != 0;
-}
-
-const at::Tensor& tensorAt(const StateDict& stateDict, const std::string& key, int dims)
-{
-    const auto found = stateDict.find(key);
-    if (found == stateDict.end())
+    if (!weights.contains(key))
         throw Error(ErrorCode::UnsupportedModel, "the weights lack '" + key + "'");
-    if (dims >= 0 && found->second.dim() != dims)
-        throw Error(ErrorCode::UnsupportedModel, "'" + key + "' has " + std::to_string(found->second.dim())
+    const TensorInfo& info = weights.info(key);
+    if (dims >= 0 && info.dim() != dims)
+        throw Error(ErrorCode::UnsupportedModel, "'" + key + "' has " + std::to_string(info.dim())
                                                      + " dimensions, expected " + std::to_string(dims));
-    return found->second;
+    return info;
 }
 
-int countIndexed(const StateDict& stateDict, const std::string& prefix, const std::string& suffix)
+int countIndexed(const WeightStore& weights, const std::string& prefix, const std::string& suffix)
 {
     int count = 0;
-    while (hasKey(stateDict, prefix + std::to_string(count) + suffix))
+    while (hasKey(weights, prefix + std::to_string(count) + suffix))
         ++count;
     return count;
 }

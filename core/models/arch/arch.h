@@ -3,7 +3,7 @@
 /// network base class, the per-architecture descriptor that detection walks,
 /// and helpers that register torch submodules under checkpoint key names.
 
-#include "models/state_dict.h"
+#include "models/loaders/weight_store.h"
 #include "models/upscale_model.h"
 
 #include <torch/nn/module.h>
@@ -29,12 +29,13 @@ struct ArchDescriptor {
     /// Keys whose presence identifies the layout; used to name the closest
     /// architecture (and its missing keys) when nothing matches.
     std::vector<std::string> signatureKeys;
-    /// Returns true and fills `info` (not the name/path fields) when the state
-    /// dict has this layout. Throws Error(UnsupportedModel) when the layout is
-    /// recognised but its hyper-parameters are inconsistent.
-    bool (*detect)(const StateDict& stateDict, ModelInfo& info);
-    /// Builds the network for a state dict that detect() accepted.
-    std::shared_ptr<ArchNetwork> (*build)(const StateDict& stateDict);
+    /// Returns true and fills `info` (not the name/path fields) when the
+    /// weights have this layout, judged from keys and shapes only (no tensor
+    /// is read). Throws Error(UnsupportedModel) when the layout is recognised
+    /// but its hyper-parameters are inconsistent.
+    bool (*detect)(const WeightStore& weights, ModelInfo& info);
+    /// Builds the network (fp32, on the CPU) for weights that detect() accepted.
+    std::shared_ptr<ArchNetwork> (*build)(const WeightStore& weights);
 };
 
 const ArchDescriptor& esrganArchitecture();
@@ -58,18 +59,12 @@ Holder registerAt(torch::nn::Module& root, const std::string& path, Holder holde
 torch::nn::Conv2d makeConv(int64_t in, int64_t out, int64_t kernel, bool bias = true, int64_t groups = 1,
                            int64_t stride = 1, int64_t padding = -1);
 
-/// Copies every parameter and buffer of `net` from `stateDict` by name. Strict:
-/// every parameter must be present with the same shape and every key of the
-/// state dict must be used; otherwise Error(UnsupportedModel) listing a few of
-/// the missing, unexpected or mismatched keys.
-void loadWeights(torch::nn::Module& net, const StateDict& stateDict, const std::string& architecture);
-
 /// Helpers for detect(): presence, shape and counting of indexed keys.
-bool hasKey(const StateDict& stateDict, const std::string& key);
-/// The tensor at `key`; throws Error(UnsupportedModel) naming the key when it is
-/// absent or has not `dims` dimensions (dims < 0: any).
-const at::Tensor& tensorAt(const StateDict& stateDict, const std::string& key, int dims = -1);
+bool hasKey(const WeightStore& weights, const std::string& key);
+/// The dtype and shape at `key`; throws Error(UnsupportedModel) naming the key
+/// when it is absent or has not `dims` dimensions (dims < 0: any).
+const TensorInfo& tensorAt(const WeightStore& weights, const std::string& key, int dims = -1);
 /// Number of consecutive i = 0, 1, ... with prefix + i + suffix present.
-int countIndexed(const StateDict& stateDict, const std::string& prefix, const std::string& suffix);
+int countIndexed(const WeightStore& weights, const std::string& prefix, const std::string& suffix);
 
 } // namespace tessera

@@ -30,14 +30,14 @@ struct EsrganConfig {
     int hrIndex = 0, lastIndex = 0;
 };
 
-EsrganConfig readConfig(const StateDict& sd)
+EsrganConfig readConfig(const WeightStore& sd)
 {
     EsrganConfig c;
     c.oldLayout = hasKey(sd, "model.0.weight");
     const std::string first = c.oldLayout ? "model.0.weight" : "conv_first.weight";
     const std::string blockPrefix = c.oldLayout ? "model.1.sub." : "body.";
     const std::string rdb1conv1 = c.oldLayout ? ".RDB1.conv1.0.weight" : ".rdb1.conv1.weight";
-    const at::Tensor& firstWeight = tensorAt(sd, first, 4);
+    const TensorInfo& firstWeight = tensorAt(sd, first, 4);
     c.features = firstWeight.size(0);
     const int64_t firstIn = firstWeight.size(1);
     c.blocks = countIndexed(sd, blockPrefix, rdb1conv1);
@@ -169,7 +169,7 @@ private:
     std::vector<torch::nn::Conv2d> m_ups;
 };
 
-bool detect(const StateDict& sd, ModelInfo& info)
+bool detect(const WeightStore& sd, ModelInfo& info)
 {
     const bool old = hasKey(sd, "model.0.weight") && hasKey(sd, "model.1.sub.0.RDB1.conv1.0.weight");
     const bool fresh = hasKey(sd, "conv_first.weight") && hasKey(sd, "body.0.rdb1.conv1.weight");
@@ -184,6 +184,7 @@ bool detect(const StateDict& sd, ModelInfo& info)
     // 15 3x3 convs per block plus the first and trunk convs at the body's
     // resolution, a couple more above it; unshuffling widens each step.
     info.receptiveRadius = int((15 * c.blocks + 4) * c.unshuffle);
+    info.featureChannels = int(c.features); // the trunk; dense blocks concatenate up to nf + 4 gc briefly
     info.fp16Safe = true;
     info.bf16Safe = true;
     info.details = "nf=" + std::to_string(c.features) + " nb=" + std::to_string(c.blocks) + " gc="
@@ -192,7 +193,7 @@ bool detect(const StateDict& sd, ModelInfo& info)
     return true;
 }
 
-std::shared_ptr<ArchNetwork> build(const StateDict& sd)
+std::shared_ptr<ArchNetwork> build(const WeightStore& sd)
 {
     return std::make_shared<EsrganNet>(readConfig(sd));
 }

@@ -42,10 +42,10 @@ struct OmniConfig {
     int scale = 4;
 };
 
-OmniConfig readConfig(const StateDict& sd)
+OmniConfig readConfig(const WeightStore& sd)
 {
     OmniConfig c;
-    const at::Tensor input = tensorAt(sd, "input.weight", 4);
+    const TensorInfo& input = tensorAt(sd, "input.weight", 4);
     c.features = input.size(0);
     c.inChannels = input.size(1);
     c.outChannels = c.inChannels;
@@ -61,7 +61,7 @@ OmniConfig readConfig(const StateDict& sd)
     c.channelHeads = int(tensorAt(sd, block + "5.fn.temperature", 3).size(0));
     c.positionBias = hasKey(sd, block + "2.fn.rel_pos_bias.weight");
     if (c.positionBias) {
-        const at::Tensor table = tensorAt(sd, block + "2.fn.rel_pos_bias.weight", 2);
+        const TensorInfo& table = tensorAt(sd, block + "2.fn.rel_pos_bias.weight", 2);
         const int side = int(std::lround(std::sqrt(double(table.size(0)))));
         if (side * side != table.size(0) || side % 2 == 0)
             throw Error(ErrorCode::UnsupportedModel, "OmniSR relative position table is not (2 ws - 1)^2 long");
@@ -376,7 +376,7 @@ private:
     std::vector<std::shared_ptr<Esa>> m_esas;
 };
 
-bool detect(const StateDict& sd, ModelInfo& info)
+bool detect(const WeightStore& sd, ModelInfo& info)
 {
     if (!hasKey(sd, "input.weight") || !hasKey(sd, "up.0.weight")
         || !hasKey(sd, "residual_layer.0.residual_layer.0.layer.0.fn.0.weight"))
@@ -392,6 +392,7 @@ bool detect(const StateDict& sd, ModelInfo& info)
     // never match the whole image exactly; local detail settles within a few
     // windows, which is what this radius covers.
     info.receptiveRadius = 8 * c.window;
+    info.featureChannels = int(c.features);
     info.fp16Safe = false; // cosine attention and LayerNorm2d lose range in fp16; bf16 keeps it
     info.bf16Safe = true;
     info.details = "nf=" + std::to_string(c.features) + " res_num=" + std::to_string(c.groups) + " block_num="
@@ -400,7 +401,7 @@ bool detect(const StateDict& sd, ModelInfo& info)
     return true;
 }
 
-std::shared_ptr<ArchNetwork> build(const StateDict& sd)
+std::shared_ptr<ArchNetwork> build(const WeightStore& sd)
 {
     return std::make_shared<OmniNet>(readConfig(sd));
 }

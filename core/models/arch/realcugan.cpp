@@ -64,15 +64,15 @@ const char* kindName(CuganKind kind)
     return "UpCunet";
 }
 
-CuganConfig readConfig(const StateDict& sd)
+CuganConfig readConfig(const WeightStore& sd)
 {
     CuganConfig c;
     c.pro = hasKey(sd, "pro");
     if (c.pro)
-        c.proShape = tensorAt(sd, "pro").sizes().vec();
+        c.proShape = tensorAt(sd, "pro").shape;
     const int64_t firstIn = tensorAt(sd, "unet1.conv1.conv.0.weight", 4).size(1);
     // ConvTranspose2d weights are [in, out, k, k].
-    const at::Tensor bottom1 = tensorAt(sd, "unet1.conv_bottom.weight", 4);
+    const TensorInfo& bottom1 = tensorAt(sd, "unet1.conv_bottom.weight", 4);
     c.unetChannels = bottom1.size(1);
     if (hasKey(sd, "conv_final.weight")) {
         const int64_t finalOut = tensorAt(sd, "conv_final.weight", 4).size(0);
@@ -314,7 +314,7 @@ private:
     torch::nn::Conv2d m_final{nullptr};
 };
 
-bool detect(const StateDict& sd, ModelInfo& info)
+bool detect(const WeightStore& sd, ModelInfo& info)
 {
     if (!hasKey(sd, "unet1.conv1.conv.0.weight") || !hasKey(sd, "unet1.conv_bottom.weight")
         || !hasKey(sd, "unet2.conv1.conv.0.weight"))
@@ -336,6 +336,8 @@ bool detect(const StateDict& sd, ModelInfo& info)
     }
     // Activations stay near image range and the seblock means are taken in
     // fp32; the reference runs these models in fp16.
+    // Both U-Nets keep 64 channels at their full resolution (128 and 256 only below it).
+    info.featureChannels = 64;
     info.fp16Safe = true;
     info.bf16Safe = true;
     info.details = std::string(kindName(c.kind)) + (c.pro ? " pro" : "")
@@ -343,7 +345,7 @@ bool detect(const StateDict& sd, ModelInfo& info)
     return true;
 }
 
-std::shared_ptr<ArchNetwork> build(const StateDict& sd)
+std::shared_ptr<ArchNetwork> build(const WeightStore& sd)
 {
     return std::make_shared<RealCuganNet>(readConfig(sd));
 }

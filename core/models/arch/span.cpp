@@ -23,10 +23,10 @@ struct SpanConfig {
     bool normalize = true; ///< subtract the DIV2K mean and scale by 255 (absent with a no_norm buffer)
 };
 
-SpanConfig readConfig(const StateDict& sd)
+SpanConfig readConfig(const WeightStore& sd)
 {
     SpanConfig c;
-    const at::Tensor first = tensorAt(sd, "conv_1.sk.weight", 4);
+    const TensorInfo& first = tensorAt(sd, "conv_1.sk.weight", 4);
     c.features = first.size(0);
     c.inChannels = first.size(1);
     c.outChannels = c.inChannels;
@@ -134,7 +134,7 @@ private:
     torch::nn::Conv2d m_cat{nullptr}, m_up{nullptr};
 };
 
-bool detect(const StateDict& sd, ModelInfo& info)
+bool detect(const WeightStore& sd, ModelInfo& info)
 {
     if (!hasKey(sd, "conv_1.sk.weight") || !hasKey(sd, "block_1.c1_r.sk.weight") || !hasKey(sd, "upsampler.0.weight"))
         return false;
@@ -147,13 +147,14 @@ bool detect(const StateDict& sd, ModelInfo& info)
     // 3x3 convs: conv_1, 3 per block x 6, conv_2, the upsampler conv.
     info.receptiveRadius = 21;
     // Features are scaled by 255 before the first conv; fp16 has the range.
+    info.featureChannels = int(c.features);
     info.fp16Safe = true;
     info.bf16Safe = true;
     info.details = "feature_channels=" + std::to_string(c.features) + (c.normalize ? "" : " no_norm");
     return true;
 }
 
-std::shared_ptr<ArchNetwork> build(const StateDict& sd)
+std::shared_ptr<ArchNetwork> build(const WeightStore& sd)
 {
     return std::make_shared<SpanNet>(readConfig(sd), hasKey(sd, "no_norm"));
 }

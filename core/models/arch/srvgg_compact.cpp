@@ -25,10 +25,10 @@ struct SrvggConfig {
     bool prelu = true;
 };
 
-SrvggConfig readConfig(const StateDict& sd)
+SrvggConfig readConfig(const WeightStore& sd)
 {
     SrvggConfig c;
-    const at::Tensor first = tensorAt(sd, "body.0.weight", 4);
+    const TensorInfo& first = tensorAt(sd, "body.0.weight", 4);
     c.features = first.size(0);
     c.inChannels = first.size(1);
     c.prelu = hasKey(sd, "body.1.weight");
@@ -38,7 +38,7 @@ SrvggConfig readConfig(const StateDict& sd)
     c.convs = last / 2 - 1;
     if (c.convs < 0)
         throw Error(ErrorCode::UnsupportedModel, "SRVGGNetCompact with a single convolution");
-    const at::Tensor tail = tensorAt(sd, "body." + std::to_string(last) + ".weight", 4);
+    const TensorInfo& tail = tensorAt(sd, "body." + std::to_string(last) + ".weight", 4);
     c.outChannels = c.inChannels;
     const int64_t factor = tail.size(0) / c.outChannels;
     c.scale = int(std::lround(std::sqrt(double(factor))));
@@ -87,7 +87,7 @@ private:
     std::vector<torch::nn::PReLU> m_acts;
 };
 
-bool detect(const StateDict& sd, ModelInfo& info)
+bool detect(const WeightStore& sd, ModelInfo& info)
 {
     // body.0 is a conv and body.2 too, with no RRDB-style nested keys.
     if (!hasKey(sd, "body.0.weight") || !hasKey(sd, "body.2.weight") || hasKey(sd, "conv_first.weight")
@@ -101,6 +101,7 @@ bool detect(const StateDict& sd, ModelInfo& info)
     info.inputMultiple = 1;
     // num_conv + 2 convs of 3x3 at the input resolution, one pixel each.
     info.receptiveRadius = c.convs + 2;
+    info.featureChannels = int(c.features);
     info.fp16Safe = true;
     info.bf16Safe = true;
     info.details = "nf=" + std::to_string(c.features) + " num_conv=" + std::to_string(c.convs)
@@ -108,7 +109,7 @@ bool detect(const StateDict& sd, ModelInfo& info)
     return true;
 }
 
-std::shared_ptr<ArchNetwork> build(const StateDict& sd)
+std::shared_ptr<ArchNetwork> build(const WeightStore& sd)
 {
     return std::make_shared<SrvggNet>(readConfig(sd));
 }

@@ -1,8 +1,10 @@
 #include "models/loaders/pth.h"
 
 #include "common/error.h"
-#include "models/loaders/file_bytes.h"
-#include "models/loaders/pickle_state_dict.h"
+#include "models/loaders/little_endian.h"
+#include "models/loaders/mapped_file.h"
+#include "models/loaders/pickle_tensors.h"
+#include "models/loaders/weight_store.h"
 
 #include <cstring>
 #include <map>
@@ -24,13 +26,12 @@ struct ZipEntry {
 // Reads the central directory of a zip archive (with zip64 records when
 // present). torch.save stores every entry uncompressed, so an entry is a
 // byte range of the file; compressed entries are refused.
-std::map<std::string, ZipEntry> readZipDirectory(const std::vector<uint8_t>& b, const std::string& context)
+std::map<std::string, ZipEntry> readZipDirectory(const uint8_t* b, uint64_t n, const std::string& context)
 {
-    const uint64_t n = b.size();
     auto le = [&](uint64_t at, int bytes) -> uint64_t {
         if (at > n || uint64_t(bytes) > n - at)
             fail(context, "zip structure runs past the end of the file");
-        return readLe(b.data() + at, bytes);
+        return readLe(b + at, bytes);
     };
     // End of central directory: 22 bytes plus a comment of up to 65535 bytes.
     if (n < 22)
@@ -38,7 +39,7 @@ std::map<std::string, ZipEntry> readZipDirectory(const std::vector<uint8_t>& b, 
     int64_t eocd = -1;
     const uint64_t lowest = n > 22 + 65535 ? n - 22 - 65535 : 0;
     for (uint64_t at = n - 22 + 1; at-- > lowest;)
-        if (readLe(b.data() + at, 4) == 0x06054b50) {
+        if (readLe(b + at, 4) == 0x06054b50) {
             eocd = int64_t(at);
             break;
         }
@@ -74,7 +75,7 @@ std::map<std::string, ZipEntry> readZipDirectory(const std::vector<uint8_t>& b, 
         const uint64_t commentLength = le(at + 32, 2);
         uint64_t local = le(at + 42, 4);
         le(at + 46, int(nameLength)); // bounds check of the name
-        const std::string name(reinterpret_cast<const char*>(b.data() + at + 46), nameLength);
+        const std::string name(reinterpret_cast<const char*>(b + at + 46), nameLength);
         // zip64 extra field: the 0xffffffff fields follow in order size, compressed, offset.
         uint64_t extra = at + 46 + nameLength;
         const uint64_t extraEnd = extra + extraLength;
@@ -103,34 +104,48 @@ std::map<std::string, ZipEntry> readZipDirectory(const std::vector<uint8_t>& b, 
     return entries;
 }
 
-int storageElementSize(at::ScalarType type)
-{
-    return int(c10::elementSize(type));
-}
+/// A checkpoint's tensors as strided views of storages in the mapped file.
+class PthStore final : public WeightStore {
+public:
+    explicit PthStore(std::shared_ptr<const MappedFile> file)
+        : WeightStore(file->path(), file->path()), m_file(std::move(file))
+    {
+    }
 
-at::Tensor storageFromBytes(const uint8_t* data, uint64_t bytes, const pickle::StorageRef& ref,
-                            const std::string& context)
-{
-    const uint64_t needed = uint64_t(ref.numel) * uint64_t(storageElementSize(ref.dtype));
-    if (bytes < needed)
-        fail(context, "storage '" + ref.key + "' has " + std::to_string(bytes) + " bytes but its tensors need "
-                          + std::to_string(needed));
-    at::Tensor storage = at::empty({ref.numel}, at::TensorOptions().dtype(ref.dtype));
-    if (needed > 0)
-        std::memcpy(storage.data_ptr(), data, needed);
-    return storage;
-}
+    /// Indexes `ref`, whose root storage starts at byte `storageOffset` of the
+    /// file and holds `storageBytes` bytes.
+    void add(const std::string& key, const pickle::TensorRef& ref, uint64_t storageOffset, uint64_t storageBytes)
+    {
+        const pickle::StorageRef& storage = ref.storage;
+        const uint64_t element = c10::elementSize(storage.dtype);
+        const uint64_t needed = uint64_t(storage.numel) * element;
+        if (storageBytes < needed)
+            fail(context(), "storage '" + storage.key + "' has " + std::to_string(storageBytes)
+                                + " bytes but its tensors need " + std::to_string(needed));
+        // The unpickler checked that the view lies inside storage.numel elements.
+        MappedTensor tensor{storageOffset + uint64_t(storage.viewOffset + ref.offset) * element, storage.dtype,
+                            ref.sizes, ref.strides};
+        addTensor(key, TensorInfo{storage.dtype, ref.sizes}, m_tensors.size());
+        m_tensors.push_back(std::move(tensor));
+    }
+
+private:
+    void copyTensor(size_t slot, at::Tensor& destination) const override
+    {
+        copyMappedTensor(*m_file, m_tensors[slot], destination);
+    }
+
+    std::shared_ptr<const MappedFile> m_file;
+    std::vector<MappedTensor> m_tensors;
+};
 
 } // namespace
 
-bool looksLikeZip(const std::vector<uint8_t>& bytes)
+std::unique_ptr<WeightStore> openPthZip(std::shared_ptr<const MappedFile> file)
 {
-    return bytes.size() >= 4 && readLe(bytes.data(), 4) == 0x04034b50;
-}
-
-StateDict parsePthZip(const std::vector<uint8_t>& bytes, const std::string& context)
-{
-    const std::map<std::string, ZipEntry> entries = readZipDirectory(bytes, context);
+    const std::string& context = file->path();
+    const uint8_t* bytes = file->data();
+    const std::map<std::string, ZipEntry> entries = readZipDirectory(bytes, file->size(), context);
     // The archive's folder name varies ("archive", "net_g_30000"): find <folder>/data.pkl.
     std::string prefix;
     for (const auto& [name, entry] : entries) {
@@ -144,26 +159,31 @@ StateDict parsePthZip(const std::vector<uint8_t>& bytes, const std::string& cont
         fail(context, "zip archive without a data.pkl (not a torch.save checkpoint)");
     const auto byteorder = entries.find(prefix + "byteorder");
     if (byteorder != entries.end()) {
-        const std::string order(reinterpret_cast<const char*>(bytes.data() + byteorder->second.offset),
+        const std::string order(reinterpret_cast<const char*>(bytes + byteorder->second.offset),
                                 byteorder->second.size);
         if (order != "little")
             fail(context, "written on a " + order + "-endian machine; only little-endian checkpoints are supported");
     }
     const ZipEntry& pkl = entries.at(prefix + "data.pkl");
-    const pickle::Unpickled root = pickle::unpickle(bytes.data() + pkl.offset, pkl.size, context);
-    return stateDictFromPickle(*root.value, [&](const pickle::StorageRef& ref) {
-        const auto found = entries.find(prefix + "data/" + ref.key);
+    const pickle::Unpickled root = pickle::unpickle(bytes + pkl.offset, pkl.size, context);
+    auto store = std::make_unique<PthStore>(file);
+    for (const auto& [key, ref] : weightTensors(*root.value, context)) {
+        const auto found = entries.find(prefix + "data/" + ref.storage.key);
         if (found == entries.end())
-            fail(context, "storage '" + ref.key + "' is missing from the archive");
-        return storageFromBytes(bytes.data() + found->second.offset, found->second.size, ref, context);
-    }, context);
+            fail(context, "storage '" + ref.storage.key + "' is missing from the archive");
+        store->add(key, ref, found->second.offset, found->second.size);
+    }
+    return store;
 }
 
-StateDict parsePthLegacy(const std::vector<uint8_t>& bytes, const std::string& context)
+std::unique_ptr<WeightStore> openPthLegacy(std::shared_ptr<const MappedFile> file)
 {
-    size_t pos = 0;
+    const std::string& context = file->path();
+    const uint8_t* bytes = file->data();
+    const uint64_t size = file->size();
+    uint64_t pos = 0;
     auto next = [&]() {
-        const pickle::Unpickled u = pickle::unpickle(bytes.data() + pos, bytes.size() - pos, context);
+        const pickle::Unpickled u = pickle::unpickle(bytes + pos, size - pos, context);
         pos += u.consumed;
         return u.value;
     };
@@ -180,7 +200,7 @@ StateDict parsePthLegacy(const std::vector<uint8_t>& bytes, const std::string& c
     if (const pickle::ValuePtr little = pickle::dictGet(*sysInfo, "little_endian");
         little && little->kind == pickle::Kind::Bool && !little->boolean)
         fail(context, "written on a big-endian machine; only little-endian checkpoints are supported");
-    const pickle::Unpickled main = pickle::unpickle(bytes.data() + pos, bytes.size() - pos, context);
+    const pickle::Unpickled main = pickle::unpickle(bytes + pos, size - pos, context);
     pos += main.consumed;
     const pickle::ValuePtr keys = next();
     if (keys->kind != pickle::Kind::List)
@@ -193,9 +213,10 @@ StateDict parsePthLegacy(const std::vector<uint8_t>& bytes, const std::string& c
         if (!inserted && it->second != ref.dtype)
             fail(context, "storage '" + ref.key + "' is named with two different types");
     }
-    // The raw storages follow in key order: int64 element count, then the bytes.
+    // The raw storages follow in key order: int64 element count, then the
+    // bytes. Only the counts are read here; the bytes when a tensor is.
     struct Raw {
-        size_t offset;
+        uint64_t offset;
         uint64_t bytes;
     };
     std::map<std::string, Raw> raws;
@@ -205,22 +226,24 @@ StateDict parsePthLegacy(const std::vector<uint8_t>& bytes, const std::string& c
         const auto dtype = dtypes.find(key->text);
         if (dtype == dtypes.end())
             fail(context, "storage '" + key->text + "' is listed but no tensor names its type");
-        if (bytes.size() - pos < 8)
+        if (size - pos < 8)
             fail(context, "truncated before storage '" + key->text + "'");
-        const uint64_t numel = readLe(bytes.data() + pos, 8);
+        const uint64_t numel = readLe(bytes + pos, 8);
         pos += 8;
-        const uint64_t element = uint64_t(storageElementSize(dtype->second));
-        if (numel > (bytes.size() - pos) / element)
+        const uint64_t element = c10::elementSize(dtype->second);
+        if (numel > (size - pos) / element)
             fail(context, "storage '" + key->text + "' runs past the end of the file (truncated?)");
         raws[key->text] = {pos, numel * element};
         pos += numel * element;
     }
-    return stateDictFromPickle(*main.value, [&](const pickle::StorageRef& ref) {
-        const auto found = raws.find(ref.key);
+    auto store = std::make_unique<PthStore>(file);
+    for (const auto& [key, ref] : weightTensors(*main.value, context)) {
+        const auto found = raws.find(ref.storage.key);
         if (found == raws.end())
-            fail(context, "storage '" + ref.key + "' is missing from the file");
-        return storageFromBytes(bytes.data() + found->second.offset, found->second.bytes, ref, context);
-    }, context);
+            fail(context, "storage '" + ref.storage.key + "' is missing from the file");
+        store->add(key, ref, found->second.offset, found->second.bytes);
+    }
+    return store;
 }
 
 } // namespace tessera

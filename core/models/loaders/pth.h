@@ -6,23 +6,21 @@
 ///  - legacy (torch < 1.6): magic number, protocol version and sys_info
 ///    pickles, the main pickle, a pickled list of storage keys, then for each
 ///    storage an int64 element count and its raw little-endian bytes.
+/// Internal: use openWeightStore(). Both index the file from its zip
+/// directory and pickles; storage bytes are read when a tensor is. Both throw
+/// Error(InvalidModel) naming the file when it is corrupt, truncated or unsafe.
 
-#include "models/state_dict.h"
-
-#include <cstdint>
-#include <string>
-#include <vector>
+#include <memory>
 
 namespace tessera {
 
-/// True when `bytes` starts like a zip archive ("PK\3\4").
-bool looksLikeZip(const std::vector<uint8_t>& bytes);
+class MappedFile;
+class WeightStore;
 
-/// Reads a zip-format checkpoint image; `context` names the file in errors.
-/// Returns the unwrapped state dict (see loadStateDict()).
-StateDict parsePthZip(const std::vector<uint8_t>& bytes, const std::string& context);
+/// Indexes a mapped zip-format checkpoint.
+std::unique_ptr<WeightStore> openPthZip(std::shared_ptr<const MappedFile> file);
 
-/// Reads a legacy (pre-1.6) checkpoint image.
-StateDict parsePthLegacy(const std::vector<uint8_t>& bytes, const std::string& context);
+/// Indexes a mapped legacy (pre-1.6) checkpoint.
+std::unique_ptr<WeightStore> openPthLegacy(std::shared_ptr<const MappedFile> file);
 
 } // namespace tessera

@@ -1,7 +1,7 @@
 #include "models/loaders/restricted_unpickler.h"
 
 #include "common/error.h"
-#include "models/loaders/file_bytes.h"
+#include "models/loaders/little_endian.h"
 
 #include <algorithm>
 #include <cstring>

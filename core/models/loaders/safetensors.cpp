@@ -1,15 +1,16 @@
 #include "models/loaders/safetensors.h"
 
 #include "common/error.h"
-#include "models/loaders/file_bytes.h"
+#include "common/torch_compat.h"
+#include "models/loaders/little_endian.h"
+#include "models/loaders/mapped_file.h"
+#include "models/loaders/weight_store.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
-#include <limits>
 
 namespace tessera {
 namespace {
@@ -26,12 +27,31 @@ struct DtypeInfo {
     const char* name;
     at::ScalarType type;
     int size;
+    bool available; ///< this LibTorch has the dtype
 };
+
+#if TESSERA_HAVE_FLOAT8
+constexpr const char* kSupportedDtypes = "F32, F16, BF16, F64, F8_E4M3 and F8_E5M2";
+#else
+constexpr const char* kSupportedDtypes = "F32, F16, BF16 and F64";
+#endif
 
 const DtypeInfo* findDtype(const std::string& name)
 {
     static const DtypeInfo kDtypes[] = {
-        {"F32", at::kFloat, 4}, {"F16", at::kHalf, 2}, {"BF16", at::kBFloat16, 2}, {"F64", at::kDouble, 8}};
+        {"F32", at::kFloat, 4, true},
+        {"F16", at::kHalf, 2, true},
+        {"BF16", at::kBFloat16, 2, true},
+        {"F64", at::kDouble, 8, true},
+#if TESSERA_HAVE_FLOAT8
+        {"F8_E4M3", at::ScalarType::Float8_e4m3fn, 1, true},
+        {"F8_E5M2", at::ScalarType::Float8_e5m2, 1, true},
+#else
+        // Known, so the refusal can say what is missing; the dtype stands in and is never used.
+        {"F8_E4M3", at::kByte, 1, false},
+        {"F8_E5M2", at::kByte, 1, false},
+#endif
+    };
     for (const DtypeInfo& d : kDtypes)
         if (name == d.name)
             return &d;
@@ -48,43 +68,60 @@ const char* dtypeName(at::ScalarType type)
     }
 }
 
-} // namespace
+class SafetensorsStore final : public WeightStore {
+public:
+    explicit SafetensorsStore(std::shared_ptr<const MappedFile> file);
 
-StateDict parseSafetensors(const std::vector<uint8_t>& bytes, const std::string& context)
+private:
+    void copyTensor(size_t slot, at::Tensor& destination) const override
+    {
+        copyMappedTensor(*m_file, m_tensors[slot], destination);
+    }
+
+    std::shared_ptr<const MappedFile> m_file;
+    std::vector<MappedTensor> m_tensors;
+};
+
+SafetensorsStore::SafetensorsStore(std::shared_ptr<const MappedFile> file)
+    : WeightStore(file->path(), file->path()), m_file(std::move(file))
 {
-    if (bytes.size() < 8)
+    const std::string& context = m_file->path();
+    const uint8_t* bytes = m_file->data();
+    const uint64_t fileSize = m_file->size();
+    if (fileSize < 8)
         fail(context, "shorter than the 8-byte header size");
-    const uint64_t headerSize = readLe(bytes.data(), 8);
-    if (headerSize > bytes.size() - 8)
+    const uint64_t headerSize = readLe(bytes, 8);
+    if (headerSize > fileSize - 8)
         fail(context, "header size " + std::to_string(headerSize) + " runs past the end of the file ("
-                          + std::to_string(bytes.size()) + " bytes)");
+                          + std::to_string(fileSize) + " bytes)");
     if (headerSize > kMaxHeaderBytes || headerSize < 2)
         fail(context, "implausible header size " + std::to_string(headerSize));
 
     nlohmann::json header;
     try {
-        header = nlohmann::json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<std::ptrdiff_t>(headerSize));
+        header = nlohmann::json::parse(bytes + 8, bytes + 8 + headerSize);
     } catch (const nlohmann::json::exception& e) {
         fail(context, std::string("header is not valid JSON (") + e.what() + ")");
     }
     if (!header.is_object())
         fail(context, "header is not a JSON object");
 
-    const uint8_t* data = bytes.data() + 8 + headerSize;
-    const uint64_t dataSize = bytes.size() - 8 - headerSize;
+    const uint64_t dataStart = 8 + headerSize;
+    const uint64_t dataSize = fileSize - dataStart;
 
     struct Range {
         uint64_t begin, end;
         std::string name;
     };
     std::vector<Range> ranges;
-    StateDict result;
     for (auto it = header.begin(); it != header.end(); ++it) {
         const std::string& name = it.key();
         const nlohmann::json& entry = it.value();
         if (name == "__metadata__") {
             if (!entry.is_object())
                 fail(context, "__metadata__ is not an object");
+            for (auto item = entry.begin(); item != entry.end(); ++item)
+                m_metadata[item.key()] = item.value().is_string() ? item.value().get<std::string>() : item.value().dump();
             continue;
         }
         if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape")
@@ -99,8 +136,11 @@ StateDict parseSafetensors(const std::vector<uint8_t>& bytes, const std::string&
         const std::string dtypeText = dtypeJson.get<std::string>();
         const DtypeInfo* dtype = findDtype(dtypeText);
         if (!dtype)
+            fail(context, "tensor '" + name + "' has dtype " + dtypeText + "; only " + kSupportedDtypes
+                              + " weights are supported");
+        if (!dtype->available)
             fail(context, "tensor '" + name + "' has dtype " + dtypeText
-                              + "; only F32, F16, BF16 and F64 weights are supported");
+                              + ", which needs a build against LibTorch 2.1 or later");
         if (shapeJson.size() > 8)
             fail(context, "tensor '" + name + "' has more than 8 dimensions");
         std::vector<int64_t> shape;
@@ -119,28 +159,32 @@ StateDict parseSafetensors(const std::vector<uint8_t>& bytes, const std::string&
         if (begin > end || end > dataSize)
             fail(context, "tensor '" + name + "' data_offsets [" + std::to_string(begin) + ", "
                               + std::to_string(end) + "] lie outside the data section ("
-                              + std::to_string(dataSize) + " bytes)");
+                              + std::to_string(dataSize) + " bytes)"
+                              + (begin <= end ? ": the file is shorter than its header claims (truncated?)" : ""));
         if (end - begin != numel * uint64_t(dtype->size))
             fail(context, "tensor '" + name + "' occupies " + std::to_string(end - begin)
                               + " bytes but its shape and dtype need " + std::to_string(numel * dtype->size));
         ranges.push_back({begin, end, name});
 
-        at::Tensor tensor = at::empty(shape, at::TensorOptions().dtype(dtype->type));
-        if (end > begin)
-            std::memcpy(tensor.data_ptr(), data + begin, end - begin);
-        result[name] = dtype->type == at::kFloat ? tensor : tensor.to(at::kFloat);
+        // Contiguous, row-major: strides from the shape, in elements.
+        std::vector<int64_t> strides(shape.size(), 1);
+        for (size_t d = shape.size(); d-- > 1;)
+            strides[d - 1] = strides[d] * shape[d];
+        addTensor(name, TensorInfo{dtype->type, shape}, m_tensors.size());
+        m_tensors.push_back(MappedTensor{dataStart + begin, dtype->type, std::move(shape), std::move(strides)});
     }
 
     std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
     for (size_t i = 1; i < ranges.size(); ++i)
         if (ranges[i].begin < ranges[i - 1].end)
             fail(context, "tensors '" + ranges[i - 1].name + "' and '" + ranges[i].name + "' overlap");
-    return result;
 }
 
-StateDict loadSafetensors(const std::string& path)
+} // namespace
+
+std::unique_ptr<WeightStore> openSafetensors(std::shared_ptr<const MappedFile> file)
 {
-    return parseSafetensors(readFileBytes(path), path);
+    return std::make_unique<SafetensorsStore>(std::move(file));
 }
 
 void saveSafetensors(const std::string& path, const StateDict& stateDict,

@@ -5,21 +5,22 @@
 
 #include "models/state_dict.h"
 
-#include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
-#include <vector>
 
 namespace tessera {
 
-/// Parses a .safetensors image in memory. Every header field is validated
-/// (sizes, offsets inside the data section, no overlaps, size == shape x dtype).
-/// F32, F16, BF16 and F64 tensors are converted to float32; other dtypes are
-/// refused. Throws Error(InvalidModel) naming `context` on any problem.
-StateDict parseSafetensors(const std::vector<uint8_t>& bytes, const std::string& context);
+class MappedFile;
+class WeightStore;
 
-/// Reads `path` and parses it with parseSafetensors().
-StateDict loadSafetensors(const std::string& path);
+/// Indexes a mapped .safetensors file from its header (internal: use
+/// openWeightStore()). Every header field is validated: sizes, offsets inside
+/// the data section (a file shorter than its header claims is refused), no
+/// overlaps, size == shape x dtype. F32, F16, BF16 and F64 are read; F8_E4M3
+/// and F8_E5M2 where LibTorch has them (2.1 and later); other dtypes are
+/// refused. Throws Error(InvalidModel) naming the file on any problem.
+std::unique_ptr<WeightStore> openSafetensors(std::shared_ptr<const MappedFile> file);
 
 /// Writes `stateDict` to `path` (keys sorted, tensors in their own dtype when
 /// F32/F16/BF16/F64, others converted to F32). `metadata` goes to "__metadata__".

@@ -20,6 +20,7 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -72,6 +73,9 @@ public:
         m_info.architecture = "ncnn";
         m_info.inChannels = m_graph->declaredInputChannels() > 0 ? m_graph->declaredInputChannels() : 3;
         m_info.parameterCount = m_graph->parameterCount();
+        for (const ncnn::Graph::Node& node : m_graph->nodes())
+            if (node.layer->type() == "Convolution" && !node.layer->weights().empty()) // [out, in, kh, kw]
+                m_info.featureChannels = std::max(m_info.featureChannels, int(node.layer->weights()[0].size(0)));
         probe(paramPath);
         m_addUpsampledInput = isCugan && m_info.scale == 4;
 

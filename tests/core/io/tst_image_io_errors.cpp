@@ -300,9 +300,9 @@ private slots:
             writer.writeRows(0, 4, image.row(0));
             QCOMPARE(hiddenFiles(folder.path()).size(), 1); // the temporary file, beside it
             // rows out of order are refused
-            TESSERA_VERIFY_ERROR(writer.writeRows(6, 2, image.row(6)), ErrorCode::Io);
+            TESSERA_VERIFY_ERROR(writer.writeRows(6, 2, image.row(6)), ErrorCode::InvalidArgument);
             // finishing early is refused
-            TESSERA_VERIFY_ERROR(writer.finish(), ErrorCode::Io);
+            TESSERA_VERIFY_ERROR(writer.finish(), ErrorCode::InvalidArgument);
             // destroyed without finish(): a cancelled export
         }
         QCOMPARE(readBytes(target), previous);

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "models/detect.h"
 #include "models/loaders/safetensors.h"
+#include "models/loaders/weight_store.h"
 #include "models/upscale_model.h"
 
 #include <ATen/ATen.h>
@@ -174,13 +175,14 @@ private slots:
         QFETCH(int, scale);
         QFETCH(int, multiple);
         const StateDict sd = esrgan(old, in, 8, 2, 4, ups);
-        const ModelInfo info = detectArchitecture(sd);
+        const ModelInfo info = detectArchitecture(StateDictStore(sd));
         QCOMPARE(QString::fromStdString(info.architecture), QString("ESRGAN"));
         QCOMPARE(info.scale, scale);
         QCOMPARE(info.inputMultiple, multiple);
         QCOMPARE(info.inChannels, 3);
         QVERIFY(info.receptiveRadius >= 30);
         QVERIFY(QString::fromStdString(info.details).contains("nb=2"));
+        QCOMPARE(info.featureChannels, 8);
         QCOMPARE(info.parameterCount, parameterCount(sd));
         checkRuns(sd, 8);
     }
@@ -201,10 +203,11 @@ private slots:
         QFETCH(int, scale);
         QFETCH(bool, prelu);
         const StateDict sd = srvgg(16, convs, scale, prelu);
-        const ModelInfo info = detectArchitecture(sd);
+        const ModelInfo info = detectArchitecture(StateDictStore(sd));
         QCOMPARE(QString::fromStdString(info.architecture), QString("SRVGGNetCompact"));
         QCOMPARE(info.scale, scale);
         QCOMPARE(info.receptiveRadius, convs + 2);
+        QCOMPARE(info.featureChannels, 16);
         QVERIFY(QString::fromStdString(info.details).contains("num_conv=" + QString::number(convs)));
         checkRuns(sd, 8);
     }
@@ -212,12 +215,13 @@ private slots:
     void omnisrConfigs()
     {
         const StateDict sd = omnisr(16, 2, 1, 4, 2);
-        const ModelInfo info = detectArchitecture(sd);
+        const ModelInfo info = detectArchitecture(StateDictStore(sd));
         QCOMPARE(QString::fromStdString(info.architecture), QString("OmniSR"));
         QCOMPARE(info.scale, 2);
         QCOMPARE(info.inputMultiple, 4);
         QVERIFY(QString::fromStdString(info.details).contains("res_num=2"));
         QVERIFY(QString::fromStdString(info.details).contains("window=4"));
+        QCOMPARE(info.featureChannels, 16);
         checkRuns(sd, 20);
     }
 
@@ -225,10 +229,11 @@ private slots:
     {
         for (int scale : {2, 4}) {
             const StateDict sd = span(16, scale);
-            const ModelInfo info = detectArchitecture(sd);
+            const ModelInfo info = detectArchitecture(StateDictStore(sd));
             QCOMPARE(QString::fromStdString(info.architecture), QString("SPAN"));
             QCOMPARE(info.scale, scale);
             QVERIFY(QString::fromStdString(info.details).contains("feature_channels=16"));
+            QCOMPARE(info.featureChannels, 16);
             checkRuns(sd, 8);
         }
     }
@@ -240,7 +245,7 @@ private slots:
         sd.erase("conv_first.bias");
         sd["attention.0.weight"] = at::zeros({4});
         try {
-            detectArchitecture(sd);
+            detectArchitecture(StateDictStore(sd));
             QFAIL("detected an architecture for an unknown state dict");
         } catch (const Error& e) {
             QCOMPARE(e.code(), ErrorCode::UnsupportedModel);

@@ -4,7 +4,8 @@
 
 #include "common/error.h"
 #include "models/loaders/safetensors.h"
-#include "models/state_dict.h"
+#include "models/loaders/weight_store.h"
+#include "store_helpers.h"
 #include "torch_file_writer.h"
 
 #include <QTemporaryDir>
@@ -36,11 +37,17 @@ std::vector<uint8_t> safetensorsBytes(const std::string& header, size_t dataByte
     return out;
 }
 
+// Every tensor of the file at `path`, through its weight store.
+StateDict loadAll(const std::string& path)
+{
+    return readAllTensors(*openWeightStore(path));
+}
+
 // Returns the error code and message of loading `path`, or fails the test when it loads.
 std::pair<ErrorCode, QString> loadError(const std::string& path)
 {
     try {
-        loadStateDict(path);
+        loadAll(path);
     } catch (const Error& e) {
         return {e.code(), QString::fromStdString(e.what())};
     }
@@ -86,11 +93,11 @@ private slots:
         sd["empty"] = at::empty({0, 3});
         const std::string path = dir.filePath("w.safetensors").toStdString();
         saveSafetensors(path, sd, {{"format", "pt"}});
-        const StateDict back = loadStateDict(path);
+        const StateDict back = loadAll(path);
         QCOMPARE(int(back.size()), 4);
         for (const auto& [k, v] : sd) {
-            QCOMPARE(back.at(k).scalar_type(), at::kFloat);
-            QVERIFY(at::equal(back.at(k), v.to(at::kFloat)));
+            QCOMPARE(back.at(k).scalar_type(), v.scalar_type()); // the stored dtype is kept
+            QVERIFY(at::equal(back.at(k), v));
         }
     }
 
@@ -152,14 +159,14 @@ private slots:
     {
         QTemporaryDir dir;
         const std::string path = writeFile(dir, "m.pth", torchZip(sampleTensors(), "params_ema"));
-        checkSample(loadStateDict(path));
+        checkSample(loadAll(path));
     }
 
     void pthLegacyLoads()
     {
         QTemporaryDir dir;
         const std::string path = writeFile(dir, "m.pth", torchLegacy(sampleTensors(), ""));
-        checkSample(loadStateDict(path));
+        checkSample(loadAll(path));
     }
 
     void stripsModulePrefix()
@@ -167,7 +174,7 @@ private slots:
         QTemporaryDir dir;
         std::map<std::string, StoredTensor> tensors;
         tensors["module.body.0.weight"] = contiguousTensor(at::ones({2}));
-        const StateDict sd = loadStateDict(writeFile(dir, "m.pth", torchZip(tensors, "state_dict")));
+        const StateDict sd = loadAll(writeFile(dir, "m.pth", torchZip(tensors, "state_dict")));
         QCOMPARE(int(sd.size()), 1);
         QVERIFY(sd.count("body.0.weight") == 1);
     }
@@ -189,7 +196,7 @@ private slots:
                 std::vector<uint8_t> corrupted = bytes;
                 corrupted[at] ^= 0xff;
                 try {
-                    loadStateDict(writeFile(dir, "flip.pth", corrupted));
+                    loadAll(writeFile(dir, "flip.pth", corrupted));
                 } catch (const Error& e) {
                     QVERIFY2(e.code() == ErrorCode::InvalidModel, e.what());
                 }

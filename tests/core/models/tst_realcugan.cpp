@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "models/detect.h"
 #include "models/loaders/safetensors.h"
+#include "models/loaders/weight_store.h"
 #include "models/upscale_model.h"
 
 #include <ATen/ATen.h>
@@ -133,7 +134,7 @@ private slots:
         QFETCH(int, multiple);
         QFETCH(QString, variant);
         const StateDict sd = cugan(Kind(kind), pro);
-        const ModelInfo info = detectArchitecture(sd);
+        const ModelInfo info = detectArchitecture(StateDictStore(sd));
         QCOMPARE(QString::fromStdString(info.architecture), QString("RealCUGAN"));
         QCOMPARE(info.scale, scale);
         QCOMPARE(info.inputMultiple, multiple);
@@ -142,6 +143,7 @@ private slots:
         QCOMPARE(info.parameterCount, parameterCount(sd));
         QVERIFY(info.receptiveRadius > 0);
         QVERIFY(info.fp16Safe);
+        QCOMPARE(info.featureChannels, 64);
         QVERIFY2(QString::fromStdString(info.details).startsWith(variant + " "), info.details.c_str());
 
         std::unique_ptr<UpscaleModel> model = load(sd);
@@ -243,7 +245,7 @@ private slots:
         StateDict sd = cugan(Kind::Up2x);
         sd["unet1.conv_bottom.weight"] = at::zeros({64, 3, 3, 3});
         try {
-            detectArchitecture(sd);
+            detectArchitecture(StateDictStore(sd));
             QFAIL("accepted a 3x3 unet1.conv_bottom");
         } catch (const Error& e) {
             QCOMPARE(e.code(), ErrorCode::UnsupportedModel);

@@ -1,10 +1,16 @@
 // The model registry (scanning a folder, describing each file, per-file
 // errors) and `tessera-cli models DIR` run as a process on the same folder.
 
+#include "common/error.h"
 #include "models/loaders/safetensors.h"
 #include "models/registry.h"
 
 #include <ATen/ATen.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
 
 #include <QDir>
 #include <QFile>
@@ -49,6 +55,35 @@ void fillFolder(const QTemporaryDir& dir)
     notes.write("hello");
 }
 
+// A valid safetensors header for one F16 tensor [rows, columns], the data a hole
+// (a sparse file: nothing is written, nothing is stored).
+void writeSparseSafetensors(const std::string& path, const std::string& key, int64_t rows, int64_t columns)
+{
+    const uint64_t bytes = uint64_t(rows) * uint64_t(columns) * 2;
+    std::string header = "{\"" + key + "\":{\"dtype\":\"F16\",\"shape\":[" + std::to_string(rows) + ","
+                         + std::to_string(columns) + "],\"data_offsets\":[0," + std::to_string(bytes) + "]}}";
+    while (header.size() % 8)
+        header.push_back(' ');
+    {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        for (int i = 0; i < 8; ++i)
+            out.put(char(uint64_t(header.size()) >> (8 * i)));
+        out << header;
+    }
+    std::filesystem::resize_file(path, 8 + header.size() + bytes);
+}
+
+// Peak resident set (VmHWM) of this process in bytes.
+int64_t peakResident()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stoll(line.substr(6)) * 1024;
+    return 0;
+}
+
 } // namespace
 
 class TestRegistry : public QObject {
@@ -66,6 +101,10 @@ private slots:
         QVERIFY(entries[0].parameterCount > 0);
         QVERIFY(entries[0].fileSize > 0);
         QVERIFY(entries[0].error.empty());
+        QVERIFY(entries[0].info.has_value());
+        QCOMPARE(entries[0].info->featureChannels, 8);
+        QCOMPARE(entries[0].info->receptiveRadius, 4);
+        QCOMPARE(entries[0].info->inputMultiple, 1);
         QCOMPARE(QString::fromStdString(entries[1].name), QString("ncnn/up2x-model.param"));
         QCOMPARE(QString::fromStdString(entries[1].architecture), QString("ncnn"));
         QCOMPARE(entries[1].scale, 2); // from the name: the graph itself is garbage
@@ -99,7 +138,38 @@ private slots:
 
     void missingFolderFails()
     {
-        QVERIFY_THROWS_EXCEPTION(std::exception, scanModels("/nonexistent/tessera/models"));
+        try {
+            scanModels("/nonexistent/tessera/models");
+            QFAIL("scanned a folder that does not exist");
+        } catch (const Error& e) {
+            QCOMPARE(e.code(), ErrorCode::Io);
+        }
+    }
+
+    void describesFromHeadersOnly()
+    {
+        // 3 GB of fp16 weights that are never read: the entry comes from the header.
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("sdxl-like.safetensors").toStdString();
+        writeSparseSafetensors(path, "model.diffusion_model.input_blocks.0.0.weight", 1536, 1 << 20);
+        const int64_t before = peakResident();
+        const ModelEntry entry = describeModelFile(path);
+        QVERIFY(entry.fileSize > (3ll << 30));
+        QVERIFY2(QString::fromStdString(entry.error).contains("unknown model architecture"), entry.error.c_str());
+        QVERIFY(entry.error.find('\n') == std::string::npos);
+        QVERIFY(!entry.info.has_value());
+        const int64_t grown = peakResident() - before;
+        QVERIFY2(grown < (64 << 20), qPrintable(QString("peak resident grew by %1 MiB").arg(grown >> 20)));
+    }
+
+    void refusesFifo()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("pipe.safetensors").toStdString();
+        QCOMPARE(::mkfifo(path.c_str(), 0600), 0);
+        const ModelEntry entry = describeModelFile(path); // must not block waiting for a writer
+        QVERIFY2(QString::fromStdString(entry.error).contains("not a regular file"), entry.error.c_str());
+        QCOMPARE(int(scanModels(dir.path().toStdString()).size()), 0);
     }
 
     void cliListsModels()

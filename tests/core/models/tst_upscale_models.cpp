@@ -6,8 +6,9 @@
 #include "common/error.h"
 #include "models/detect.h"
 #include "models/loaders/safetensors.h"
-#include "models/state_dict.h"
+#include "models/loaders/weight_store.h"
 #include "models/upscale_model.h"
+#include "store_helpers.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -89,7 +90,7 @@ private slots:
         // The same weights as .safetensors: identical outputs.
         QTemporaryDir dir;
         const std::string converted = dir.filePath("converted.safetensors").toStdString();
-        saveSafetensors(converted, loadStateDict(path.toStdString()));
+        saveSafetensors(converted, test::readAllTensors(*openWeightStore(path.toStdString())));
         std::unique_ptr<UpscaleModel> again = loadUpscaleModel(converted);
         QCOMPARE(again->info().architecture, model->info().architecture);
         again->to(DeviceSpec{}, Precision::Fp32);

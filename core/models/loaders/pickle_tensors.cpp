@@ -1,4 +1,4 @@
-#include "models/loaders/pickle_state_dict.h"
+#include "models/loaders/pickle_tensors.h"
 
 #include "common/error.h"
 
@@ -17,8 +17,8 @@ bool holdsTensors(const pickle::Value& dict)
 
 } // namespace
 
-StateDict stateDictFromPickle(const pickle::Value& root, const StorageProvider& storages,
-                              const std::string& context)
+std::vector<std::pair<std::string, pickle::TensorRef>> weightTensors(const pickle::Value& root,
+                                                                     const std::string& context)
 {
     if (root.kind != pickle::Kind::Dict)
         throw Error(ErrorCode::InvalidModel, context + ": the checkpoint is not a dict of weights");
@@ -41,27 +41,23 @@ StateDict stateDictFromPickle(const pickle::Value& root, const StorageProvider& 
         dict = inner;
     }
 
-    StateDict result;
-    std::map<std::string, at::Tensor> storageCache;
+    std::vector<std::pair<std::string, pickle::TensorRef>> tensors;
+    std::map<std::string, const pickle::StorageRef*> storages;
     for (const auto& [key, value] : dict->entries) {
         if (key->kind != pickle::Kind::String || value->kind != pickle::Kind::Tensor)
             continue;
         const pickle::TensorRef& ref = value->tensor;
-        auto cached = storageCache.find(ref.storage.key);
-        if (cached == storageCache.end())
-            cached = storageCache.emplace(ref.storage.key, storages(ref.storage)).first;
-        const at::Tensor& storage = cached->second;
-        if (storage.scalar_type() != ref.storage.dtype || storage.numel() < ref.storage.numel)
+        // The unpickler checked that each view lies inside its own StorageRef;
+        // a second tensor on the same storage must agree on what the storage is.
+        const auto [it, inserted] = storages.emplace(ref.storage.key, &ref.storage);
+        if (!inserted && (it->second->dtype != ref.storage.dtype || it->second->numel < ref.storage.numel))
             throw Error(ErrorCode::InvalidModel, context + ": tensor '" + key->text
                                                      + "' disagrees with its storage's type or size");
-        // The unpickler checked that the view lies inside ref.storage.numel elements.
-        at::Tensor view = storage.as_strided(ref.sizes, ref.strides, ref.offset + ref.storage.viewOffset);
-        result[key->text] = view.to(at::kFloat).contiguous().clone();
+        tensors.emplace_back(key->text, ref);
     }
-    if (result.empty())
+    if (tensors.empty())
         throw Error(ErrorCode::InvalidModel, context + ": the checkpoint holds no weight tensors");
-    stripModulePrefix(result);
-    return result;
+    return tensors;
 }
 
 } // namespace tessera
