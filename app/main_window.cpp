@@ -164,7 +164,7 @@ void MainWindow::connectEngine()
             if (id != m_engine->latestOf(QStringLiteral("preview")))
                 return;
             m_view->setPatch(kPreviewPatch, toImageRect(partial.outputRect, scale), partial.pixels);
-            if (partial.stage == 2 && m_overlay->tileState(partial.tileIndex) == TileState::Running)
+            if (partial.last && m_overlay->tileState(partial.tileIndex) == TileState::Running)
                 m_overlay->setTileState(partial.tileIndex, TileState::Pending);
         } else if (id == m_runId && partial.kind == JobPartial::Kind::TileStarted) {
             m_overlay->setTileState(partial.tileIndex, TileState::Running);

@@ -196,14 +196,6 @@
         <translation>Bild kann nicht geöffnet werden</translation>
     </message>
     <message>
-        <source>Tessera could not open %1.
-
-%2</source>
-        <translation>Tessera konnte %1 nicht öffnen.
-
-%2</translation>
-    </message>
-    <message>
         <source>%1 × %2, %3 channels, %4</source>
         <translation>%1 × %2, %3 Kanäle, %4</translation>
     </message>
@@ -282,9 +274,12 @@
     <message numerus="yes">
         <source>%n tile(s) (%1 × %2), each %3 × %4 px with halo
 Output %5 × %6 px, about %7 MB per tile</source>
-        <translation><numerusform>%n Kachel (%1 × %2), je %3 × %4 px mit Rand
-Ausgabe %5 × %6 px, etwa %7 MB pro Kachel</numerusform><numerusform>%n Kacheln (%1 × %2), je %3 × %4 px mit Rand
-Ausgabe %5 × %6 px, etwa %7 MB pro Kachel</numerusform></translation>
+        <translation>
+            <numerusform>%n Kachel (%1 × %2), je %3 × %4 px mit Rand
+Ausgabe %5 × %6 px, etwa %7 MB pro Kachel</numerusform>
+            <numerusform>%n Kacheln (%1 × %2), je %3 × %4 px mit Rand
+Ausgabe %5 × %6 px, etwa %7 MB pro Kachel</numerusform>
+        </translation>
     </message>
     <message>
         <source>About %1 for the whole image</source>
@@ -323,18 +318,6 @@ Ausgabe %5 × %6 px, etwa %7 MB pro Kachel</numerusform></translation>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <source>Tessera could not write %1.
-
-%2
-
-Any earlier file there is unchanged.</source>
-        <translation>Tessera konnte %1 nicht schreiben.
-
-%2
-
-Eine dort bereits vorhandene Datei ist unverändert.</translation>
-    </message>
-    <message>
         <source>Save Preset</source>
         <translation>Voreinstellung speichern</translation>
     </message>
@@ -361,6 +344,50 @@ Eine dort bereits vorhandene Datei ist unverändert.</translation>
     <message>
         <source>&lt;h3&gt;Tessera %1&lt;/h3&gt;&lt;p&gt;Seamless tiled upscaling and refinement of images with neural networks.&lt;/p&gt;&lt;p&gt;Models folder: %2&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Tessera %1&lt;/h3&gt;&lt;p&gt;Nahtlose gekachelte Vergrößerung und Verfeinerung von Bildern mit neuronalen Netzen.&lt;/p&gt;&lt;p&gt;Modellordner: %2&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Cannot use model</source>
+        <translation>Modell nicht verwendbar</translation>
+    </message>
+    <message>
+        <source>%1 is not a model Tessera can load.</source>
+        <translation>%1 ist kein Modell, das Tessera laden kann.</translation>
+    </message>
+    <message>
+        <source>Tessera could not export the result.
+
+%1
+
+Any earlier file there is unchanged.</source>
+        <translation>Tessera konnte das Ergebnis nicht exportieren.
+
+%1
+
+Eine frühere Datei an dieser Stelle ist unverändert.</translation>
+    </message>
+    <message>
+        <source>Cannot load the model: %1</source>
+        <translation>Das Modell kann nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>%1 wird geöffnet…</translation>
+    </message>
+    <message>
+        <source>Cannot plan tiles</source>
+        <translation>Kacheln können nicht geplant werden</translation>
+    </message>
+    <message>
+        <source>The tile settings do not make a plan for this image.</source>
+        <translation>Mit diesen Kacheleinstellungen lässt sich für dieses Bild kein Plan erstellen.</translation>
     </message>
 </context>
 <context>
@@ -465,7 +492,7 @@ Eine dort bereits vorhandene Datei ist unverändert.</translation>
         <translation>Gauß</translation>
     </message>
     <message>
-        <source>Model's own</source>
+        <source>Model&apos;s own</source>
         <translation>Wie Modell</translation>
     </message>
     <message>
@@ -515,6 +542,14 @@ Eine dort bereits vorhandene Datei ist unverändert.</translation>
     <message>
         <source>%1, ×%2, %3 parameters, %4</source>
         <translation>%1, ×%2, %3 Parameter, %4</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>Auto (10%)</source>
+        <translation>Auto (10 %)</translation>
     </message>
 </context>
 </TS>

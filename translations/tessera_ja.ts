@@ -196,14 +196,6 @@
         <translation>画像を開けません</translation>
     </message>
     <message>
-        <source>Tessera could not open %1.
-
-%2</source>
-        <translation>Tessera は %1 を開けませんでした。
-
-%2</translation>
-    </message>
-    <message>
         <source>%1 × %2, %3 channels, %4</source>
         <translation>%1 × %2、%3 チャンネル、%4</translation>
     </message>
@@ -282,8 +274,10 @@
     <message numerus="yes">
         <source>%n tile(s) (%1 × %2), each %3 × %4 px with halo
 Output %5 × %6 px, about %7 MB per tile</source>
-        <translation><numerusform>%n 個のタイル (%1 × %2)、ハロー込みで各 %3 × %4 px
-出力 %5 × %6 px、タイルあたり約 %7 MB</numerusform></translation>
+        <translation>
+            <numerusform>%n 個のタイル (%1 × %2)、ハロー込みで各 %3 × %4 px
+出力 %5 × %6 px、タイルあたり約 %7 MB</numerusform>
+        </translation>
     </message>
     <message>
         <source>About %1 for the whole image</source>
@@ -322,18 +316,6 @@ Output %5 × %6 px, about %7 MB per tile</source>
         <translation>書き出しに失敗しました</translation>
     </message>
     <message>
-        <source>Tessera could not write %1.
-
-%2
-
-Any earlier file there is unchanged.</source>
-        <translation>Tessera は %1 を書き込めませんでした。
-
-%2
-
-既存のファイルは変更されていません。</translation>
-    </message>
-    <message>
         <source>Save Preset</source>
         <translation>プリセットを保存</translation>
     </message>
@@ -360,6 +342,50 @@ Any earlier file there is unchanged.</source>
     <message>
         <source>&lt;h3&gt;Tessera %1&lt;/h3&gt;&lt;p&gt;Seamless tiled upscaling and refinement of images with neural networks.&lt;/p&gt;&lt;p&gt;Models folder: %2&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Tessera %1&lt;/h3&gt;&lt;p&gt;ニューラルネットワークによる、継ぎ目のないタイル分割の画像拡大と補正。&lt;/p&gt;&lt;p&gt;モデルフォルダー: %2&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>書き出し中…</translation>
+    </message>
+    <message>
+        <source>Cannot use model</source>
+        <translation>モデルを使用できません</translation>
+    </message>
+    <message>
+        <source>%1 is not a model Tessera can load.</source>
+        <translation>%1 は Tessera が読み込めるモデルではありません。</translation>
+    </message>
+    <message>
+        <source>Tessera could not export the result.
+
+%1
+
+Any earlier file there is unchanged.</source>
+        <translation>結果を書き出せませんでした。
+
+%1
+
+既存のファイルは変更されていません。</translation>
+    </message>
+    <message>
+        <source>Cannot load the model: %1</source>
+        <translation>モデルを読み込めません: %1</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>%1 を開いています…</translation>
+    </message>
+    <message>
+        <source>Cannot plan tiles</source>
+        <translation>タイルを計画できません</translation>
+    </message>
+    <message>
+        <source>The tile settings do not make a plan for this image.</source>
+        <translation>このタイル設定ではこの画像のタイル計画を作成できません。</translation>
     </message>
 </context>
 <context>
@@ -464,7 +490,7 @@ Any earlier file there is unchanged.</source>
         <translation>ガウス</translation>
     </message>
     <message>
-        <source>Model's own</source>
+        <source>Model&apos;s own</source>
         <translation>モデル既定</translation>
     </message>
     <message>
@@ -514,6 +540,14 @@ Any earlier file there is unchanged.</source>
     <message>
         <source>%1, ×%2, %3 parameters, %4</source>
         <translation>%1、×%2、パラメーター数 %3、%4</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自動</translation>
+    </message>
+    <message>
+        <source>Auto (10%)</source>
+        <translation>自動 (10%)</translation>
     </message>
 </context>
 </TS>

@@ -3,7 +3,11 @@
 #include <c10/util/Exception.h>
 #include <torch/cuda.h>
 
+#include <ATen/Parallel.h>
+
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <string>
 
 #if defined(TESSERA_HAVE_CUDA) && __has_include(<cuda_runtime_api.h>)
@@ -71,6 +75,19 @@ bool isOutOfMemory(const std::exception& error)
     return std::strstr(what, "out of memory") != nullptr
         || std::strstr(what, "DefaultCPUAllocator: can't allocate memory") != nullptr
         || std::strstr(what, "DefaultCPUAllocator: not enough memory") != nullptr;
+}
+
+void useAllCoresOnThisThread()
+{
+    thread_local bool done = false;
+    if (done)
+        return;
+    done = true;
+    if (std::getenv("OMP_NUM_THREADS"))
+        return;
+    const int cores = int(std::thread::hardware_concurrency());
+    if (cores > at::get_num_threads())
+        at::set_num_threads(cores);
 }
 
 } // namespace tessera

@@ -40,4 +40,9 @@ DeviceMemory deviceMemory(const DeviceSpec& device);
 /// True when `error` is LibTorch's report of an allocation failure (CUDA or CPU).
 bool isOutOfMemory(const std::exception& error);
 
+/// Lets LibTorch's CPU kernels use every core from the calling thread on
+/// (Debian's LibTorch starts with one OpenMP thread, and OpenMP keeps the
+/// setting per thread). A user's OMP_NUM_THREADS is respected.
+void useAllCoresOnThisThread();
+
 } // namespace tessera

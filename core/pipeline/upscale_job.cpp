@@ -36,6 +36,7 @@ const ModelInfo& UpscaleJob::prepare(const UpscaleSettings& settings)
 {
     if (settings.modelPath.empty())
         throw Error(ErrorCode::InvalidArgument, "no upscale model was chosen");
+    useAllCoresOnThisThread();
     if (settings.device.kind == DeviceKind::Cuda && !cudaAvailable())
         throw Error(ErrorCode::InvalidArgument,
                     deviceName(settings.device) + ": CUDA is not available here (use the CPU)");

@@ -110,14 +110,17 @@ private slots:
                                                        QPoint(area.x + area.width / 2, area.y + area.height / 2));
         };
 
-        // The first request loads the model; its three stages arrive in order,
-        // the last one covering the tile's area at output size.
+        // The first request loads the model; its stages arrive in order (a
+        // 48 px tile has no window stage: the window would be the tile), the
+        // last one covering the tile's area at output size.
         const quint64 first = engine.submit(preview(0));
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
         QCOMPARE(finished.first().at(0).toULongLong(), first);
-        QCOMPARE(partials.count(), 3);
-        for (int stage = 0; stage < 3; ++stage)
-            QCOMPARE(partials.at(stage).at(1).value<JobPartial>().stage, stage);
+        QCOMPARE(partials.count(), 2);
+        QCOMPARE(partials.at(0).at(1).value<JobPartial>().stage, int(PreviewStage::Tile));
+        QCOMPARE(partials.at(1).at(1).value<JobPartial>().stage, int(PreviewStage::Blended));
+        QVERIFY(!partials.at(0).at(1).value<JobPartial>().last);
+        QVERIFY(partials.at(1).at(1).value<JobPartial>().last);
         const TileRect expected0 = plan.tiles.toOutput(plan.tiles.tiles()[0].area);
         QCOMPARE(partials.last().at(1).value<JobPartial>().outputRect,
                  QRect(expected0.x, expected0.y, expected0.width, expected0.height));
@@ -159,6 +162,36 @@ private slots:
         QCOMPARE(finished.count(), 0);
     }
 
+    void previewStartsWithAWindowAroundTheCursor()
+    {
+        // A tile larger than the window: first about 192 x 192 pixels around
+        // the cursor, then the tile, then the tile blended with its neighbour.
+        EngineController engine;
+        auto image = std::make_shared<const Image>(test::gradientImage(400, 300));
+        UpscaleSettings settings = previewSettings();
+        settings.tileSize = 320;
+        settings.overlap = 32;
+        const UpscalePlan plan = UpscaleJob().plan(settings, 400, 300);
+        QCOMPARE(plan.tiles.tileCount(), 2);
+        QSignalSpy partials(&engine, &EngineController::jobPartial);
+        QSignalSpy finished(&engine, &EngineController::jobFinished);
+        engine.submit(std::make_shared<UpscalePreviewJob>(settings, image, 0, QPoint(50, 150)));
+        QVERIFY(test::waitFor(finished, 60000));
+        QCOMPARE(partials.count(), 3);
+        const JobPartial window = partials.at(0).at(1).value<JobPartial>();
+        QCOMPARE(window.stage, int(PreviewStage::Window));
+        // Centred on the cursor, pushed inside the tile's area (x from 0).
+        QCOMPARE(window.outputRect, QRect(0, 2 * (150 - 96), 2 * 192, 2 * 192));
+        QCOMPARE(window.pixels.size(), QSize(384, 384));
+        const TileRect area = plan.tiles.toOutput(plan.tiles.tiles()[0].area);
+        const QRect tileRect(area.x, area.y, area.width, area.height);
+        QCOMPARE(partials.at(1).at(1).value<JobPartial>().outputRect, tileRect);
+        const JobPartial blended = partials.at(2).at(1).value<JobPartial>();
+        QCOMPARE(blended.stage, int(PreviewStage::Blended));
+        QCOMPARE(blended.outputRect, tileRect);
+        QVERIFY(blended.last);
+    }
+
     void windowPaintsThePreviewProgressively()
     {
         const QString path = test::writeGradientImage(m_files, QStringLiteral("preview.png"), 160, 120);
@@ -189,7 +222,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(view->patchRect(kPreviewPatch), QRectF(overlay->geometry()[0].area), 20000);
         // The blended stage, the last one, takes the marker away.
         QTRY_COMPARE_WITH_TIMEOUT(overlay->tileState(0), TileState::Pending, 20000);
-        QCOMPARE(painted.size(), size_t(3));
+        QCOMPARE(painted.size(), size_t(2));
 
         // Move over several tiles, each long enough for its request to go out
         // (the window waits 120 ms for the cursor to settle): only the last

@@ -36,6 +36,7 @@ struct JobPartial {
     Kind kind = Kind::TileFinished;
     int tileIndex = -1;
     int stage = 0;      ///< preview stage (0: window, 1: tile, 2: blended)
+    bool last = false;  ///< the job's final partial (a preview's exact result)
     QRect outputRect;   ///< where `pixels` lie in the output (output pixels)
     QImage pixels;      ///< empty for TileStarted
 };

@@ -8,6 +8,8 @@
 
 #include <QElapsedTimer>
 
+#include <vector>
+
 namespace tessera {
 
 namespace {
@@ -66,21 +68,31 @@ void UpscalePreviewJob::run(EngineContext& context, const CancelToken& cancel, J
     const UpscalePlan plan = context.upscale.plan(m_settings, m_image->width(), m_image->height());
     if (m_tileIndex < 0 || m_tileIndex >= plan.tiles.tileCount())
         return;
-    const PreviewStage stages[] = {PreviewStage::Window, PreviewStage::Tile, PreviewStage::Blended};
-    for (int stage = 0; stage < 3; ++stage) {
+    // Stages that would only repeat the previous one are left out: the window
+    // when the tile is no larger, the blend when no neighbour reaches in.
+    const TileRect& area = plan.tiles.tiles()[size_t(m_tileIndex)].area;
+    const int window = PreviewRequest{}.windowSize;
+    std::vector<PreviewStage> stages;
+    if (area.width > window || area.height > window)
+        stages.push_back(PreviewStage::Window);
+    stages.push_back(PreviewStage::Tile);
+    if (plan.tiles.tileCount() > 1)
+        stages.push_back(PreviewStage::Blended);
+    for (size_t i = 0; i < stages.size(); ++i) {
         cancel.throwIfCancelled();
         QElapsedTimer timer;
         timer.start();
-        const TilePreview preview = context.upscale.preview(m_settings, *m_image, m_tileIndex, stages[stage],
+        const TilePreview preview = context.upscale.preview(m_settings, *m_image, m_tileIndex, stages[i],
                                                             m_cursor.x(), m_cursor.y(), cancel);
-        if (stages[stage] == PreviewStage::Tile) {
+        if (stages[i] == PreviewStage::Tile) {
             const double padded = double(plan.tiles.paddedWidth()) * plan.tiles.paddedHeight();
             m_secondsPerPixel = timer.nsecsElapsed() * 1e-9 / padded;
         }
         JobPartial partial;
         partial.kind = JobPartial::Kind::Preview;
         partial.tileIndex = m_tileIndex;
-        partial.stage = stage;
+        partial.stage = int(stages[i]);
+        partial.last = i + 1 == stages.size();
         partial.outputRect = toQRect(preview.outputRect);
         partial.pixels = toDisplayImage(preview.pixels);
         reporter.partial(partial);

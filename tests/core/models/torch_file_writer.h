@@ -10,6 +10,11 @@
 #include <string>
 #include <vector>
 
+#include <QTemporaryDir>
+
+#include <fstream>
+#include <string>
+
 namespace tessera::test {
 
 /// Assembles pickle opcodes.
@@ -213,6 +218,15 @@ inline std::vector<uint8_t> torchLegacy(const std::map<std::string, StoredTensor
         out.insert(out.end(), data.begin(), data.end());
     }
     return out;
+}
+
+/// Writes `bytes` as the file `name` in `dir` and returns its path.
+inline std::string writeFile(const QTemporaryDir& dir, const std::string& name, const std::vector<uint8_t>& bytes)
+{
+    const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    return path;
 }
 
 } // namespace tessera::test

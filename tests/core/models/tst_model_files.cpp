@@ -18,14 +18,6 @@ using namespace tessera::test;
 
 namespace {
 
-std::string writeFile(const QTemporaryDir& dir, const std::string& name, const std::vector<uint8_t>& bytes)
-{
-    const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-    return path;
-}
-
 std::vector<uint8_t> safetensorsBytes(const std::string& header, size_t dataBytes, uint64_t claimedSize = 0)
 {
     std::vector<uint8_t> out;
