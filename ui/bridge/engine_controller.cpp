@@ -107,25 +107,18 @@ void EngineController::cancel(quint64 id)
 
 void EngineController::cancelChannel(const QString& channel)
 {
-    const quint64 latest = m_latest.value(channel);
-    if (latest != 0) {
-        cancel(latest);
-        // Nothing more of it reaches the GUI, not even its cancellation.
-        m_latest[channel] = 0;
-        const auto found = m_jobs.find(latest);
-        if (found != m_jobs.end())
-            found->channel = channel + QStringLiteral(":stale");
-    }
+    const auto found = m_jobs.find(m_latest.value(channel));
+    if (found == m_jobs.end())
+        return;
+    // Nothing more of it reaches the GUI, not even its cancellation.
+    found->cancel.cancel();
+    found->stale = true;
 }
 
 bool EngineController::deliverable(quint64 id) const
 {
     const auto found = m_jobs.find(id);
-    if (found == m_jobs.end())
-        return false;
-    if (found->channel.isEmpty())
-        return true;
-    return m_latest.value(found->channel) == id;
+    return found != m_jobs.end() && !found->stale;
 }
 
 void EngineController::ended(quint64 id)

@@ -59,6 +59,7 @@ private:
         CancelToken cancel;
         QString channel;
         bool counted = false; ///< counted in m_running
+        bool stale = false;   ///< replaced or cancelled as its channel's latest: deliver nothing more
     };
     /// True when a result of job `id` may still reach the GUI.
     bool deliverable(quint64 id) const;
