@@ -63,12 +63,14 @@ int main(int argc, char** argv)
         // Hover the middle of the image so the picture shows a tile's halo and
         // its live preview, then grab once the preview had time to arrive.
         const QString target = parser.value(screenshotOption);
-        QTimer::singleShot(800, &window, [&window] {
-            QWidget* view = window.imageView();
-            const QPointF centre(view->width() / 2.0, view->height() / 2.0);
-            QMouseEvent move(QEvent::MouseMove, centre, view->mapToGlobal(centre), Qt::NoButton, Qt::NoButton,
-                             Qt::NoModifier);
-            QApplication::sendEvent(view, &move);
+        QObject::connect(&window, &tessera::MainWindow::imageOpened, &window, [&window] {
+            QTimer::singleShot(300, &window, [&window] {
+                QWidget* view = window.imageView();
+                const QPointF centre(view->width() / 2.0, view->height() / 2.0);
+                QMouseEvent move(QEvent::MouseMove, centre, view->mapToGlobal(centre), Qt::NoButton, Qt::NoButton,
+                                 Qt::NoModifier);
+                QApplication::sendEvent(view, &move);
+            });
         });
         QTimer::singleShot(12000, &window, [&window, target] {
             if (!window.grab().save(target))

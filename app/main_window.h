@@ -41,14 +41,14 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Starts opening `path` on the I/O thread; imageOpened() tells how it
+    /// Starts opening `path` on the file thread; imageOpened() tells how it
     /// ended. The current image stays until the new one is read. False when
     /// it cannot start (a run is going).
     bool openImage(const QString& path);
     /// Selects the model at `path`, describing it first when it is outside
     /// the models folder (modelsLoaded() follows).
     void setModelPath(const QString& path);
-    /// Scans `folder` for models on the I/O thread (modelsLoaded() follows).
+    /// Scans `folder` for models on the scan thread (modelsLoaded() follows).
     void loadModels(const QString& folder);
     /// The models folder from the preferences, else $TESSERA_MODELS or ~/.local/share/tessera/models.
     QString modelsFolder() const;
@@ -62,7 +62,7 @@ public:
     bool isRunning() const { return m_runId != 0; }
     /// The result of the last run, or nullptr.
     std::shared_ptr<const Image> result() const { return m_result; }
-    /// Starts writing the result on the I/O thread, with a progress bar;
+    /// Starts writing the result on the file thread, with a progress bar;
     /// exportFinished() tells how it ended. False when there is no result.
     bool exportResult(const QString& path, int bits, int quality, bool keepMetadata);
 

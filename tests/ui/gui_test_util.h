@@ -95,7 +95,7 @@ inline bool waitFor(QSignalSpy& spy, int timeoutMs = 30000)
     return !spy.isEmpty() || spy.wait(timeoutMs);
 }
 
-/// Opens `path` in `window` and waits for the I/O thread to read it; true
+/// Opens `path` in `window` and waits for the file thread to read it; true
 /// when the image is shown.
 template <typename Window>
 bool openAndWait(Window& window, const QString& path)

@@ -345,7 +345,7 @@ private slots:
 
     void exportReportsProgressWhileTheWindowTurns()
     {
-        // A large export runs on the I/O thread and reports its bands: the
+        // A large export runs on the file thread and reports its bands: the
         // GUI thread keeps serving a 10 ms timer all the while.
         EngineController engine;
         auto image = std::make_shared<const Image>(test::gradientImage(3072, 2048));

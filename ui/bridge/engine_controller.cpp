@@ -16,8 +16,8 @@ EngineController::EngineController(QObject* parent) : QObject(parent)
     qRegisterMetaType<tessera::EngineJobPtr>();
     qRegisterMetaType<tessera::CancelToken>();
 
-    const char* names[2] = {"tessera-engine", "tessera-io"};
-    for (int lane = 0; lane < 2; ++lane) {
+    const char* names[kJobLanes] = {"tessera-engine", "tessera-files", "tessera-scan"};
+    for (int lane = 0; lane < kJobLanes; ++lane) {
         m_threads[lane] = new QThread(this);
         m_threads[lane]->setObjectName(QString::fromLatin1(names[lane]));
         JobRunner* runner = new JobRunner;
@@ -92,7 +92,7 @@ quint64 EngineController::submit(EngineJobPtr job)
     }
     const CancelToken cancel = entry.cancel;
     m_jobs.insert(id, entry);
-    JobRunner* runner = m_runners[job->lane() == JobLane::Engine ? 0 : 1];
+    JobRunner* runner = m_runners[int(job->lane())];
     QMetaObject::invokeMethod(runner, "execute", Qt::QueuedConnection, Q_ARG(quint64, id),
                               Q_ARG(tessera::EngineJobPtr, std::move(job)), Q_ARG(tessera::CancelToken, cancel));
     return id;

@@ -1,6 +1,6 @@
 #pragma once
-/// The bridge between the Qt widgets and the engine: runs EngineJobs on two
-/// worker threads (engine and I/O), so the GUI thread never waits on LibTorch
+/// The bridge between the Qt widgets and the engine: runs EngineJobs on
+/// worker threads (engine, files, scans), so the GUI thread never waits on LibTorch
 /// or on a file. Results cross threads as values (the finished job, QImages,
 /// progress structs); progress is throttled to about 30 updates a second;
 /// jobs of a channel ("preview") are latest wins.
@@ -65,8 +65,8 @@ private:
     bool deliverable(quint64 id) const;
     void ended(quint64 id);
 
-    QThread* m_threads[2] = {nullptr, nullptr};
-    JobRunner* m_runners[2] = {nullptr, nullptr};
+    QThread* m_threads[kJobLanes] = {};
+    JobRunner* m_runners[kJobLanes] = {};
     QHash<quint64, Entry> m_jobs;
     QHash<QString, quint64> m_latest;
     quint64 m_nextId = 0;

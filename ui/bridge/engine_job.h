@@ -50,9 +50,11 @@ public:
 };
 
 /// Which worker thread runs a job: torch work on the engine thread (it holds
-/// the loaded models), file work on the I/O thread so that an export never
-/// waits behind an upscale and never blocks the window.
-enum class JobLane { Engine, Io };
+/// the loaded models); opening and exporting images on the file thread, so an
+/// export never waits behind an upscale and never blocks the window; model
+/// scans on their own thread, so opening an image never waits for a scan.
+enum class JobLane { Engine, Files, Scan };
+constexpr int kJobLanes = 3;
 
 class EngineJob {
 public:

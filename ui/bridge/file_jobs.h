@@ -1,5 +1,5 @@
 #pragma once
-/// The GUI's file work, run on the I/O thread so the window never freezes:
+/// The GUI's file work, run off the GUI thread so the window never freezes:
 /// opening an image (with its display copy), exporting a result with
 /// progress, and scanning a models folder.
 
@@ -20,7 +20,7 @@ class OpenImageJob : public EngineJob {
 public:
     explicit OpenImageJob(QString path) : m_path(std::move(path)) {}
 
-    JobLane lane() const override { return JobLane::Io; }
+    JobLane lane() const override { return JobLane::Files; }
     QString channel() const override { return QStringLiteral("open"); }
     void run(EngineContext& context, const CancelToken& cancel, JobReporter& reporter) override;
 
@@ -44,7 +44,7 @@ public:
     {
     }
 
-    JobLane lane() const override { return JobLane::Io; }
+    JobLane lane() const override { return JobLane::Files; }
     void run(EngineContext& context, const CancelToken& cancel, JobReporter& reporter) override;
 
     const QString& path() const { return m_path; }
@@ -61,7 +61,7 @@ class ScanModelsJob : public EngineJob {
 public:
     explicit ScanModelsJob(QString path) : m_path(std::move(path)) {}
 
-    JobLane lane() const override { return JobLane::Io; }
+    JobLane lane() const override { return JobLane::Scan; }
     void run(EngineContext& context, const CancelToken& cancel, JobReporter& reporter) override;
 
     const QString& path() const { return m_path; }

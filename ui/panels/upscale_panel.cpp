@@ -109,6 +109,10 @@ UpscalePanel::UpscalePanel(QWidget* parent) : QWidget(parent)
     m_previewCheck = new QCheckBox(tr("Live preview of the tile under the cursor"));
     m_planSummary = new QLabel;
     m_planSummary->setWordWrap(true);
+    // A word-wrapped label in a form gets the height of one line: keep room
+    // for the summary's lines as they wrap in a narrow panel.
+    m_planSummary->setMinimumHeight(m_planSummary->fontMetrics().lineSpacing() * 6);
+    m_planSummary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     tileForm->addRow(tr("Tile size:"), sliderRow(m_tileSlider, m_tileSpin));
     tileForm->addRow(tr("Overlap:"), sliderRow(m_overlapSlider, m_overlapSpin));
     tileForm->addRow(tr("Halo:"), sliderRow(m_haloSlider, m_haloSpin));
