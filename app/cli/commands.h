@@ -19,6 +19,7 @@ int runInfo(const Args& args);     ///< info FILE
 int runConvert(const Args& args);  ///< convert IN -o OUT [--bits] [--quality]
 int runUpscale(const Args& args);  ///< upscale IN -o OUT -m MODEL [tiling options]
 int runModels(const Args& args);   ///< models [DIR]
+int runTokens(const Args& args);   ///< tokens "PROMPT" [--vocab DIR|FILE] [--pad-zero] [--show]
 
 /// Thrown by argument parsing; becomes exit code 2 with the message.
 struct UsageError {

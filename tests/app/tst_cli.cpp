@@ -94,7 +94,7 @@ private slots:
     void everyCommandAnswersHelp()
     {
         // Each subcommand lists its options with their defaults.
-        const QStringList commands = {"info", "convert", "upscale", "models"};
+        const QStringList commands = {"info", "convert", "upscale", "models", "tokens"};
         QList<QStringList> invocations;
         for (const QString& command : commands)
             invocations.push_back({command, "--help"});
@@ -106,6 +106,26 @@ private slots:
         QVERIFY(runs[2].out.contains("--tile S"));
         QVERIFY(runs[2].out.contains("default: auto"));
         QVERIFY(runs[2].out.contains("default smooth"));
+    }
+
+    void tokens()
+    {
+        const QString vocab = QStringLiteral(TESSERA_CLIP_TEST_DATA);
+        if (!QFileInfo::exists(vocab + "/vocab.json"))
+            QSKIP(qPrintable("the CLIP test vocabulary is not in " + vocab + ": put shared/data/clip beside the checkout"));
+        const QList<Run> runs = runAll({{"tokens", "a photo of a (cat:1.2)", "--vocab", vocab, "--show"},
+                                        {"tokens", "a cat", "--vocab", vocab + "/bpe_simple_vocab_16e6.txt.gz", "--pad-zero"},
+                                        {"tokens"},
+                                        {"tokens", "a cat", "--vocab", path("nowhere")}});
+        QVERIFY2(runs[0].code == 0, qPrintable(runs[0].err));
+        QVERIFY2(runs[0].out.contains("chunk 1: 5 tokens (of 75)\n49406 320 1125 539 320 2368 49407 + 70 x 49407\n"),
+                 qPrintable(runs[0].out));
+        QVERIFY2(runs[0].out.contains("  2368  cat</w>  1.2\n"), qPrintable(runs[0].out));
+        QVERIFY2(runs[1].code == 0, qPrintable(runs[1].err));
+        QVERIFY2(runs[1].out.contains("49406 320 2368 49407 + 73 x 0\n"), qPrintable(runs[1].out));
+        QCOMPARE(runs[2].code, 2);
+        QCOMPARE(runs[3].code, 1);
+        QVERIFY2(runs[3].err.contains("holds no CLIP vocabulary"), qPrintable(runs[3].err));
     }
 
     void info()
