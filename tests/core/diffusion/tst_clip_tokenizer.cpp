@@ -72,6 +72,17 @@ private:
     bool m_had;
 };
 
+/// A fresh home folder and none of the variables the locator reads, so it
+/// finds only what a test puts there.
+struct IsolatedHome {
+    explicit IsolatedHome(const QTemporaryDir& home) : homeEnv("HOME", home.path().toUtf8()) {}
+    ScopedEnv homeEnv;
+    ScopedEnv hub{"HF_HUB_CACHE", QByteArray()};
+    ScopedEnv hfHome{"HF_HOME", QByteArray()};
+    ScopedEnv xdg{"XDG_CACHE_HOME", QByteArray()};
+    ScopedEnv vocab{"TESSERA_CLIP_VOCAB", QByteArray()};
+};
+
 bool linkVocabulary(const QString& folder)
 {
     return QDir().mkpath(folder) && QFile::link(kData + "/vocab.json", folder + "/vocab.json") &&
@@ -270,11 +281,7 @@ private slots:
     void locatorNamesThePlaces()
     {
         QTemporaryDir home;
-        ScopedEnv homeEnv("HOME", home.path().toUtf8());
-        ScopedEnv hub("HF_HUB_CACHE", QByteArray());
-        ScopedEnv hfHome("HF_HOME", QByteArray());
-        ScopedEnv xdg("XDG_CACHE_HOME", QByteArray());
-        ScopedEnv vocab("TESSERA_CLIP_VOCAB", QByteArray());
+        const IsolatedHome isolated(home);
         const QString checkpoint = home.filePath("ComfyUI/models/checkpoints/sd15.safetensors");
         try {
             findClipVocabulary(checkpoint.toStdString(), "");
@@ -296,11 +303,7 @@ private slots:
     void locatorFinds()
     {
         QTemporaryDir home;
-        ScopedEnv homeEnv("HOME", home.path().toUtf8());
-        ScopedEnv hub("HF_HUB_CACHE", QByteArray());
-        ScopedEnv hfHome("HF_HOME", QByteArray());
-        ScopedEnv xdg("XDG_CACHE_HOME", QByteArray());
-        ScopedEnv vocab("TESSERA_CLIP_VOCAB", QByteArray());
+        const IsolatedHome isolated(home);
 
         // The Hugging Face cache.
         const QString snapshot = home.filePath(".cache/huggingface/hub/models--openai--clip-vit-large-patch14/snapshots/abc123");
