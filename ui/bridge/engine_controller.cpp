@@ -86,9 +86,6 @@ quint64 EngineController::submit(EngineJobPtr job)
     if (!entry.channel.isEmpty()) {
         cancelChannel(entry.channel);
         m_latest[entry.channel] = id;
-    } else if (job->lane() == JobLane::Engine) {
-        entry.counted = true;
-        ++m_running;
     }
     const CancelToken cancel = entry.cancel;
     m_jobs.insert(id, entry);
@@ -123,12 +120,7 @@ bool EngineController::deliverable(quint64 id) const
 
 void EngineController::ended(quint64 id)
 {
-    const auto found = m_jobs.find(id);
-    if (found == m_jobs.end())
-        return;
-    if (found->counted)
-        --m_running;
-    m_jobs.erase(found);
+    m_jobs.remove(id);
 }
 
 } // namespace tessera

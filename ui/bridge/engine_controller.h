@@ -41,8 +41,6 @@ public:
     void cancelChannel(const QString& channel);
     /// The newest job id of `channel` (0: none).
     quint64 latestOf(const QString& channel) const { return m_latest.value(channel); }
-    /// Engine-lane jobs without a channel (runs) submitted and not yet ended.
-    int runningJobs() const { return m_running; }
 
 signals:
     void jobStarted(quint64 id);
@@ -58,7 +56,6 @@ private:
         EngineJobPtr job;
         CancelToken cancel;
         QString channel;
-        bool counted = false; ///< counted in m_running
         bool stale = false;   ///< replaced or cancelled as its channel's latest: deliver nothing more
     };
     /// True when a result of job `id` may still reach the GUI.
@@ -70,7 +67,6 @@ private:
     QHash<quint64, Entry> m_jobs;
     QHash<QString, quint64> m_latest;
     quint64 m_nextId = 0;
-    int m_running = 0;
 };
 
 } // namespace tessera
