@@ -5,7 +5,6 @@
 
 #include <ATen/ATen.h>
 
-#include <cstdint>
 #include <map>
 #include <string>
 
@@ -13,8 +12,5 @@ namespace tessera {
 
 /// Checkpoint key ("body.0.weight") -> tensor. Sorted, so iteration is stable.
 using StateDict = std::map<std::string, at::Tensor>;
-
-/// Sum of the element counts of all tensors.
-int64_t parameterCount(const StateDict& stateDict);
 
 } // namespace tessera

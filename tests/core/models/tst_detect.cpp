@@ -183,7 +183,7 @@ private slots:
         QVERIFY(info.receptiveRadius >= 30);
         QVERIFY(QString::fromStdString(info.details).contains("nb=2"));
         QCOMPARE(info.featureChannels, 8);
-        QCOMPARE(info.parameterCount, parameterCount(sd));
+        QCOMPARE(info.parameterCount, StateDictStore(sd).parameterCount());
         checkRuns(sd, 8);
     }
 

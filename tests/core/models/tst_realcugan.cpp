@@ -140,7 +140,7 @@ private slots:
         QCOMPARE(info.inputMultiple, multiple);
         QCOMPARE(info.inChannels, 3);
         QCOMPARE(info.outChannels, 3);
-        QCOMPARE(info.parameterCount, parameterCount(sd));
+        QCOMPARE(info.parameterCount, StateDictStore(sd).parameterCount());
         QVERIFY(info.receptiveRadius > 0);
         QVERIFY(info.fp16Safe);
         QCOMPARE(info.featureChannels, 64);
