@@ -2,7 +2,7 @@
 // the receptive radius the loader reports must make the seams vanish.
 
 #include "core/tiling/test_models.h"
-#include "models/upscale_model.h"
+#include "pipeline/upscale_job.h"
 #include "tiling/tile_preview.h"
 #include "tiling/tiled_runner.h"
 
@@ -46,17 +46,12 @@ private slots:
             QSKIP(qPrintable("model file not found: " + QString::fromStdString(path.string())
                              + " (run scripts/setup.sh or set TESSERA_MODELS)"));
         c10::InferenceMode inference;
-        std::unique_ptr<UpscaleModel> loaded = loadUpscaleModel(path.string());
-        loaded->to(DeviceSpec{}, Precision::Fp32);
-        const ModelInfo& info = loaded->info();
+        UpscaleJob job;
+        UpscaleSettings settings;
+        settings.modelPath = path.string();
+        const ModelInfo& info = job.prepare(settings);
         QVERIFY2(info.receptiveRadius >= 0, "the loader should know this model's receptive radius");
-        TileModel model;
-        model.scale = info.scale;
-        model.inputMultiple = std::max(1, info.inputMultiple);
-        model.inChannels = info.inChannels;
-        model.outChannels = info.outChannels;
-        model.receptiveRadius = info.receptiveRadius;
-        model.forward = [&](const at::Tensor& x) { return loaded->forward(x); };
+        const TileModel model = job.tileModel(settings);
 
         const Image image = makeTestImage(150, 97, 3, 17);
         TiledOptions options;
@@ -82,14 +77,11 @@ private slots:
             QSKIP(qPrintable("model file not found: " + QString::fromStdString(path.string())
                              + " (run scripts/setup.sh or set TESSERA_MODELS)"));
         c10::InferenceMode inference;
-        std::unique_ptr<UpscaleModel> loaded = loadUpscaleModel(path.string());
-        loaded->to(DeviceSpec{}, Precision::Fp32);
-        const ModelInfo& info = loaded->info();
-        TileModel model;
-        model.scale = info.scale;
-        model.inputMultiple = std::max(1, info.inputMultiple);
-        model.receptiveRadius = info.receptiveRadius;
-        model.forward = [&](const at::Tensor& x) { return loaded->forward(x); };
+        UpscaleJob job;
+        UpscaleSettings settings;
+        settings.modelPath = path.string();
+        const ModelInfo& info = job.prepare(settings);
+        const TileModel model = job.tileModel(settings);
         // Two tiles of 224; the first one's weight is 1 over its first 208 columns.
         const Image image = makeTestImage(430, 224, 3, 21);
         const TilePlan plan(430, 224, {224, 16, info.receptiveRadius, info.scale, model.inputMultiple});
