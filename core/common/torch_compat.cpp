@@ -5,7 +5,11 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <vector>
 #include <cstring>
 #include <thread>
 #include <string>
@@ -88,6 +92,37 @@ void useAllCoresOnThisThread()
     const int cores = int(std::thread::hardware_concurrency());
     if (cores > at::get_num_threads())
         at::set_num_threads(cores);
+}
+
+at::Tensor scaledDotProductAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
+                                     int64_t chunkBytes)
+{
+#if TESSERA_TORCH_AT_LEAST(2, 0)
+    (void)chunkBytes;
+    return at::scaled_dot_product_attention(q, k, v, {}, 0.0, causal);
+#else
+    const int64_t queries = q.size(2), keys = k.size(2);
+    const double scale = 1.0 / std::sqrt(double(q.size(3)));
+    const int64_t rowBytes = q.size(0) * q.size(1) * keys * int64_t(q.element_size());
+    const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(queries, chunkBytes / std::max<int64_t>(rowBytes, 1)));
+    const at::Tensor kT = k.transpose(-2, -1);
+    auto block = [&](int64_t begin, int64_t end) {
+        at::Tensor scores = at::matmul(q.slice(2, begin, end) * scale, kT); // [B, H, rows, Nk]
+        if (causal) {
+            // Query row i sees keys 0..i: mask the strict upper triangle.
+            const at::Tensor rows = at::arange(begin, end, q.options().dtype(at::kLong)).unsqueeze(1);
+            const at::Tensor cols = at::arange(keys, q.options().dtype(at::kLong)).unsqueeze(0);
+            scores.masked_fill_(cols > rows, -std::numeric_limits<double>::infinity());
+        }
+        return at::matmul(at::softmax(scores, -1), v);
+    };
+    if (chunk >= queries)
+        return block(0, queries);
+    std::vector<at::Tensor> parts;
+    for (int64_t begin = 0; begin < queries; begin += chunk)
+        parts.push_back(block(begin, std::min(queries, begin + chunk)));
+    return at::cat(parts, 2);
+#endif
 }
 
 } // namespace tessera

@@ -37,6 +37,15 @@ struct DeviceMemory {
 };
 DeviceMemory deviceMemory(const DeviceSpec& device);
 
+/// softmax(q k^T / sqrt(D) [+ causal mask]) v for q: [B, H, Nq, D], k and v:
+/// [B, H, Nk, D] -> [B, H, Nq, D]. On LibTorch 2.x this is
+/// scaled_dot_product_attention (flash / memory-efficient kernels on CUDA);
+/// on 1.13 a softmax over query chunks sized so that one chunk's score matrix
+/// stays near `chunkBytes`, which keeps a VAE's 16384-position mid-block
+/// attention from allocating gigabytes at once.
+at::Tensor scaledDotProductAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
+                                     int64_t chunkBytes = int64_t(256) << 20);
+
 /// True when `error` is LibTorch's report of an allocation failure (CUDA or CPU).
 bool isOutOfMemory(const std::exception& error);
 

@@ -56,7 +56,8 @@ WeightReport loadWeights(torch::nn::Module& module, const WeightStore& store, co
             return;
         }
         // Straight from the store into the parameter, at its dtype and device.
-        store.readInto(key, target);
+        if (mode != LoadMode::ShapesOnly)
+            store.readInto(key, target);
     };
     for (auto& item : module.named_parameters(true))
         load(item.key(), item.value());

@@ -25,6 +25,7 @@ namespace tessera {
 enum class LoadMode {
     Strict, ///< every key under the prefix is used and every parameter found, or Error(UnsupportedModel)
     Report, ///< load what fits and return the rest in the report (one checkpoint, several modules)
+    ShapesOnly, ///< read nothing: pair names and compare shapes only (layout checks on shape-only stores and meta modules)
 };
 
 /// What did not pair up, by full key name (prefix included).

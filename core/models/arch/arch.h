@@ -4,6 +4,7 @@
 /// and helpers that register torch submodules under checkpoint key names.
 
 #include "models/loaders/weight_store.h"
+#include "models/module_tree.h"
 #include "models/upscale_model.h"
 
 #include <torch/nn/module.h>
@@ -43,17 +44,6 @@ const ArchDescriptor& srvggArchitecture();
 const ArchDescriptor& omnisrArchitecture();
 const ArchDescriptor& spanArchitecture();
 const ArchDescriptor& realcuganArchitecture();
-
-/// Registers `child` under the dotted `path` below `root` ("model.1.sub.0"),
-/// creating empty container modules for the intermediate names.
-void registerAtPath(torch::nn::Module& root, const std::string& path, std::shared_ptr<torch::nn::Module> child);
-
-template <typename Holder>
-Holder registerAt(torch::nn::Module& root, const std::string& path, Holder holder)
-{
-    registerAtPath(root, path, holder.ptr());
-    return holder;
-}
 
 /// A 2-D convolution with "same" padding for odd kernels.
 torch::nn::Conv2d makeConv(int64_t in, int64_t out, int64_t kernel, bool bias = true, int64_t groups = 1,

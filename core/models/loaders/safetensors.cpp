@@ -31,9 +31,9 @@ struct DtypeInfo {
 };
 
 #if TESSERA_HAVE_FLOAT8
-constexpr const char* kSupportedDtypes = "F32, F16, BF16, F64, F8_E4M3 and F8_E5M2";
+constexpr const char* kSupportedDtypes = "F32, F16, BF16, F64, I64, I32, F8_E4M3 and F8_E5M2";
 #else
-constexpr const char* kSupportedDtypes = "F32, F16, BF16 and F64";
+constexpr const char* kSupportedDtypes = "F32, F16, BF16, F64, I64 and I32";
 #endif
 
 const DtypeInfo* findDtype(const std::string& name)
@@ -43,6 +43,9 @@ const DtypeInfo* findDtype(const std::string& name)
         {"F16", at::kHalf, 2, true},
         {"BF16", at::kBFloat16, 2, true},
         {"F64", at::kDouble, 8, true},
+        // Integer tensors: token ids in test fixtures, step counters some trainers save.
+        {"I64", at::kLong, 8, true},
+        {"I32", at::kInt, 4, true},
 #if TESSERA_HAVE_FLOAT8
         {"F8_E4M3", at::ScalarType::Float8_e4m3fn, 1, true},
         {"F8_E5M2", at::ScalarType::Float8_e5m2, 1, true},
@@ -64,6 +67,8 @@ const char* dtypeName(at::ScalarType type)
     case at::kHalf: return "F16";
     case at::kBFloat16: return "BF16";
     case at::kDouble: return "F64";
+    case at::kLong: return "I64";
+    case at::kInt: return "I32";
     default: return "F32";
     }
 }
@@ -198,7 +203,8 @@ void saveSafetensors(const std::string& path, const StateDict& stateDict,
     for (const auto& [name, value] : stateDict) {
         at::Tensor t = value.detach().to(at::kCPU);
         const at::ScalarType type = t.scalar_type();
-        if (type != at::kFloat && type != at::kHalf && type != at::kBFloat16 && type != at::kDouble)
+        if (type != at::kFloat && type != at::kHalf && type != at::kBFloat16 && type != at::kDouble
+            && type != at::kLong && type != at::kInt)
             t = t.to(at::kFloat);
         t = t.contiguous();
         const uint64_t size = uint64_t(t.numel()) * t.element_size();
