@@ -6,7 +6,7 @@
 #include "dialogs/export_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "display/display_image.h"
-#include "models/registry.h"
+#include "pipeline/model_registry.h"
 #include "views/image_view.h"
 #include "views/tile_overlay.h"
 

@@ -1,7 +1,7 @@
 #include "cli/commands.h"
 
 #include "common/error.h"
-#include "models/registry.h"
+#include "pipeline/model_registry.h"
 
 #include <cstdio>
 #include <iostream>
@@ -44,8 +44,10 @@ int runModels(const Args& args)
     if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
         std::cout << "Usage: tessera-cli models [DIR]\n"
                      "Lists the model files in DIR and its subfolders (default: the models folder,\n"
-                     "$TESSERA_MODELS or ~/.local/share/tessera/models): architecture, scale,\n"
-                     "parameters, file size and hyper-parameters, read from the files' headers.\n";
+                     "$TESSERA_MODELS or ~/.local/share/tessera/models): for upscale models the\n"
+                     "architecture, scale, parameters, file size and hyper-parameters; for Stable\n"
+                     "Diffusion checkpoints the family (SD 1.x, SDXL base, SDXL refiner, VAE) and\n"
+                     "components. All read from the files' headers, no weights.\n";
         return kExitOk;
     }
     if (args.size() > 1 || (args.size() == 1 && !args[0].empty() && args[0][0] == '-'))
@@ -74,7 +76,9 @@ int runModels(const Args& args)
         Row row;
         row.cells[0] = e.name;
         row.cells[1] = e.architecture.empty() ? "?" : e.architecture;
-        row.cells[2] = e.scale > 0 ? "x" + std::to_string(e.scale) : "x?";
+        // Diffusion checkpoints and VAEs have no scale: their column stays empty.
+        const bool upscale = e.kind == ModelKind::Upscale || e.kind == ModelKind::Unknown;
+        row.cells[2] = !upscale ? "" : e.scale > 0 ? "x" + std::to_string(e.scale) : "x?";
         row.cells[3] = e.parameterCount > 0 ? humanCount(e.parameterCount) : "-";
         row.cells[4] = humanBytes(e.fileSize);
         row.tail = e.error.empty() ? e.details : "error: " + e.error;

@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "models/registry.h"
+#include "pipeline/model_registry.h"
 
 #include <unistd.h>
 

@@ -94,6 +94,12 @@ void useAllCoresOnThisThread()
         at::set_num_threads(cores);
 }
 
+void synchronizeDevice(const DeviceSpec& device)
+{
+    if (device.kind == DeviceKind::Cuda)
+        torch::cuda::synchronize(device.index);
+}
+
 at::Tensor scaledDotProductAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
                                      int64_t chunkBytes)
 {

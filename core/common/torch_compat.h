@@ -46,6 +46,9 @@ DeviceMemory deviceMemory(const DeviceSpec& device);
 at::Tensor scaledDotProductAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
                                      int64_t chunkBytes = int64_t(256) << 20);
 
+/// Waits for the device's queued work (CUDA); returns at once on the CPU.
+void synchronizeDevice(const DeviceSpec& device);
+
 /// True when `error` is LibTorch's report of an allocation failure (CUDA or CPU).
 bool isOutOfMemory(const std::exception& error);
 

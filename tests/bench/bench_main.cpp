@@ -1,6 +1,7 @@
 // tessera-bench: throughput (tiles/s, megapixels/s) and peak memory of tiled
 // upscaling on the CPU or CUDA. Not a test: it prints numbers to compare.
 
+#include "bench_diffusion.h"
 #include "bench_load.h"
 #include "bench_models.h"
 
@@ -41,6 +42,15 @@ Modes:
   load         peak resident memory of loading --size-gb N (default 2) of fp16
                Linear weights (a safetensors file written to /tmp, or --file
                PATH) into a module built at --dtype fp16|fp32 (default fp16)
+  diffusion    a Stable Diffusion --checkpoint FILE on --device at --precision
+               (default fp16): median ms of a UNet step with CFG (batch 2) and
+               of VAE decode / encode, at --sizes (default 512,1024 for SD 1.x,
+               1024 for SDXL); --runs N (default 10)
+  diffusion-verify
+               --checkpoint FILE against --reference FILE (the original code's
+               outputs on the same weights, from scripts/diffusion_reference/
+               gpu_reference.py): relative error of UNet, VAE and text
+               encoders; exit 1 past --tolerance (1e-4 fp32, 1e-2 fp16/bf16)
 
 Options:
   --device cpu|cuda|cuda:N    (default cpu)
@@ -371,6 +381,10 @@ int main(int argc, char** argv)
             return runVerify(options);
         if (mode == "load")
             return runLoad(options);
+        if (mode == "diffusion")
+            return bench::runDiffusionTiming(options);
+        if (mode == "diffusion-verify")
+            return bench::runDiffusionVerify(options);
         std::cerr << "tessera-bench: unknown mode '" << mode << "'\n" << kUsage;
         return 2;
     } catch (const std::exception& error) {

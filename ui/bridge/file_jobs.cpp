@@ -3,7 +3,7 @@
 #include "common/error.h"
 #include "display/display_image.h"
 #include "io/image_reader.h"
-#include "models/registry.h"
+#include "pipeline/model_registry.h"
 
 #include <QFileInfo>
 
@@ -53,7 +53,7 @@ void ScanModelsJob::run(EngineContext&, const CancelToken& cancel, JobReporter&)
         entries.push_back(describeModelFile(path));
     cancel.throwIfCancelled();
     for (const ModelEntry& entry : entries) {
-        if (!entry.error.empty() || entry.scale < 1)
+        if (entry.kind != ModelKind::Upscale || !entry.error.empty() || entry.scale < 1)
             continue;
         ModelChoice choice;
         choice.path = QString::fromStdString(entry.path);

@@ -1,7 +1,8 @@
-#include "models/registry.h"
+#include "pipeline/model_registry.h"
 
 #include "common/error.h"
 #include "common/text.h"
+#include "diffusion/checkpoint.h"
 #include "models/detect.h"
 #include "models/ncnn/ncnn_model.h"
 #include "models/ncnn/ncnn_param.h"
@@ -111,6 +112,7 @@ ModelEntry describeModelFile(const std::string& path)
     try {
         if (toLower(fs::path(path).extension().string()) == ".param") {
             entry.architecture = "ncnn";
+            entry.kind = ModelKind::Upscale;
             fs::path weights = path;
             weights.replace_extension(".bin");
             const auto binSize = fs::file_size(weights, ec);
@@ -137,7 +139,16 @@ ModelEntry describeModelFile(const std::string& path)
         }
         // The index only: header, pickle and zip directory; no tensor is read.
         const std::unique_ptr<WeightStore> weights = openWeightStore(path);
+        if (sd::isDiffusionCheckpoint(*weights)) {
+            const sd::CheckpointLayout layout = sd::inspectCheckpoint(*weights);
+            entry.kind = layout.family == sd::ModelFamily::VaeOnly ? ModelKind::Vae : ModelKind::Diffusion;
+            entry.architecture = sd::familyName(layout.family);
+            entry.parameterCount = layout.parameterCount();
+            entry.details = layout.describe();
+            return entry;
+        }
         ModelInfo info = detectArchitecture(*weights);
+        entry.kind = ModelKind::Upscale;
         info.name = entry.name;
         entry.architecture = info.architecture;
         entry.scale = info.scale;

@@ -3,7 +3,8 @@
 
 #include "common/error.h"
 #include "models/loaders/safetensors.h"
-#include "models/registry.h"
+#include "pipeline/model_registry.h"
+#include "diffusion_fixtures.h"
 
 #include <ATen/ATen.h>
 
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -155,11 +157,45 @@ private slots:
         const int64_t before = peakResident();
         const ModelEntry entry = describeModelFile(path);
         QVERIFY(entry.fileSize > (3ll << 30));
-        QVERIFY2(QString::fromStdString(entry.error).contains("unknown model architecture"), entry.error.c_str());
+        // A UNet's first key alone: read as a diffusion checkpoint whose UNet is incomplete.
+        QVERIFY2(QString::fromStdString(entry.error).contains("model.diffusion_model."), entry.error.c_str());
         QVERIFY(entry.error.find('\n') == std::string::npos);
         QVERIFY(!entry.info.has_value());
         const int64_t grown = peakResident() - before;
         QVERIFY2(grown < (64 << 20), qPrintable(QString("peak resident grew by %1 MiB").arg(grown >> 20)));
+    }
+
+    void describesDiffusionCheckpoints()
+    {
+        // The tiny SDXL base and a standalone VAE with the real key structure,
+        // beside an upscale model: family and components from the headers.
+        QTemporaryDir dir;
+        fillFolder(dir);
+        test::composeCheckpoint(dir, "sdxl_base_tiny.safetensors",
+                                {{"model.diffusion_model.", "unet_sdxl_base_tiny.safetensors"},
+                                 {"first_stage_model.", "vae_tiny.safetensors"},
+                                 {"conditioner.embedders.0.transformer.", "clip_l_tiny.safetensors"},
+                                 {"conditioner.embedders.1.model.", "clip_g_tiny.safetensors"}});
+        test::composeCheckpoint(dir, "vae_tiny.safetensors", {{"", "vae_tiny.safetensors"}});
+        QElapsedTimer timer;
+        timer.start();
+        const std::vector<ModelEntry> entries = scanModels(dir.path().toStdString());
+        const qint64 scanMs = timer.elapsed();
+        QCOMPARE(int(entries.size()), 5);
+        const ModelEntry& sdxl = entries[2]; // sorted: 2x-compact, ncnn/, sdxl_base_tiny, sub/, vae_tiny
+        QCOMPARE(QString::fromStdString(sdxl.name), QString("sdxl_base_tiny.safetensors"));
+        QCOMPARE(sdxl.kind, ModelKind::Diffusion);
+        QCOMPARE(QString::fromStdString(sdxl.architecture), QString("SDXL base"));
+        QVERIFY2(sdxl.error.empty(), sdxl.error.c_str());
+        const QString details = QString::fromStdString(sdxl.details);
+        QVERIFY2(details.contains("UNet") && details.contains("VAE") && details.contains("CLIP-L")
+                     && details.contains("bigG") && details.contains("ADM 1568"),
+                 qPrintable(details));
+        QCOMPARE(entries[4].kind, ModelKind::Vae);
+        QCOMPARE(QString::fromStdString(entries[4].architecture), QString("VAE"));
+        QCOMPARE(entries[0].kind, ModelKind::Upscale);
+        // Headers only: five files in well under a second each.
+        QVERIFY2(scanMs < 2000, qPrintable(QString("scan took %1 ms").arg(scanMs)));
     }
 
     void refusesFifo()
@@ -202,4 +238,4 @@ private slots:
 };
 
 QTEST_GUILESS_MAIN(TestRegistry)
-#include "tst_registry.moc"
+#include "tst_model_registry.moc"

@@ -1,6 +1,7 @@
 #pragma once
 /// The model registry: finds model files in a folder tree and describes each
-/// one (architecture, scale, size) from its headers alone: the safetensors
+/// one (upscale architecture and scale, or diffusion family and components,
+/// size) from its headers alone: the safetensors
 /// header or the .pth pickle and zip directory, the ncnn .param text. No
 /// tensor data is read and no network is built, so a folder of multi-GB
 /// checkpoints scans in little memory. A file that cannot be described is
@@ -15,14 +16,25 @@
 
 namespace tessera {
 
+/// What a model file is for.
+enum class ModelKind {
+    Unknown,   ///< could not be described (see error)
+    Upscale,   ///< an image-to-image upscale network
+    Diffusion, ///< a Stable Diffusion checkpoint (SD 1.x, SDXL base, SDXL refiner)
+    Vae,       ///< a standalone VAE that replaces a checkpoint's own
+};
+
 struct ModelEntry {
     std::string name;          ///< path relative to the scanned folder
     std::string path;          ///< full path
-    std::string architecture;  ///< "ESRGAN", "ncnn", ...; empty when unknown
+    ModelKind kind = ModelKind::Unknown;
+    /// "ESRGAN", "ncnn", ... for upscale models; the family ("SD 1.x",
+    /// "SDXL base", "SDXL refiner", "VAE") for diffusion files; empty when unknown.
+    std::string architecture;
     int scale = 0;             ///< 0 when unknown
     int64_t parameterCount = 0;
     int64_t fileSize = 0;      ///< bytes (for ncnn: .param plus .bin)
-    std::string details;       ///< hyper-parameters text
+    std::string details;       ///< hyper-parameters text; for diffusion files the components ("UNet 2567.5M, VAE 83.7M, ...")
     std::string error;         ///< why the file could not be described (one line); empty when fine
     /// What detection learned (tile multiple, receptive radius, channels,
     /// feature channels, fp16 safety); absent when the file could not be

@@ -1,0 +1,170 @@
+#include "bench_diffusion.h"
+
+#include "common/error.h"
+#include "common/torch_compat.h"
+#include "diffusion/diffusion_models.h"
+#include "diffusion/text/clip_text.h"
+#include "diffusion/unet/unet.h"
+#include "diffusion/vae/vae.h"
+#include "models/loaders/weight_store.h"
+
+#include <ATen/Context.h>
+#include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <sstream>
+#include <vector>
+
+namespace tessera::bench {
+namespace {
+
+using namespace tessera::sd;
+
+std::string option(const Options& options, const std::string& key, const std::string& fallback = "")
+{
+    const auto it = options.find(key);
+    return it == options.end() ? fallback : it->second;
+}
+
+DiffusionLoadOptions loadOptions(const Options& options)
+{
+    DiffusionLoadOptions load;
+    load.device = parseDevice(option(options, "--device", "cpu"));
+    load.precision = parsePrecision(option(options, "--precision", "fp16"));
+    if (load.device.kind == DeviceKind::Cuda && !cudaAvailable())
+        throw Error(ErrorCode::InvalidArgument, "CUDA is not available in this build or machine");
+    return load;
+}
+
+/// Median wall time of `run` in milliseconds, after `warmup` runs, with the device synchronised.
+double medianMilliseconds(const DeviceSpec& device, int runs, const std::function<void()>& run, int warmup = 3)
+{
+    for (int i = 0; i < warmup; ++i)
+        run();
+    synchronizeDevice(device);
+    std::vector<double> times;
+    for (int i = 0; i < runs; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        run();
+        synchronizeDevice(device);
+        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+std::vector<int> sizesOption(const Options& options, ModelFamily family)
+{
+    std::vector<int> sizes;
+    std::stringstream text(option(options, "--sizes", family == ModelFamily::Sd1 ? "512,1024" : "1024"));
+    for (std::string item; std::getline(text, item, ',');)
+        sizes.push_back(std::stoi(item));
+    return sizes;
+}
+
+DiffusionModels loadCheckpoint(const Options& options, const DiffusionLoadOptions& load)
+{
+    const std::string path = option(options, "--checkpoint");
+    if (path.empty())
+        throw Error(ErrorCode::InvalidArgument, "--checkpoint FILE is needed");
+    const std::unique_ptr<WeightStore> store = openWeightStore(path);
+    const CheckpointLayout layout = inspectCheckpoint(*store);
+    const auto start = std::chrono::steady_clock::now();
+    DiffusionModels models = loadDiffusionModels(*store, layout, load);
+    synchronizeDevice(load.device);
+    std::printf("checkpoint: %s (%s: %s), loaded in %.1f s\n", path.c_str(), familyName(layout.family),
+                layout.describe().c_str(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return models;
+}
+
+double relativeError(const at::Tensor& ours, const at::Tensor& theirs)
+{
+    const at::Tensor a = ours.to(at::kCPU, at::kDouble), b = theirs.to(at::kCPU, at::kDouble);
+    return (a - b).norm().item<double>() / std::max(b.norm().item<double>(), 1e-30);
+}
+
+} // namespace
+
+int runDiffusionTiming(const Options& options)
+{
+    const DiffusionLoadOptions load = loadOptions(options);
+    const DiffusionModels models = loadCheckpoint(options, load);
+    const int runs = std::stoi(option(options, "--runs", "10"));
+    const at::TensorOptions floats = at::TensorOptions().dtype(diffusionDtype(load)).device(toTorchDevice(load.device));
+    const std::string precision = precisionName(load.precision);
+    c10::InferenceMode inference;
+    if (load.device.kind == DeviceKind::Cuda)
+        at::globalContext().setBenchmarkCuDNN(true);
+    for (int size : sizesOption(options, models.layout.family)) {
+        if (models.unet) {
+            const UNetConfig& config = models.unet->config();
+            // One sampler step with classifier-free guidance: cond and uncond as one batch of 2.
+            const at::Tensor x = at::randn({2, config.inChannels, size / 8, size / 8}, floats);
+            const at::Tensor t = at::full({2}, 500.0, floats);
+            const at::Tensor context = at::randn({2, 77, config.contextDim}, floats);
+            const at::Tensor y = config.admInChannels ? at::randn({2, config.admInChannels}, floats) : at::Tensor();
+            const double ms = medianMilliseconds(load.device, runs, [&] { models.unet->forward(x, t, context, y); });
+            std::printf("unet step (cfg, batch 2) %dx%d %s: %.2f ms (median of %d)\n", size, size, precision.c_str(), ms,
+                        runs);
+        }
+        if (models.vae) {
+            const at::Tensor latent = at::randn({1, models.vae->config().latentChannels, size / 8, size / 8}, floats);
+            const at::Tensor image = at::rand({1, models.vae->config().imageChannels, size, size}, floats) * 2 - 1;
+            const double decode = medianMilliseconds(load.device, runs, [&] { models.vae->decode(latent); });
+            const double encode = medianMilliseconds(load.device, runs, [&] { models.vae->encode(image); });
+            std::printf("vae decode %dx%d %s: %.2f ms; encode: %.2f ms (median of %d)%s\n", size, size,
+                        precision.c_str(), decode, encode, runs,
+                        models.vae->fellBack() ? " [fell back from fp16 on overflow]" : "");
+        }
+    }
+    return 0;
+}
+
+int runDiffusionVerify(const Options& options)
+{
+    const DiffusionLoadOptions load = loadOptions(options);
+    // fp32 checks compare IEEE fp32 to the reference: no TF32 shortcuts.
+    at::globalContext().setAllowTF32CuBLAS(false);
+    at::globalContext().setAllowTF32CuDNN(false);
+    const DiffusionModels models = loadCheckpoint(options, load);
+    const std::unique_ptr<WeightStore> reference = openWeightStore(option(options, "--reference"));
+    const double tolerance = std::stod(option(options, "--tolerance", load.device.kind == DeviceKind::Cpu
+                                                                          || load.precision == Precision::Fp32
+                                                                      ? "1e-4"
+                                                                      : "1e-2"));
+    c10::InferenceMode inference;
+    int failures = 0;
+    auto report = [&](const char* what, const at::Tensor& ours, const std::string& key) {
+        const double error = relativeError(ours, reference->read(key));
+        const bool ok = error <= tolerance;
+        failures += ok ? 0 : 1;
+        std::printf("%-28s relative error %.3g %s\n", what, error, ok ? "ok" : "FAILED");
+    };
+    auto input = [&](const std::string& key) { return reference->read(key); };
+    if (models.unet)
+        report("unet", models.unet->forward(input("unet.x"), input("unet.t"), input("unet.context"),
+                                            reference->contains("unet.y") ? input("unet.y") : at::Tensor()),
+               "unet.out");
+    if (models.vae) {
+        report("vae decode", models.vae->decode(input("vae.decode.latent")), "vae.decode.out");
+        report("vae encode (mean)", models.vae->encode(input("vae.image")), "vae.encode.mean");
+    }
+    if (models.clipL) {
+        report("clip-l last + norm", models.clipL->encode(input("text.tokens"), 0, true).hidden, "clip_l.last");
+        report("clip-l penultimate", models.clipL->encode(input("text.tokens"), 1, false).hidden, "clip_l.penultimate");
+    }
+    if (models.clipG) {
+        const ClipTextOutput g = models.clipG->encode(input("text.tokens_g"), 1, false);
+        report("bigG penultimate", g.hidden, "clip_g.penultimate");
+        report("bigG pooled", g.pooled, "clip_g.pooled");
+    }
+    std::printf("tolerance %.3g on %s %s: %s\n", tolerance, deviceName(load.device).c_str(),
+                precisionName(load.precision), failures ? "FAILED" : "all ok");
+    return failures ? 1 : 0;
+}
+
+} // namespace tessera::bench
