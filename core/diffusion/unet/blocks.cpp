@@ -1,0 +1,173 @@
+#include "diffusion/unet/blocks.h"
+
+#include "diffusion/nn/attention.h"
+
+#include <cmath>
+#include <string>
+
+namespace tessera::sd {
+
+namespace {
+
+// GroupNorm32 of ldm/sgm: 32 groups, torch's default eps.
+constexpr int64_t kGroups = 32;
+constexpr double kResNormEps = 1e-5;
+// The spatial transformer's own GroupNorm (attention.py Normalize).
+constexpr double kTransformerNormEps = 1e-6;
+// nn.LayerNorm's default, used by norm1..3.
+constexpr double kLayerNormEps = 1e-5;
+// FeedForward(mult=4).
+constexpr int64_t kFeedForwardMult = 4;
+
+} // namespace
+
+at::Tensor timestepEmbedding(const at::Tensor& timesteps, int64_t dim)
+{
+    // timesteps: [N] -> [N, dim]; the frequencies are built exactly as the
+    // reference does (fp32 arange times -ln(10000), divided by half, exp).
+    const int64_t half = dim / 2;
+    const at::Tensor frequencies =
+        (at::arange(0, half, at::TensorOptions().dtype(at::kFloat)) * -std::log(10000.0) / half)
+            .exp()
+            .to(timesteps.device());
+    const at::Tensor args = timesteps.reshape({-1, 1}).to(at::kFloat) * frequencies.unsqueeze(0); // [N, half]
+    at::Tensor embedding = at::cat({args.cos(), args.sin()}, -1);
+    if (dim % 2 != 0)
+        embedding = at::cat({embedding, at::zeros_like(embedding.narrow(1, 0, 1))}, -1);
+    return embedding;
+}
+
+UNetResBlock::UNetResBlock(int64_t inChannels, int64_t outChannels, int64_t embChannels,
+                           const at::TensorOptions& options)
+{
+    m_inNorm = registerAt(*this, "in_layers.0", std::make_shared<GroupNorm>(kGroups, inChannels, kResNormEps, options));
+    m_inConv = registerAt(*this, "in_layers.2", std::make_shared<Conv2d>(inChannels, outChannels, 3, options));
+    m_embLinear = registerAt(*this, "emb_layers.1", std::make_shared<Linear>(embChannels, outChannels, true, options));
+    m_outNorm =
+        registerAt(*this, "out_layers.0", std::make_shared<GroupNorm>(kGroups, outChannels, kResNormEps, options));
+    m_outConv = registerAt(*this, "out_layers.3", std::make_shared<Conv2d>(outChannels, outChannels, 3, options));
+    if (outChannels != inChannels)
+        m_skip = registerAt(*this, "skip_connection", std::make_shared<Conv2d>(inChannels, outChannels, 1, options));
+}
+
+at::Tensor UNetResBlock::forward(const at::Tensor& x, const at::Tensor& emb) const
+{
+    // x: [B, in, H, W], emb: [B, E]
+    at::Tensor h = m_inConv->forward(at::silu(m_inNorm->forward(x)));          // [B, out, H, W]
+    h = h + m_embLinear->forward(at::silu(emb)).unsqueeze(-1).unsqueeze(-1); // + [B, out, 1, 1]
+    // out_layers.2 is dropout: the identity at inference.
+    h = m_outConv->forward(at::silu(m_outNorm->forward(h)));
+    return (m_skip ? m_skip->forward(x) : x) + h; // [B, out, H, W]
+}
+
+UNetDownsample::UNetDownsample(int64_t channels, const at::TensorOptions& options)
+{
+    m_op = registerAt(*this, "op", std::make_shared<Conv2d>(channels, channels, 3, options, /*stride=*/2));
+}
+
+at::Tensor UNetDownsample::forward(const at::Tensor& x) const
+{
+    return m_op->forward(x); // [B, C, H, W] -> [B, C, H / 2, W / 2]
+}
+
+UNetUpsample::UNetUpsample(int64_t channels, const at::TensorOptions& options)
+{
+    m_conv = registerAt(*this, "conv", std::make_shared<Conv2d>(channels, channels, 3, options));
+}
+
+at::Tensor UNetUpsample::forward(const at::Tensor& x) const
+{
+    // x: [B, C, H, W] -> [B, C, 2H, 2W]
+    return m_conv->forward(at::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2}));
+}
+
+CrossAttention::CrossAttention(int64_t queryDim, int64_t contextDim, int64_t heads, const at::TensorOptions& options)
+    : m_heads(heads)
+{
+    // inner_dim = heads * dim_head equals queryDim in every SD 1.x / SDXL block.
+    m_toQ = registerAt(*this, "to_q", std::make_shared<Linear>(queryDim, queryDim, false, options));
+    m_toK = registerAt(*this, "to_k", std::make_shared<Linear>(contextDim, queryDim, false, options));
+    m_toV = registerAt(*this, "to_v", std::make_shared<Linear>(contextDim, queryDim, false, options));
+    m_toOut = registerAt(*this, "to_out.0", std::make_shared<Linear>(queryDim, queryDim, true, options));
+}
+
+at::Tensor CrossAttention::forward(const at::Tensor& x, const at::Tensor& context) const
+{
+    // x: [B, N, D], context: [B, M, Dc] -> [B, N, D]
+    const at::Tensor attended =
+        multiHeadAttention(m_toQ->forward(x), m_toK->forward(context), m_toV->forward(context), m_heads);
+    return m_toOut->forward(attended); // to_out.1 is dropout
+}
+
+TransformerBlock::TransformerBlock(int64_t dim, int64_t heads, int64_t contextDim, const at::TensorOptions& options)
+{
+    m_norm1 = registerAt(*this, "norm1", std::make_shared<LayerNorm>(dim, kLayerNormEps, options));
+    m_attn1 = registerAt(*this, "attn1", std::make_shared<CrossAttention>(dim, dim, heads, options));
+    m_norm2 = registerAt(*this, "norm2", std::make_shared<LayerNorm>(dim, kLayerNormEps, options));
+    m_attn2 = registerAt(*this, "attn2", std::make_shared<CrossAttention>(dim, contextDim, heads, options));
+    m_norm3 = registerAt(*this, "norm3", std::make_shared<LayerNorm>(dim, kLayerNormEps, options));
+    const int64_t inner = dim * kFeedForwardMult;
+    m_ffIn = registerAt(*this, "ff.net.0.proj", std::make_shared<Linear>(dim, 2 * inner, true, options));
+    m_ffOut = registerAt(*this, "ff.net.2", std::make_shared<Linear>(inner, dim, true, options));
+}
+
+at::Tensor TransformerBlock::forward(const at::Tensor& x, const at::Tensor& context, const SelfAttentionHooks* hooks,
+                                     const SelfAttentionSite& site) const
+{
+    // x: [B, N, D], context: [B, M, Dc]
+    at::Tensor tokens = m_norm1->forward(x);
+    if (hooks && hooks->before)
+        tokens = hooks->before(tokens, site);
+    at::Tensor selfAttended = m_attn1->forward(tokens, tokens);
+    if (hooks && hooks->after)
+        selfAttended = hooks->after(selfAttended, site);
+    at::Tensor h = selfAttended + x;
+    h = m_attn2->forward(m_norm2->forward(h), context) + h;
+    // GEGLU: the projection's first half gated by gelu (exact, erf) of its second.
+    const std::vector<at::Tensor> halves = m_ffIn->forward(m_norm3->forward(h)).chunk(2, -1);
+    return m_ffOut->forward(halves[0] * at::gelu(halves[1])) + h; // [B, N, D]
+}
+
+SpatialTransformer::SpatialTransformer(int64_t channels, int64_t heads, int64_t depth, int64_t contextDim,
+                                       bool linearProjection, int level, const at::TensorOptions& options)
+    : m_level(level)
+{
+    m_norm = registerAt(*this, "norm", std::make_shared<GroupNorm>(kGroups, channels, kTransformerNormEps, options));
+    if (linearProjection) {
+        m_projInLinear = registerAt(*this, "proj_in", std::make_shared<Linear>(channels, channels, true, options));
+    } else {
+        m_projInConv = registerAt(*this, "proj_in", std::make_shared<Conv2d>(channels, channels, 1, options));
+    }
+    for (int64_t i = 0; i < depth; ++i)
+        m_blocks.push_back(registerAt(*this, "transformer_blocks." + std::to_string(i),
+                                      std::make_shared<TransformerBlock>(channels, heads, contextDim, options)));
+    if (linearProjection) {
+        m_projOutLinear = registerAt(*this, "proj_out", std::make_shared<Linear>(channels, channels, true, options));
+    } else {
+        m_projOutConv = registerAt(*this, "proj_out", std::make_shared<Conv2d>(channels, channels, 1, options));
+    }
+}
+
+at::Tensor SpatialTransformer::forward(const at::Tensor& x, const at::Tensor& context,
+                                       const SelfAttentionHooks* hooks) const
+{
+    // x: [B, C, H, W], context: [B, M, Dc]
+    const int64_t batch = x.size(0), channels = x.size(1), height = x.size(2), width = x.size(3);
+    at::Tensor h = m_norm->forward(x);
+    if (m_projInConv)
+        h = m_projInConv->forward(h);
+    h = h.flatten(2).transpose(1, 2).contiguous(); // [B, H * W, C]
+    if (m_projInLinear)
+        h = m_projInLinear->forward(h);
+    const SelfAttentionSite site{m_level, height, width};
+    for (const auto& block : m_blocks)
+        h = block->forward(h, context, hooks, site);
+    if (m_projOutLinear)
+        h = m_projOutLinear->forward(h);
+    h = h.transpose(1, 2).reshape({batch, channels, height, width}); // [B, C, H, W]
+    if (m_projOutConv)
+        h = m_projOutConv->forward(h);
+    return h + x;
+}
+
+} // namespace tessera::sd
