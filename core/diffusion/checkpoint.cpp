@@ -158,6 +158,18 @@ std::string CheckpointLayout::describe() const
     return text;
 }
 
+WeightReport loadComponentWeights(torch::nn::Module& module, const WeightStore& store, const std::string& prefix,
+                                  LoadMode mode, const std::string& what)
+{
+    // Strict is decided here, after the ignored keys are dropped.
+    WeightReport report = loadWeights(module, store, prefix, mode == LoadMode::Strict ? LoadMode::Report : mode, what);
+    std::erase_if(report.unused, isIgnoredCheckpointKey);
+    if (mode == LoadMode::Strict && !report.ok())
+        throw Error(ErrorCode::UnsupportedModel,
+                    store.context() + ": weights do not fit the " + what + ": " + report.message());
+    return report;
+}
+
 bool isDiffusionCheckpoint(const WeightStore& store)
 {
     return store.contains(std::string(kUNetPrefix) + "input_blocks.0.0.weight") || vaePrefixOf(store).has_value()

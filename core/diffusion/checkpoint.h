@@ -17,6 +17,7 @@
 #include "diffusion/text/clip_text.h"
 #include "diffusion/unet/unet_config.h"
 #include "diffusion/vae/vae_config.h"
+#include "models/load_weights.h"
 #include "models/loaders/weight_store.h"
 
 #include <optional>
@@ -68,6 +69,13 @@ struct CheckpointLayout {
 /// and logit_scale, the DDPM schedule buffers (alphas_cumprod, ...),
 /// model_ema.*, a VAE's training loss.*.
 bool isIgnoredCheckpointKey(const std::string& key);
+
+/// loadWeights() for one component of a checkpoint: unused keys that
+/// isIgnoredCheckpointKey() names (logit_scale, position_ids, ...) do not
+/// count, and Strict throws Error(UnsupportedModel) naming the file and
+/// `what` on the rest. Other modes return the report.
+WeightReport loadComponentWeights(torch::nn::Module& module, const WeightStore& store, const std::string& prefix,
+                                  LoadMode mode, const std::string& what);
 
 /// True when the key names look like a diffusion checkpoint or a VAE
 /// (cheap: a few lookups), so the model registry knows which detector to ask.

@@ -6,35 +6,15 @@
 #include "diffusion/unet/unet.h"
 #include "diffusion/vae/vae.h"
 
-#include <algorithm>
 
 namespace tessera::sd {
 namespace {
-
-/// Loads `module` from its component's keys; unused keys that are ignored by
-/// name (logit_scale, position_ids) do not count.
-template <typename Config>
-WeightReport loadComponent(torch::nn::Module& module, const WeightStore& store, const Component<Config>& component,
-                           LoadMode mode, const std::string& what)
-{
-    WeightReport report = loadWeights(module, store, component.prefix, mode, what);
-    auto& unused = report.unused;
-    unused.erase(std::remove_if(unused.begin(), unused.end(), isIgnoredCheckpointKey), unused.end());
-    return report;
-}
 
 void append(WeightReport& all, const WeightReport& part)
 {
     all.missing.insert(all.missing.end(), part.missing.begin(), part.missing.end());
     all.unused.insert(all.unused.end(), part.unused.begin(), part.unused.end());
     all.mismatched.insert(all.mismatched.end(), part.mismatched.begin(), part.mismatched.end());
-}
-
-void requireFit(const WeightStore& store, const WeightReport& report, const std::string& what)
-{
-    if (!report.ok())
-        throw Error(ErrorCode::UnsupportedModel,
-                    store.context() + ": weights do not fit the " + what + ": " + report.message());
 }
 
 } // namespace
@@ -52,7 +32,7 @@ DiffusionModels loadDiffusionModels(const WeightStore& store, const CheckpointLa
     DiffusionModels models;
     models.layout = layout;
     auto load = [&](auto& module, const auto& component, const std::string& what) {
-        requireFit(store, loadComponent(*module, store, component, LoadMode::Report, what), what);
+        loadComponentWeights(*module, store, component.prefix, LoadMode::Strict, what);
     };
     if (options.loadUNet && layout.unet) {
         models.unet = std::make_shared<UNetModel>(layout.unet->config, tensorOptions);
@@ -79,16 +59,16 @@ WeightReport checkDiffusionWeights(const WeightStore& store, const CheckpointLay
     WeightReport all;
     if (layout.unet) {
         UNetModel unet(layout.unet->config, meta);
-        append(all, loadComponent(unet, store, *layout.unet, LoadMode::ShapesOnly, "UNet"));
+        append(all, loadComponentWeights(unet, store, layout.unet->prefix, LoadMode::ShapesOnly, "UNet"));
     }
     if (layout.vae) {
         VaeModel vae(layout.vae->config, meta);
-        append(all, loadComponent(vae, store, *layout.vae, LoadMode::ShapesOnly, "VAE"));
+        append(all, loadComponentWeights(vae, store, layout.vae->prefix, LoadMode::ShapesOnly, "VAE"));
     }
     for (const auto* clip : {layout.clipL ? &*layout.clipL : nullptr, layout.clipG ? &*layout.clipG : nullptr})
         if (clip) {
             ClipTextModel text(clip->config, meta);
-            append(all, loadComponent(text, store, *clip, LoadMode::ShapesOnly, "text encoder"));
+            append(all, loadComponentWeights(text, store, clip->prefix, LoadMode::ShapesOnly, "text encoder"));
         }
     return all;
 }

@@ -292,19 +292,4 @@ ClipTextOutput ClipTextModel::encode(const at::Tensor& ids, int skipLayers, bool
     return out;
 }
 
-WeightReport loadClipTextWeights(ClipTextModel& model, const WeightStore& store, const std::string& prefix,
-                                 LoadMode mode)
-{
-    // Strict is decided here, after the ignored keys are dropped.
-    const LoadMode pass = mode == LoadMode::Strict ? LoadMode::Report : mode;
-    WeightReport report = loadWeights(model, store, prefix, pass, "the CLIP text encoder");
-    std::erase_if(report.unused, [&](const std::string& key) {
-        return key == prefix + "logit_scale" || key == prefix + "text_model.embeddings.position_ids";
-    });
-    if (mode == LoadMode::Strict && !report.ok())
-        throw Error(ErrorCode::UnsupportedModel,
-                    store.context() + ": weights do not fit the CLIP text encoder: " + report.message());
-    return report;
-}
-
 } // namespace tessera::sd

@@ -57,7 +57,7 @@ struct ClipTextOutput {
 };
 
 /// A CLIP text encoder whose parameters are named exactly as the layout's keys
-/// (below the encoder's prefix), so loading is loadClipTextWeights().
+/// (below the encoder's prefix), so loading is loadComponentWeights() (checkpoint.h).
 class ClipTextModel : public torch::nn::Module {
 public:
     /// Parameters are allocated uninitialised with `options` (dtype, device;
@@ -94,13 +94,5 @@ private:
     std::shared_ptr<LayerNorm> m_finalNorm;
     at::Tensor m_textProjection; // [W, projectionDim] used as x @ P; undefined without one
 };
-
-/// Fills `model` from the keys below `prefix`. Real files also hold tensors
-/// the network does not use: the contrastive `logit_scale` and Hugging Face's
-/// `text_model.embeddings.position_ids` buffer (0..76); these are dropped
-/// from the report's unused keys by name, so a Strict load fails only on
-/// keys that matter. Other modes return the report (ShapesOnly reads nothing).
-WeightReport loadClipTextWeights(ClipTextModel& model, const WeightStore& store, const std::string& prefix,
-                                 LoadMode mode = LoadMode::Strict);
 
 } // namespace tessera::sd

@@ -4,6 +4,7 @@
 // the numbers against the reference outputs of the original code on the tiny
 // random-weight fixtures (scripts/diffusion_reference/make_fixtures.py).
 
+#include "diffusion/checkpoint.h"
 #include "diffusion/text/clip_text.h"
 #include "diffusion/text/prompt_encoder.h"
 #include "diffusion/tokenizer/clip_bpe.h"
@@ -40,7 +41,7 @@ std::unique_ptr<ClipTextModel> loadTiny(const std::string& file, ClipKeyLayout l
     const std::unique_ptr<WeightStore> store = openWeightStore(test::diffusionFixture(file));
     auto model = std::make_unique<ClipTextModel>(inferClipTextConfig(*store, "", layout),
                                                  at::TensorOptions().dtype(at::kFloat));
-    loadClipTextWeights(*model, *store, "");
+    loadComponentWeights(*model, *store, "", LoadMode::Strict, "CLIP text encoder");
     return model;
 }
 
@@ -104,7 +105,7 @@ void checkRealEncoder(const WeightStore& store, const std::string& prefix, ClipK
     const WeightReport report = loadWeights(model, store, prefix, LoadMode::ShapesOnly);
     QVERIFY2(report.missing.empty() && report.mismatched.empty(), report.message().c_str());
     QCOMPARE(report.unused, ignored);
-    QVERIFY2(loadClipTextWeights(model, store, prefix, LoadMode::ShapesOnly).ok(), report.message().c_str());
+    QVERIFY2(loadComponentWeights(model, store, prefix, LoadMode::ShapesOnly, "CLIP text encoder").ok(), report.message().c_str());
 }
 
 } // namespace
@@ -191,7 +192,7 @@ private slots:
               std::pair{std::string("conditioner.embedders.1.model."), ClipKeyLayout::OpenClip}}) {
             ClipTextModel model(inferClipTextConfig(*store, prefix, layout), at::TensorOptions().dtype(at::kFloat));
             TESSERA_VERIFY_ERROR(loadWeights(model, *store, prefix, LoadMode::Strict), ErrorCode::UnsupportedModel);
-            QVERIFY(loadClipTextWeights(model, *store, prefix).ok());
+            QVERIFY(loadComponentWeights(model, *store, prefix, LoadMode::Strict, "CLIP text encoder").ok());
         }
     }
 
