@@ -16,7 +16,7 @@
 
 #if defined(TESSERA_HAVE_CUDA) && __has_include(<cuda_runtime_api.h>)
 #include <cuda_runtime_api.h>
-#define TESSERA_CUDA_MEMINFO 1
+#define TESSERA_CUDA_MEMINFO 1 // the CUDA runtime API: memory and device queries
 #endif
 
 namespace tessera {
@@ -92,6 +92,22 @@ void useAllCoresOnThisThread()
     const int cores = int(std::thread::hardware_concurrency());
     if (cores > at::get_num_threads())
         at::set_num_threads(cores);
+}
+
+bool deviceHasFastBf16(const c10::Device& device)
+{
+    if (device.is_cpu())
+        return true;
+#ifdef TESSERA_CUDA_MEMINFO
+    if (device.is_cuda()) {
+        int index = device.has_index() ? device.index() : 0;
+        if (!device.has_index())
+            cudaGetDevice(&index);
+        int major = 0;
+        return cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, index) == cudaSuccess && major >= 8;
+    }
+#endif
+    return false;
 }
 
 void synchronizeDevice(const DeviceSpec& device)

@@ -46,6 +46,10 @@ DeviceMemory deviceMemory(const DeviceSpec& device);
 at::Tensor scaledDotProductAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
                                      int64_t chunkBytes = int64_t(256) << 20);
 
+/// True where bf16 kernels are native, not emulated: every CPU LibTorch,
+/// CUDA from compute capability 8.0 (Ampere) on.
+bool deviceHasFastBf16(const c10::Device& device);
+
 /// Waits for the device's queued work (CUDA); returns at once on the CPU.
 void synchronizeDevice(const DeviceSpec& device);
 

@@ -1,6 +1,7 @@
 #include "diffusion/checkpoint.h"
 
 #include "common/error.h"
+#include "diffusion/vae/vae.h"
 
 #include <array>
 #include <cstdio>
@@ -126,7 +127,7 @@ const char* familyName(ModelFamily family)
 
 double vaeScalingFactor(ModelFamily family)
 {
-    return family == ModelFamily::Sd1 ? 0.18215 : 0.13025;
+    return family == ModelFamily::Sd1 ? kSd1LatentScale : kSdxlLatentScale;
 }
 
 int64_t CheckpointLayout::parameterCount() const

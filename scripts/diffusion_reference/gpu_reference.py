@@ -22,6 +22,7 @@ arogozhnikov+einops).
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -34,8 +35,10 @@ import torch.nn as nn
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_fixtures as mf  # noqa: E402
 
+torch.set_num_threads(os.cpu_count() or 1)  # make_fixtures pins one thread for bit-stable CPU fixtures
+
 # Real hyper-parameters (configs/stable-diffusion/v1-inference.yaml, configs/inference/sd_xl_*.yaml).
-SD15_UNET = dict(in_channels=4, out_channels=4, model_channels=320, attention_resolutions=[4, 2, 1],
+SD15_UNET = dict(image_size=32, in_channels=4, out_channels=4, model_channels=320, attention_resolutions=[4, 2, 1],
                  num_res_blocks=2, channel_mult=[1, 2, 4, 4], num_heads=8, use_spatial_transformer=True,
                  transformer_depth=1, context_dim=768, use_checkpoint=False, legacy=False)
 SDXL_BASE_UNET = dict(adm_in_channels=2816, num_classes="sequential", use_checkpoint=False, in_channels=4,
@@ -77,6 +80,13 @@ def sgm_vae_module():
 
 
 DEVICE = "cuda"
+
+
+def on_device():
+    """Builds modules straight on DEVICE where torch can (2.x), which skips a
+    minute of CPU initialisation for SDXL's 2.6 G parameters."""
+    import contextlib
+    return torch.device(DEVICE) if hasattr(torch.device(DEVICE), "__enter__") else contextlib.nullcontext()
 
 
 def randomize(net, seed):
@@ -131,8 +141,9 @@ def full(args):
     out_dir.mkdir(parents=True, exist_ok=True)
     unet_cfg = {"sd15": SD15_UNET, "sdxl_base": SDXL_BASE_UNET, "sdxl_refiner": SDXL_REFINER_UNET}[fam]
     unet_cls = R.ldm_unet.UNetModel if fam == "sd15" else R.sgm_unet.UNetModel
-    nets = {"unet": unet_cls(**unet_cfg), "vae": FullVAE(R.ldm_vae)}
-    nets.update(text_towers(R, fam))
+    with on_device():
+        nets = {"unet": unet_cls(**unet_cfg), "vae": FullVAE(R.ldm_vae)}
+        nets.update(text_towers(R, fam))
     checkpoint, reference = {}, {}
     g = torch.Generator(device=DEVICE).manual_seed(7)
     randn = lambda *shape: torch.randn(shape, generator=g, device=DEVICE)  # noqa: E731
@@ -201,16 +212,21 @@ def timing(args):
         for fam, cfg, sizes, ctx in (("sd15", dict(SD15_UNET), (512, 1024), 768),
                                      ("sdxl_base", SDXL_BASE_UNET, (1024,), 2048)):
             if fam == "sd15":  # sgm's UNetModel takes the SD 1.x config and uses SDPA
-                cfg.pop("use_spatial_transformer")
+                for ldm_only in ("image_size", "use_spatial_transformer", "legacy"):
+                    cfg.pop(ldm_only)
                 cfg["spatial_transformer_attn_type"] = "softmax"
-            unet = R.sgm_unet.UNetModel(**cfg).to(DEVICE).half().eval()
+            with on_device():
+                unet = R.sgm_unet.UNetModel(**cfg)
+            unet = unet.to(DEVICE).half().eval()
             for size in sizes:
                 x, t, c = randn(2, 4, size // 8, size // 8), torch.tensor([500.0, 500.0], device=DEVICE), randn(2, 77, ctx)
                 kw = {"y": randn(2, cfg["adm_in_channels"])} if "adm_in_channels" in cfg else {}
                 results[f"{fam}.unet.{size}"] = median_ms(lambda: unet(x, timesteps=t, context=c, **kw))
             del unet
             torch.cuda.empty_cache()
-        vae = FullVAE(sgm_vae_module()).to(DEVICE).half().eval()
+        with on_device():
+            vae = FullVAE(sgm_vae_module())
+        vae = vae.to(DEVICE).half().eval()
         latent, image = randn(1, 4, 128, 128), randn(1, 3, 1024, 1024)
         results["vae.decode.1024"] = median_ms(lambda: vae.decode(latent))
         results["vae.encode.1024"] = median_ms(lambda: vae.encode_mean(image))

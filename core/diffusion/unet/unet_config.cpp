@@ -139,6 +139,11 @@ UNetConfig inferUNetConfig(const WeightStore& store, const std::string& prefix)
                                                            std::to_string(config.transformerDepth[size_t(level)]));
         }
     }
+    // The middle block: res, spatial transformer, res at the deepest level's width.
+    const int64_t deepest = config.channelMult.back() * config.modelChannels;
+    for (const char* res : {"middle_block.0.in_layers.2.weight", "middle_block.2.in_layers.2.weight"})
+        if (layout.size(res, 4, 0) != deepest)
+            layout.fail(res, "does not have the deepest level's " + std::to_string(deepest) + " channels");
     config.middleTransformerDepth = layout.transformerDepth("middle_block.1");
 
     // Context width and projection kind from the first spatial transformer.

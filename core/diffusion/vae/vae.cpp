@@ -1,13 +1,9 @@
 #include "diffusion/vae/vae.h"
 
 #include "common/error.h"
+#include "common/torch_compat.h"
 
 #include <string>
-
-#if defined(TESSERA_HAVE_CUDA) && __has_include(<cuda_runtime_api.h>)
-#include <cuda_runtime_api.h>
-#define TESSERA_VAE_CUDA_QUERY 1
-#endif
 
 namespace tessera::sd {
 namespace {
@@ -18,24 +14,6 @@ std::string shapeText(const at::Tensor& t)
     for (int64_t d = 0; d < t.dim(); ++d)
         text += (d ? ", " : "") + std::to_string(t.size(d));
     return text + "]";
-}
-
-/// bf16 kernels that are fast (not emulated): every CPU LibTorch has them,
-/// CUDA from compute capability 8.0 (Ampere) on.
-bool hasBf16(const c10::Device& device)
-{
-    if (device.is_cpu())
-        return true;
-#ifdef TESSERA_VAE_CUDA_QUERY
-    if (device.is_cuda()) {
-        int index = device.has_index() ? device.index() : 0;
-        if (!device.has_index())
-            cudaGetDevice(&index);
-        int major = 0;
-        return cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, index) == cudaSuccess && major >= 8;
-    }
-#endif
-    return false;
 }
 
 } // namespace
@@ -135,7 +113,7 @@ at::Tensor VaeDecoder::forward(const at::Tensor& z) const
 at::ScalarType overflowFallbackDtype(at::ScalarType dtype, const c10::Device& device)
 {
     if (dtype == at::kHalf)
-        return hasBf16(device) ? at::kBFloat16 : at::kFloat;
+        return deviceHasFastBf16(device) ? at::kBFloat16 : at::kFloat;
     if (dtype == at::kBFloat16)
         return at::kFloat;
     return dtype;

@@ -3,9 +3,11 @@
 // family, each component's prefix and hyper-parameters, the keys ignored by
 // name, and refusals that name the file and the cause.
 
-#include "checkpoint_layouts.h"
+// LibTorch headers before Qt's (Qt's "slots" macro breaks torch/nn).
 #include "common/error.h"
 #include "diffusion/checkpoint.h"
+
+#include "checkpoint_layouts.h"
 #include "support/error_checks.h"
 
 #include <QtTest>

@@ -5,10 +5,7 @@
 // ComfyUI's sampling semantics. And on the real layouts: every key of every
 // component is consumed by our networks (nothing missing, nothing unused).
 
-#include "checkpoint_layouts.h"
-#include "diffusion_fixtures.h"
-#include "torch_file_writer.h"
-
+// LibTorch headers before Qt's (Qt's "slots" macro breaks torch/nn).
 #include "common/error.h"
 #include "diffusion/checkpoint.h"
 #include "diffusion/diffusion_models.h"
@@ -17,9 +14,13 @@
 #include "diffusion/sampling/schedulers.h"
 #include "diffusion/unet/unet.h"
 #include "diffusion/vae/vae.h"
-#include "support/error_checks.h"
 
 #include <c10/core/InferenceMode.h>
+
+#include "checkpoint_layouts.h"
+#include "diffusion_fixtures.h"
+#include "support/error_checks.h"
+#include "torch_file_writer.h"
 
 #include <QtTest>
 
