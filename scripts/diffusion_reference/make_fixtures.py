@@ -202,6 +202,13 @@ def import_references(a):
     _stub("transformers", ByT5Tokenizer=_Anything, CLIPTextModel=_Anything, CLIPTokenizer=_Anything,
           T5EncoderModel=_Anything, T5Tokenizer=_Anything)
     _stub("ftfy", fix_text=lambda s: s)
+    try:
+        import omegaconf  # noqa: F401
+    except ImportError:  # machines without it: the code we run only names the ListConfig type
+        class ListConfig(list):
+            pass
+        _stub("omegaconf", ListConfig=ListConfig, DictConfig=dict, OmegaConf=_Anything)
+        _stub("omegaconf.listconfig", ListConfig=ListConfig)
     regex = _stub("regex")
     regex.__dict__.update({k: getattr(re, k) for k in ("IGNORECASE", "sub", "findall", "escape")})
 

@@ -1,6 +1,7 @@
 #include "models/loaders/weight_store.h"
 
 #include "common/error.h"
+#include "models/loaders/little_endian.h"
 #include "models/loaders/mapped_file.h"
 #include "models/loaders/pth.h"
 #include "models/loaders/safetensors.h"
@@ -104,11 +105,16 @@ std::unique_ptr<WeightStore> openWeightStore(const std::string& path)
     const uint8_t* bytes = file->data();
     const uint64_t size = file->size();
     std::unique_ptr<WeightStore> store;
-    if (size >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4)
+    // safetensors first: its u64 header size may itself begin with the bytes
+    // of a pickle PROTO opcode (a 1152-byte header is 80 04 00 ...).
+    const bool safetensors = size >= 9 && bytes[8] == '{' && readLe(bytes, 8) <= size - 8;
+    if (safetensors)
+        store = openSafetensors(file);
+    else if (size >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4)
         store = openPthZip(file);
     else if (size >= 2 && bytes[0] == 0x80 && bytes[1] <= 5) // a pickle PROTO opcode
         store = openPthLegacy(file);
-    else if (size >= 9 && bytes[8] == '{') // safetensors: u64 size, then the JSON header
+    else if (size >= 9 && bytes[8] == '{') // safetensors claiming more header than the file has
         store = openSafetensors(file);
     else
         throw Error(ErrorCode::InvalidModel,

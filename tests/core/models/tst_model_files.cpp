@@ -93,6 +93,18 @@ private slots:
         }
     }
 
+    void safetensorsHeaderSizeThatLooksLikeAPickle()
+    {
+        // A 1152-byte header: the file starts 80 04, a pickle PROTO 4 opcode.
+        std::string header = R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})";
+        header.resize(1152, ' ');
+        QTemporaryDir dir;
+        const std::string path = writeFile(dir, "w.safetensors", safetensorsBytes(header, 4));
+        const StateDict back = loadAll(path);
+        QCOMPARE(int(back.size()), 1);
+        QCOMPARE(back.at("a").item<float>(), 0.0f);
+    }
+
     void safetensorsRejectsCorruptHeaders_data()
     {
         QTest::addColumn<QByteArray>("header");
