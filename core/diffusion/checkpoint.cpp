@@ -61,7 +61,7 @@ bool hasClipOpenClip(const WeightStore& store, const std::string& prefix)
 
 std::optional<std::string> vaePrefixOf(const WeightStore& store)
 {
-    for (const std::string prefix : {std::string(kVaePrefix), std::string()})
+    for (const std::string& prefix : {std::string(kVaePrefix), std::string()})
         if (store.contains(prefix + "encoder.conv_in.weight") || store.contains(prefix + "decoder.conv_in.weight"))
             return prefix;
     return std::nullopt;

@@ -139,7 +139,7 @@ private slots:
     void standaloneVaeWithAndWithoutPrefix()
     {
         REQUIRE_LAYOUT(tensors, "sdxl_base");
-        for (const std::string replacement : {std::string("first_stage_model."), std::string()}) {
+        for (const std::string& replacement : {std::string("first_stage_model."), std::string()}) {
             std::vector<TensorDecl> vae = only(tensors, "first_stage_model.", replacement);
             vae.push_back(TensorDecl{replacement + "loss.logvar", at::kFloat, {}}); // training leftovers
             const CheckpointLayout layout = inspect(vae);

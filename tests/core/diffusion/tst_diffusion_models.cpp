@@ -142,7 +142,7 @@ private slots:
     void standaloneVaeSwapsIn()
     {
         QTemporaryDir dir;
-        for (const std::string prefix : {std::string("first_stage_model."), std::string()}) {
+        for (const std::string& prefix : {std::string("first_stage_model."), std::string()}) {
             const std::string path = test::composeCheckpoint(dir, "vae" + std::to_string(prefix.size()) + ".safetensors",
                                                              {{prefix, "vae_tiny.safetensors"}});
             const std::unique_ptr<WeightStore> store = openWeightStore(path);

@@ -189,7 +189,7 @@ void TestVae::inferConfigTiny()
 void TestVae::inferConfigRefusals()
 {
     // A missing decoder block, a missing quant_conv, no encoder at all: each refusal names the key.
-    for (const std::string dropped :
+    for (const std::string& dropped :
          {"decoder.up.2.block.2.conv1.weight", "quant_conv.weight", "encoder.conv_in.weight"}) {
         const std::unique_ptr<WeightStore> store = tinyLayoutWithout(dropped);
         try {
