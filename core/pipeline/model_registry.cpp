@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "diffusion/checkpoint.h"
+#include "diffusion/diffusers_folder.h"
 #include "models/detect.h"
 #include "models/ncnn/ncnn_model.h"
 #include "models/ncnn/ncnn_param.h"
@@ -100,13 +101,32 @@ bool isModelFileName(const std::string& fileName)
            || extension == ".param";
 }
 
+namespace {
+
+/// The bytes of every file under `folder` (a diffusers pipeline's components).
+int64_t folderSize(const std::string& folder)
+{
+    int64_t bytes = 0;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec))
+        if (std::error_code fileError; it->is_regular_file(fileError)) {
+            const uintmax_t size = it->file_size(fileError);
+            bytes += fileError ? 0 : int64_t(size);
+        }
+    return bytes;
+}
+
+} // namespace
+
 ModelEntry describeModelFile(const std::string& path)
 {
     ModelEntry entry;
     entry.path = path;
     entry.name = fs::path(path).filename().string();
     std::error_code ec;
-    entry.fileSize = int64_t(fs::file_size(path, ec));
+    const bool diffusersFolder = sd::isDiffusersFolder(path);
+    entry.fileSize = diffusersFolder ? folderSize(path) : int64_t(fs::file_size(path, ec));
     if (ec)
         entry.fileSize = 0;
     try {
@@ -138,7 +158,8 @@ ModelEntry describeModelFile(const std::string& path)
             return entry;
         }
         // The index only: header, pickle and zip directory; no tensor is read.
-        const std::unique_ptr<WeightStore> weights = openWeightStore(path);
+        const std::unique_ptr<WeightStore> weights =
+            diffusersFolder ? sd::openDiffusersFolder(path) : openWeightStore(path);
         if (sd::isDiffusionCheckpoint(*weights)) {
             const sd::CheckpointLayout layout = sd::inspectCheckpoint(*weights);
             entry.kind = layout.family == sd::ModelFamily::VaeOnly ? ModelKind::Vae : ModelKind::Diffusion;
@@ -171,7 +192,11 @@ std::vector<ModelEntry> scanModels(const std::string& folder)
     if (ec)
         throw Error(ErrorCode::Io, folder + ": cannot read the folder (" + ec.message() + ")");
     for (const fs::directory_entry& file : it) {
-        if (!file.is_regular_file(ec) || !isModelFileName(file.path().filename().string()))
+        // A diffusers pipeline folder is one model: listed whole, its component files not.
+        const bool diffusersFolder = file.is_directory(ec) && sd::isDiffusersFolder(file.path().string());
+        if (diffusersFolder)
+            it.disable_recursion_pending();
+        else if (!file.is_regular_file(ec) || !isModelFileName(file.path().filename().string()))
             continue;
         ModelEntry entry = describeModelFile(file.path().string());
         entry.name = fs::relative(file.path(), folder, ec).generic_string();

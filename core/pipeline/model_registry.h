@@ -46,10 +46,12 @@ struct ModelEntry {
 /// True for the extensions the registry lists: .pth .pt .ckpt .safetensors .param.
 bool isModelFileName(const std::string& fileName);
 
-/// Describes one model file; never throws for a bad file (fills `error`).
+/// Describes one model file, or a diffusers pipeline folder (diffusion/diffusers_folder.h);
+/// never throws for a bad file (fills `error`).
 ModelEntry describeModelFile(const std::string& path);
 
-/// Scans `folder` recursively and describes every model file, sorted by name.
+/// Scans `folder` recursively and describes every model file, sorted by name;
+/// a diffusers pipeline folder is one entry (its component files are not listed).
 /// Throws Error(Io) when `folder` is not a readable directory.
 std::vector<ModelEntry> scanModels(const std::string& folder);
 
