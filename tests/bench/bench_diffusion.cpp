@@ -1,5 +1,7 @@
 #include "bench_diffusion.h"
 
+#include "bench_models.h"
+
 #include "common/error.h"
 #include "common/torch_compat.h"
 #include "diffusion/diffusion_models.h"
@@ -14,6 +16,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <initializer_list>
 #include <functional>
 #include <sstream>
 #include <vector>
@@ -70,6 +74,7 @@ DiffusionModels loadCheckpoint(const Options& options, const DiffusionLoadOption
     const std::string path = option(options, "--checkpoint");
     if (path.empty())
         throw Error(ErrorCode::InvalidArgument, "--checkpoint FILE is needed");
+    const int64_t residentBefore = peakResidentBytes();
     const std::unique_ptr<WeightStore> store = openWeightStore(path);
     const CheckpointLayout layout = inspectCheckpoint(*store);
     const auto start = std::chrono::steady_clock::now();
@@ -78,6 +83,18 @@ DiffusionModels loadCheckpoint(const Options& options, const DiffusionLoadOption
     std::printf("checkpoint: %s (%s: %s), loaded in %.1f s\n", path.c_str(), familyName(layout.family),
                 layout.describe().c_str(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    // Host memory: the networks' own bytes on the CPU, nothing else that lasts.
+    int64_t parameterBytes = 0;
+    for (const torch::nn::Module* module : std::initializer_list<const torch::nn::Module*>{
+             models.unet.get(), models.vae.get(), models.clipL.get(), models.clipG.get()})
+        if (module)
+            for (const at::Tensor& p : module->parameters())
+                parameterBytes += p.numel() * int64_t(p.element_size());
+    const double mb = 1024.0 * 1024.0;
+    std::printf("host peak RSS %.0f MB (%.0f MB before loading); file %.0f MB; parameters %.0f MB on %s\n",
+                double(peakResidentBytes()) / mb, double(residentBefore) / mb,
+                double(std::filesystem::file_size(path)) / mb, double(parameterBytes) / mb,
+                deviceName(load.device).c_str());
     return models;
 }
 
@@ -94,6 +111,8 @@ int runDiffusionTiming(const Options& options)
     const DiffusionLoadOptions load = loadOptions(options);
     const DiffusionModels models = loadCheckpoint(options, load);
     const int runs = std::stoi(option(options, "--runs", "10"));
+    if (runs < 1) // --runs 0: the load and its memory only
+        return 0;
     const at::TensorOptions floats = at::TensorOptions().dtype(diffusionDtype(load)).device(toTorchDevice(load.device));
     const std::string precision = precisionName(load.precision);
     c10::InferenceMode inference;

@@ -45,7 +45,8 @@ Modes:
   diffusion    a Stable Diffusion --checkpoint FILE on --device at --precision
                (default fp16): median ms of a UNet step with CFG (batch 2) and
                of VAE decode / encode, at --sizes (default 512,1024 for SD 1.x,
-               1024 for SDXL); --runs N (default 10); --cudnn-benchmark 0
+               1024 for SDXL); --runs N (default 10; 0: load only, with the
+               host peak RSS); --cudnn-benchmark 0
                keeps cuDNN's heuristics instead of autotuning (default 1)
   diffusion-verify
                --checkpoint FILE against --reference FILE (the original code's
