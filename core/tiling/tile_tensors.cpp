@@ -4,6 +4,8 @@
 #include "common/int_math.h"
 #include "common/torch_compat.h"
 
+#include <c10/util/StringUtil.h>
+
 #include <string>
 #include <vector>
 
@@ -21,13 +23,6 @@ at::Tensor reflectedIndices(int start, int count, int size, int offset)
     return at::tensor(indices, at::kLong);
 }
 
-std::string shapeText(const at::Tensor& t)
-{
-    std::string text = "[";
-    for (int64_t d = 0; d < t.dim(); ++d)
-        text += (d ? ", " : "") + std::to_string(t.size(d));
-    return text + "]";
-}
 
 } // namespace
 
@@ -95,8 +90,8 @@ at::Tensor ChannelMapper::inferColour(const at::Tensor& x) const
             || output.size(1) != m_model.outChannels || output.size(2) != outH
             || output.size(3) != outW)
             throw Error(ErrorCode::InvalidModel,
-                        "the model returned " + shapeText(output) + " for an input of "
-                            + shapeText(input) + " (expected " + std::to_string(m_model.outChannels)
+                        "the model returned " + c10::str(output.sizes()) + " for an input of "
+                            + c10::str(input.sizes()) + " (expected " + std::to_string(m_model.outChannels)
                             + " channels at scale " + scaleText(s) + ")");
         return output.to(at::kFloat);
     };

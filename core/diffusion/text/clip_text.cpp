@@ -1,6 +1,7 @@
 #include "diffusion/text/clip_text.h"
 
 #include "common/error.h"
+#include "diffusion/layout_reader.h"
 #include "diffusion/nn/attention.h"
 #include "models/module_tree.h"
 
@@ -52,39 +53,16 @@ constexpr const char* kOpenClipInProjWeight = "attn.in_proj_weight";
 constexpr const char* kOpenClipInProjBias = "attn.in_proj_bias";
 constexpr const char* kOpenClipProjection = "text_projection";
 
-std::string shapeText(const std::vector<int64_t>& shape)
+void expectLinear(const LayoutReader& layout, const std::string& path, int64_t out, int64_t in)
 {
-    return c10::str(at::IntArrayRef(shape));
+    layout.expectShape(path + ".weight", {out, in});
+    layout.expectShape(path + ".bias", {out});
 }
 
-/// The stored shape of `key`; Error(UnsupportedModel) naming it when absent.
-const std::vector<int64_t>& requireKey(const WeightStore& store, const std::string& key)
+void expectLayerNorm(const LayoutReader& layout, const std::string& path, int64_t width)
 {
-    if (!store.contains(key))
-        throw Error(ErrorCode::UnsupportedModel,
-                    store.context() + ": the CLIP text encoder's tensor " + key + " is missing");
-    return store.info(key).shape;
-}
-
-void expectShape(const WeightStore& store, const std::string& key, const std::vector<int64_t>& expected)
-{
-    const std::vector<int64_t>& shape = requireKey(store, key);
-    if (shape != expected)
-        throw Error(ErrorCode::UnsupportedModel, store.context() + ": " + key + " has shape " + shapeText(shape)
-                                                     + ", expected " + shapeText(expected)
-                                                     + " for a CLIP text encoder of this width");
-}
-
-void expectLinear(const WeightStore& store, const std::string& path, int64_t out, int64_t in)
-{
-    expectShape(store, path + ".weight", {out, in});
-    expectShape(store, path + ".bias", {out});
-}
-
-void expectLayerNorm(const WeightStore& store, const std::string& path, int64_t width)
-{
-    expectShape(store, path + ".weight", {width});
-    expectShape(store, path + ".bias", {width});
+    layout.expectShape(path + ".weight", {width});
+    layout.expectShape(path + ".bias", {width});
 }
 
 /// 1 + the largest N of the keys "<blocksPrefix>N.", 0 when there is none.
@@ -104,22 +82,22 @@ int64_t countBlocks(const WeightStore& store, const std::string& blocksPrefix)
 }
 
 /// Error(UnsupportedModel) unless every tensor of block `path` has its shape.
-void checkBlock(const WeightStore& store, const std::string& path, const ClipTextConfig& config)
+void checkBlock(const LayoutReader& layout, const std::string& path, const ClipTextConfig& config)
 {
     const LayoutNames& names = layoutNames(config.layout);
     const int64_t w = config.width;
-    expectLayerNorm(store, path + names.norm1, w);
+    expectLayerNorm(layout, path + names.norm1, w);
     if (config.layout == ClipKeyLayout::HuggingFace) {
         for (const char* projection : kHfProjections)
-            expectLinear(store, path + projection, w, w);
+            expectLinear(layout, path + projection, w, w);
     } else {
-        expectShape(store, path + kOpenClipInProjWeight, {3 * w, w});
-        expectShape(store, path + kOpenClipInProjBias, {3 * w});
+        layout.expectShape(path + kOpenClipInProjWeight, {3 * w, w});
+        layout.expectShape(path + kOpenClipInProjBias, {3 * w});
     }
-    expectLinear(store, path + names.outProj, w, w);
-    expectLayerNorm(store, path + names.norm2, w);
-    expectLinear(store, path + names.fc1, config.mlpWidth, w);
-    expectLinear(store, path + names.fc2, w, config.mlpWidth);
+    expectLinear(layout, path + names.outProj, w, w);
+    expectLayerNorm(layout, path + names.norm2, w);
+    expectLinear(layout, path + names.fc1, config.mlpWidth, w);
+    expectLinear(layout, path + names.fc2, w, config.mlpWidth);
 }
 
 } // namespace
@@ -127,54 +105,35 @@ void checkBlock(const WeightStore& store, const std::string& path, const ClipTex
 ClipTextConfig inferClipTextConfig(const WeightStore& store, const std::string& prefix, ClipKeyLayout layout)
 {
     const LayoutNames& names = layoutNames(layout);
+    const LayoutReader reader(store, prefix, "a CLIP text encoder");
     ClipTextConfig config;
     config.layout = layout;
 
     // token_embedding [vocab, W] gives the width everything else is checked against.
-    const std::string tokenKey = prefix + names.tokenEmbedding + ".weight";
-    const std::vector<int64_t>& token = requireKey(store, tokenKey);
-    if (token.size() != 2)
-        throw Error(ErrorCode::UnsupportedModel,
-                    store.context() + ": " + tokenKey + " has shape " + shapeText(token) + ", expected [vocab, width]");
-    config.vocabSize = token[0];
-    config.width = token[1];
+    const std::string tokenKey = names.tokenEmbedding + std::string(".weight");
+    config.vocabSize = reader.size(tokenKey, 2, 0);
+    config.width = reader.size(tokenKey, 2, 1);
     config.heads = std::max<int64_t>(1, config.width / 64);
 
-    const std::string positionKey = prefix + names.positionEmbedding;
-    const std::vector<int64_t>& position = requireKey(store, positionKey);
-    if (position.size() != 2 || position[1] != config.width)
-        throw Error(ErrorCode::UnsupportedModel, store.context() + ": " + positionKey + " has shape "
-                                                     + shapeText(position) + ", expected [positions, "
-                                                     + std::to_string(config.width) + "]");
-    config.positions = position[0];
+    config.positions = reader.size(names.positionEmbedding, 2, 0);
+    if (reader.size(names.positionEmbedding, 2, 1) != config.width)
+        reader.fail(names.positionEmbedding, "is not [positions, " + std::to_string(config.width) + "]");
 
-    const std::string blocksPrefix = prefix + names.blocks;
-    config.layers = countBlocks(store, blocksPrefix);
+    config.layers = countBlocks(store, prefix + names.blocks);
     if (config.layers == 0)
-        throw Error(ErrorCode::UnsupportedModel, store.context()
-                                                     + ": the CLIP text encoder has no blocks (no key starts with "
-                                                     + blocksPrefix + ")");
-    const std::string fc1Key = blocksPrefix + "0." + names.fc1 + ".weight";
-    const std::vector<int64_t>& fc1 = requireKey(store, fc1Key);
-    if (fc1.size() != 2)
-        throw Error(ErrorCode::UnsupportedModel,
-                    store.context() + ": " + fc1Key + " has shape " + shapeText(fc1) + ", expected [mlp width, width]");
-    config.mlpWidth = fc1[0];
+        reader.fail(names.blocks + std::string("0"), "is missing: the CLIP text encoder has no blocks");
+    config.mlpWidth = reader.size(names.blocks + std::string("0.") + names.fc1 + ".weight", 2, 0);
     for (int64_t i = 0; i < config.layers; ++i)
-        checkBlock(store, blocksPrefix + std::to_string(i) + ".", config);
-    expectLayerNorm(store, prefix + names.finalNorm, config.width);
+        checkBlock(reader, names.blocks + std::to_string(i) + ".", config);
+    expectLayerNorm(reader, names.finalNorm, config.width);
 
     // Hugging Face's CLIPTextModel has no projection (SD 1.x and SDXL use none
     // from ViT-L); OpenCLIP stores text_projection [W, P], applied as x @ P.
     config.quickGelu = layout == ClipKeyLayout::HuggingFace;
-    const std::string projectionKey = prefix + kOpenClipProjection;
-    if (layout == ClipKeyLayout::OpenClip && store.contains(projectionKey)) {
-        const std::vector<int64_t>& projection = store.info(projectionKey).shape;
-        if (projection.size() != 2 || projection[0] != config.width)
-            throw Error(ErrorCode::UnsupportedModel, store.context() + ": " + projectionKey + " has shape "
-                                                         + shapeText(projection) + ", expected ["
-                                                         + std::to_string(config.width) + ", projection]");
-        config.projectionDim = projection[1];
+    if (layout == ClipKeyLayout::OpenClip && reader.has(kOpenClipProjection)) {
+        if (reader.size(kOpenClipProjection, 2, 0) != config.width)
+            reader.fail(kOpenClipProjection, "is not [" + std::to_string(config.width) + ", projection]");
+        config.projectionDim = reader.size(kOpenClipProjection, 2, 1);
     }
     return config;
 }

@@ -2,7 +2,8 @@
 
 #include "common/error.h"
 
-#include <sstream>
+#include <c10/util/StringUtil.h>
+
 #include <string>
 
 namespace tessera::sd {
@@ -13,15 +14,6 @@ constexpr int64_t kGroups = 32;
 constexpr double kOutNormEps = 1e-5;
 // time_embed_dim = model_channels * 4 in both ldm and sgm.
 constexpr int64_t kTimeEmbedMult = 4;
-
-std::string shapeText(const at::Tensor& t)
-{
-    if (!t.defined())
-        return "none";
-    std::ostringstream text;
-    text << t.sizes();
-    return text.str();
-}
 
 [[noreturn]] void invalid(const std::string& message)
 {
@@ -145,22 +137,22 @@ void UNetModel::checkInputs(const at::Tensor& x, const at::Tensor& timesteps, co
                             const at::Tensor& y) const
 {
     if (!x.defined() || x.dim() != 4 || x.size(1) != m_config.inChannels)
-        invalid("latents must be [B, " + std::to_string(m_config.inChannels) + ", h, w], got " + shapeText(x));
+        invalid("latents must be [B, " + std::to_string(m_config.inChannels) + ", h, w], got " + c10::str(x.sizes()));
     const int64_t batch = x.size(0), multiple = sizeMultiple();
     if (x.size(2) % multiple != 0 || x.size(3) % multiple != 0)
         invalid("latent height and width must be multiples of " + std::to_string(multiple) + " for " +
                 std::to_string(m_config.channelMult.size()) + " levels, got " + std::to_string(x.size(2)) + "x" +
                 std::to_string(x.size(3)));
     if (!timesteps.defined() || timesteps.dim() != 1 || timesteps.size(0) != batch)
-        invalid("timesteps must be [" + std::to_string(batch) + "], got " + shapeText(timesteps));
+        invalid("timesteps must be [" + std::to_string(batch) + "], got " + c10::str(timesteps.sizes()));
     if (!context.defined() || context.dim() != 3 || context.size(0) != batch ||
         context.size(2) != m_config.contextDim)
         invalid("context must be [" + std::to_string(batch) + ", N, " + std::to_string(m_config.contextDim) +
-                "], got " + shapeText(context));
+                "], got " + c10::str(context.sizes()));
     if (m_config.admInChannels > 0) {
         if (!y.defined() || y.dim() != 2 || y.size(0) != batch || y.size(1) != m_config.admInChannels)
             invalid("the ADM vector y must be [" + std::to_string(batch) + ", " +
-                    std::to_string(m_config.admInChannels) + "], got " + shapeText(y));
+                    std::to_string(m_config.admInChannels) + "], got " + c10::str(y.sizes()));
     } else if (y.defined()) {
         invalid("this UNet takes no ADM vector y");
     }

@@ -1,6 +1,6 @@
 #include "diffusion/unet/unet_config.h"
 
-#include "common/error.h"
+#include "diffusion/layout_reader.h"
 
 #include <string>
 
@@ -8,53 +8,17 @@ namespace tessera::sd {
 
 namespace {
 
-/// Reads shapes below one prefix and names the full key in every error.
-class LayoutReader {
-public:
-    LayoutReader(const WeightStore& store, std::string prefix) : m_store(store), m_prefix(std::move(prefix)) {}
-
-    bool has(const std::string& key) const { return m_store.contains(m_prefix + key); }
-
-    const TensorInfo& info(const std::string& key) const
-    {
-        if (!has(key))
-            fail(key, "is missing");
-        return m_store.info(m_prefix + key);
-    }
-
-    /// Extent of dimension `d` of `key`, checking the tensor has `rank` dimensions.
-    int64_t size(const std::string& key, int64_t rank, int64_t d) const
-    {
-        const TensorInfo& tensor = info(key);
-        if (tensor.dim() != rank)
-            fail(key, "has " + std::to_string(tensor.dim()) + " dimensions, expected " + std::to_string(rank));
-        return tensor.size(d);
-    }
-
-    [[noreturn]] void fail(const std::string& key, const std::string& what) const
-    {
-        throw Error(ErrorCode::UnsupportedModel,
-                    m_store.context() + ": not an SD 1.x / SDXL UNet layout: " + m_prefix + key + " " + what);
-    }
-
-    /// Transformer blocks of the spatial transformer at `path` ("input_blocks.4.1"):
-    /// transformer_blocks.0, 1, ... while their norm1 exists; 0 when `path` is no transformer.
-    int64_t transformerDepth(const std::string& path) const
-    {
-        if (!has(path + ".norm.weight"))
-            return 0;
-        int64_t depth = 0;
-        while (has(path + ".transformer_blocks." + std::to_string(depth) + ".norm1.weight"))
-            ++depth;
-        if (depth == 0)
-            fail(path + ".transformer_blocks.0.norm1.weight", "is missing");
-        return depth;
-    }
-
-private:
-    const WeightStore& m_store;
-    std::string m_prefix;
-};
+/// Transformer blocks of the spatial transformer at `path` ("input_blocks.4.1"):
+/// transformer_blocks.0, 1, ... while their norm1 exists; 0 when `path` is no transformer.
+int64_t transformerDepth(const LayoutReader& layout, const std::string& path)
+{
+    if (!layout.has(path + ".norm.weight"))
+        return 0;
+    const int64_t depth = layout.count(path + ".transformer_blocks.", ".norm1.weight");
+    if (depth == 0)
+        layout.fail(path + ".transformer_blocks.0.norm1.weight", "is missing");
+    return depth;
+}
 
 std::string inputBlock(int64_t index)
 {
@@ -70,7 +34,7 @@ std::string outputBlock(int64_t index)
 
 UNetConfig inferUNetConfig(const WeightStore& store, const std::string& prefix)
 {
-    const LayoutReader layout(store, prefix);
+    const LayoutReader layout(store, prefix, "an SD 1.x / SDXL UNet");
     UNetConfig config;
 
     // input_blocks.0.0: the 3x3 conv from the latent to model_channels.
@@ -94,7 +58,7 @@ UNetConfig inferUNetConfig(const WeightStore& store, const std::string& prefix)
         while (layout.has(inputBlock(block) + ".0.in_layers.2.weight")) {
             const std::string res = inputBlock(block) + ".0.in_layers.2.weight";
             const int64_t channels = layout.size(res, 4, 0);
-            const int64_t depth = layout.transformerDepth(inputBlock(block) + ".1");
+            const int64_t depth = transformerDepth(layout, inputBlock(block) + ".1");
             if (levelChannels >= 0 && channels != levelChannels)
                 layout.fail(res, "has " + std::to_string(channels) + " output channels, level " +
                                      std::to_string(level) + " has " + std::to_string(levelChannels));
@@ -131,7 +95,7 @@ UNetConfig inferUNetConfig(const WeightStore& store, const std::string& prefix)
             const std::string res = outputBlock(index) + ".0.in_layers.2.weight";
             if (layout.size(res, 4, 0) != config.channelMult[size_t(level)] * config.modelChannels)
                 layout.fail(res, "does not have the channels of level " + std::to_string(level));
-            const int64_t depth = layout.transformerDepth(outputBlock(index) + ".1");
+            const int64_t depth = transformerDepth(layout, outputBlock(index) + ".1");
             if (depth != config.transformerDepth[size_t(level)])
                 layout.fail(outputBlock(index) + ".1", "has transformer depth " + std::to_string(depth) +
                                                            ", the input blocks of level " + std::to_string(level) +
@@ -144,14 +108,14 @@ UNetConfig inferUNetConfig(const WeightStore& store, const std::string& prefix)
     for (const char* res : {"middle_block.0.in_layers.2.weight", "middle_block.2.in_layers.2.weight"})
         if (layout.size(res, 4, 0) != deepest)
             layout.fail(res, "does not have the deepest level's " + std::to_string(deepest) + " channels");
-    config.middleTransformerDepth = layout.transformerDepth("middle_block.1");
+    config.middleTransformerDepth = transformerDepth(layout, "middle_block.1");
 
     // Context width and projection kind from the first spatial transformer.
     std::string transformer;
     if (config.middleTransformerDepth > 0)
         transformer = "middle_block.1";
     for (int64_t index = 1; transformer.empty() && index < block; ++index)
-        if (layout.transformerDepth(inputBlock(index) + ".1") > 0)
+        if (transformerDepth(layout, inputBlock(index) + ".1") > 0)
             transformer = inputBlock(index) + ".1";
     if (!transformer.empty()) {
         config.contextDim = layout.size(transformer + ".transformer_blocks.0.attn2.to_k.weight", 2, 1);

@@ -3,21 +3,11 @@
 #include "common/error.h"
 #include "common/torch_compat.h"
 
+#include <c10/util/StringUtil.h>
+
 #include <string>
 
 namespace tessera::sd {
-namespace {
-
-std::string shapeText(const at::Tensor& t)
-{
-    std::string text = "[";
-    for (int64_t d = 0; d < t.dim(); ++d)
-        text += (d ? ", " : "") + std::to_string(t.size(d));
-    return text + "]";
-}
-
-} // namespace
-
 VaeEncoder::VaeEncoder(const VaeConfig& config, const at::TensorOptions& options)
 {
     const int64_t ch = config.baseChannels;
@@ -143,11 +133,11 @@ void VaeModel::checkImage(const at::Tensor& image) const
     const int64_t multiple = m_config.downscale();
     if (image.dim() != 4 || image.size(1) != m_config.imageChannels || image.size(0) < 1)
         throw Error(ErrorCode::InvalidArgument, "the VAE encodes [B, " + std::to_string(m_config.imageChannels)
-                                                    + ", H, W] images, not " + shapeText(image));
+                                                    + ", H, W] images, not " + c10::str(image.sizes()));
     if (image.size(2) < multiple || image.size(3) < multiple || image.size(2) % multiple != 0
         || image.size(3) % multiple != 0)
         throw Error(ErrorCode::InvalidArgument, "the VAE encodes images whose sides are positive multiples of "
-                                                    + std::to_string(multiple) + ", not " + shapeText(image)
+                                                    + std::to_string(multiple) + ", not " + c10::str(image.sizes())
                                                     + " (pad or crop the image first)");
 }
 
@@ -156,7 +146,7 @@ void VaeModel::checkLatent(const at::Tensor& latent) const
     if (latent.dim() != 4 || latent.size(1) != m_config.latentChannels || latent.size(0) < 1 || latent.size(2) < 1
         || latent.size(3) < 1)
         throw Error(ErrorCode::InvalidArgument, "the VAE decodes [B, " + std::to_string(m_config.latentChannels)
-                                                    + ", h, w] latents, not " + shapeText(latent));
+                                                    + ", h, w] latents, not " + c10::str(latent.sizes()));
 }
 
 at::Tensor VaeModel::encodeMoments(const at::Tensor& image) const

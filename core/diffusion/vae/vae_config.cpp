@@ -1,70 +1,12 @@
 #include "diffusion/vae/vae_config.h"
 
-#include "common/error.h"
+#include "diffusion/layout_reader.h"
 
 namespace tessera::sd {
-namespace {
-
-/// Reads the shapes of one VAE's keys, naming the store and the key in every refusal.
-class VaeLayout {
-public:
-    VaeLayout(const WeightStore& store, const std::string& prefix) : m_store(store), m_prefix(prefix) {}
-
-    bool has(const std::string& key) const { return m_store.contains(m_prefix + key); }
-
-    /// Extent `d` of `key`, which must exist with `rank` dimensions.
-    int64_t size(const std::string& key, int64_t rank, int64_t d) const
-    {
-        if (!has(key))
-            fail(key, "is missing");
-        const TensorInfo& info = m_store.info(m_prefix + key);
-        if (info.dim() != rank)
-            fail(key, "has " + std::to_string(info.dim()) + " dimensions, expected " + std::to_string(rank));
-        return info.size(d);
-    }
-
-    /// Fails unless `key` is a [out, in, k, k] convolution weight.
-    void expectConv(const std::string& key, int64_t out, int64_t in, int64_t kernel) const
-    {
-        (void)size(key, 4, 0); // present and 4-D
-        const TensorInfo& info = m_store.info(m_prefix + key);
-        if (info.shape != std::vector<int64_t>{out, in, kernel, kernel})
-            fail(key, "has shape " + shapeText(info.shape) + ", expected " + shapeText({out, in, kernel, kernel}));
-    }
-
-    /// How many of "<stem>0<rest>", "<stem>1<rest>", ... exist, counting from 0.
-    int64_t count(const std::string& stem, const std::string& rest) const
-    {
-        int64_t n = 0;
-        while (has(stem + std::to_string(n) + rest))
-            ++n;
-        return n;
-    }
-
-    [[noreturn]] void fail(const std::string& key, const std::string& what) const
-    {
-        throw Error(ErrorCode::UnsupportedModel,
-                    m_store.context() + ": not a KL autoencoder (VAE) layout: " + m_prefix + key + " " + what);
-    }
-
-private:
-    static std::string shapeText(const std::vector<int64_t>& shape)
-    {
-        std::string text = "[";
-        for (size_t i = 0; i < shape.size(); ++i)
-            text += (i ? ", " : "") + std::to_string(shape[i]);
-        return text + "]";
-    }
-
-    const WeightStore& m_store;
-    std::string m_prefix;
-};
-
-} // namespace
 
 VaeConfig inferVaeConfig(const WeightStore& store, const std::string& prefix)
 {
-    const VaeLayout layout(store, prefix);
+    const LayoutReader layout(store, prefix, "a KL autoencoder (VAE)");
     VaeConfig config;
     // encoder.conv_in: [ch, image channels, 3, 3]
     config.baseChannels = layout.size("encoder.conv_in.weight", 4, 0);
@@ -94,11 +36,11 @@ VaeConfig inferVaeConfig(const WeightStore& store, const std::string& prefix)
         layout.fail("encoder.conv_out.weight", "has an odd channel count " + std::to_string(moments)
                                                    + " (expected mean and log-variance, double_z)");
     config.latentChannels = moments / 2;
-    layout.expectConv("encoder.conv_out.weight", moments, deepest, 3);
-    layout.expectConv("quant_conv.weight", moments, moments, 1);
-    layout.expectConv("post_quant_conv.weight", config.latentChannels, config.latentChannels, 1);
-    layout.expectConv("decoder.conv_in.weight", deepest, config.latentChannels, 3);
-    layout.expectConv("decoder.conv_out.weight", config.imageChannels, config.baseChannels, 3);
+    layout.expectShape("encoder.conv_out.weight", {moments, deepest, 3, 3});
+    layout.expectShape("quant_conv.weight", {moments, moments, 1, 1});
+    layout.expectShape("post_quant_conv.weight", {config.latentChannels, config.latentChannels, 1, 1});
+    layout.expectShape("decoder.conv_in.weight", {deepest, config.latentChannels, 3, 3});
+    layout.expectShape("decoder.conv_out.weight", {config.imageChannels, config.baseChannels, 3, 3});
 
     // The decoder mirrors the encoder: as many up levels, num_res_blocks + 1 blocks each.
     if (layout.count("decoder.up.", ".block.0.conv1.weight") != levels)
