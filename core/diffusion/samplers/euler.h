@@ -3,17 +3,9 @@
 /// without churn; k-diffusion / ComfyUI "euler"):
 ///   d = (x - D(x, sigma_i)) / sigma_i,   x <- x + d (sigma_{i+1} - sigma_i).
 
-#include "diffusion/sampling/denoiser.h"
-
-#include <ATen/ATen.h>
-
-#include <functional>
+#include "diffusion/samplers/sampler.h"
 
 namespace tessera::sd {
-
-/// Called after each step with the step index, the step count, the new x and
-/// the denoised x0; may throw (Error(Cancelled)) to stop.
-using StepCallback = std::function<void(int step, int steps, const at::Tensor& x, const at::Tensor& denoised)>;
 
 /// x: [B, 4, h, w] already noised to sigmas[0]; sigmas: [n + 1] descending -> x at sigmas[n].
 at::Tensor sampleEuler(const Denoiser& denoiser, at::Tensor x, const at::Tensor& sigmas,
