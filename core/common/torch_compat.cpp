@@ -110,6 +110,15 @@ bool deviceHasFastBf16(const c10::Device& device)
     return false;
 }
 
+at::Generator seededGenerator(const c10::Device& device, uint64_t seed)
+{
+    // A clone of the device's default generator is a fresh generator of the
+    // same kind on the same device (no CUDA headers needed here).
+    at::Generator generator = at::globalContext().defaultGenerator(device).clone();
+    generator.set_current_seed(seed);
+    return generator;
+}
+
 void synchronizeDevice(const DeviceSpec& device)
 {
     if (device.kind == DeviceKind::Cuda)

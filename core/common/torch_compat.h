@@ -50,6 +50,11 @@ at::Tensor scaledDotProductAttention(const at::Tensor& q, const at::Tensor& k, c
 /// CUDA from compute capability 8.0 (Ampere) on.
 bool deviceHasFastBf16(const c10::Device& device);
 
+/// A generator of its own on `device` (CPU: mt19937, CUDA: Philox) seeded
+/// like `torch.Generator(device).manual_seed(seed)`, so the same seed draws
+/// the numbers PyTorch (and ComfyUI) draw. The default generators are untouched.
+at::Generator seededGenerator(const c10::Device& device, uint64_t seed);
+
 /// Waits for the device's queued work (CUDA); returns at once on the CPU.
 void synchronizeDevice(const DeviceSpec& device);
 
