@@ -67,7 +67,7 @@ UNetDownsample::UNetDownsample(int64_t channels, const at::TensorOptions& option
 
 at::Tensor UNetDownsample::forward(const at::Tensor& x) const
 {
-    return m_op->forward(x); // [B, C, H, W] -> [B, C, H / 2, W / 2]
+    return m_op->forward(x); // [B, C, H, W] -> [B, C, ceil(H / 2), ceil(W / 2)]
 }
 
 UNetUpsample::UNetUpsample(int64_t channels, const at::TensorOptions& options)
@@ -75,10 +75,10 @@ UNetUpsample::UNetUpsample(int64_t channels, const at::TensorOptions& options)
     m_conv = registerAt(*this, "conv", std::make_shared<Conv2d>(channels, channels, 3, options));
 }
 
-at::Tensor UNetUpsample::forward(const at::Tensor& x) const
+at::Tensor UNetUpsample::forward(const at::Tensor& x, int64_t height, int64_t width) const
 {
-    // x: [B, C, H, W] -> [B, C, 2H, 2W]
-    return m_conv->forward(at::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2}));
+    // x: [B, C, H, W] -> [B, C, height, width]
+    return m_conv->forward(at::upsample_nearest2d(x, {height, width}));
 }
 
 CrossAttention::CrossAttention(int64_t queryDim, int64_t contextDim, int64_t heads, const at::TensorOptions& options)

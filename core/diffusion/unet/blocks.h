@@ -74,8 +74,10 @@ private:
 class UNetUpsample : public torch::nn::Module {
 public:
     UNetUpsample(int64_t channels, const at::TensorOptions& options);
-    /// x: [B, C, H, W] -> [B, C, 2H, 2W].
-    at::Tensor forward(const at::Tensor& x) const;
+    /// x: [B, C, H, W] -> [B, C, height, width]: nearest-neighbour to the size
+    /// of the skip connection it meets (2H x 2W, or one less where the
+    /// downsampling rounded up, as ComfyUI's Upsample with output_shape), then a 3x3 conv.
+    at::Tensor forward(const at::Tensor& x, int64_t height, int64_t width) const;
 
 private:
     std::shared_ptr<Conv2d> m_conv;

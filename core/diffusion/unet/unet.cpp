@@ -122,11 +122,6 @@ UNetModel::UNetModel(const UNetConfig& config, const at::TensorOptions& options)
     m_outConv = registerAt(*this, "out.2", std::make_shared<Conv2d>(channels, config.outChannels, 3, options));
 }
 
-int64_t UNetModel::sizeMultiple() const
-{
-    return int64_t(1) << (m_config.channelMult.size() - 1);
-}
-
 void UNetModel::setSelfAttentionHooks(SelfAttentionHook before, SelfAttentionHook after)
 {
     m_hooks.before = std::move(before);
@@ -138,11 +133,9 @@ void UNetModel::checkInputs(const at::Tensor& x, const at::Tensor& timesteps, co
 {
     if (!x.defined() || x.dim() != 4 || x.size(1) != m_config.inChannels)
         invalid("latents must be [B, " + std::to_string(m_config.inChannels) + ", h, w], got " + c10::str(x.sizes()));
-    const int64_t batch = x.size(0), multiple = sizeMultiple();
-    if (x.size(2) % multiple != 0 || x.size(3) % multiple != 0)
-        invalid("latent height and width must be multiples of " + std::to_string(multiple) + " for " +
-                std::to_string(m_config.channelMult.size()) + " levels, got " + std::to_string(x.size(2)) + "x" +
-                std::to_string(x.size(3)));
+    const int64_t batch = x.size(0);
+    if (x.size(2) < 1 || x.size(3) < 1)
+        invalid("latents must be at least 1x1, got " + c10::str(x.sizes()));
     if (!timesteps.defined() || timesteps.dim() != 1 || timesteps.size(0) != batch)
         invalid("timesteps must be [" + std::to_string(batch) + "], got " + c10::str(timesteps.sizes()));
     if (!context.defined() || context.dim() != 3 || context.size(0) != batch ||
@@ -159,8 +152,10 @@ void UNetModel::checkInputs(const at::Tensor& x, const at::Tensor& timesteps, co
 }
 
 at::Tensor UNetModel::runStage(const Stage& stage, at::Tensor h, const at::Tensor& emb,
-                               const at::Tensor& context) const
+                               const at::Tensor& context, std::array<int64_t, 2> upsampleTo) const
 {
+    if (m_stageCheck)
+        m_stageCheck();
     const SelfAttentionHooks* hooks = (m_hooks.before || m_hooks.after) ? &m_hooks : nullptr;
     if (stage.conv)
         h = stage.conv->forward(h);
@@ -173,7 +168,7 @@ at::Tensor UNetModel::runStage(const Stage& stage, at::Tensor h, const at::Tenso
     if (stage.down)
         h = stage.down->forward(h);
     if (stage.up)
-        h = stage.up->forward(h);
+        h = stage.up->forward(h, upsampleTo[0], upsampleTo[1]);
     return h;
 }
 
@@ -203,7 +198,10 @@ at::Tensor UNetModel::forward(const at::Tensor& x, const at::Tensor& timesteps, 
     for (const Stage& stage : m_outputStages) {
         h = at::cat({h, skips.back()}, 1); // [B, C + C_skip, ...]
         skips.pop_back();
-        h = runStage(stage, h, emb, cond);
+        // An upsampling stage grows h to the size of the skip it meets next.
+        const std::array<int64_t, 2> next = skips.empty() ? std::array<int64_t, 2>{0, 0}
+                                                           : std::array<int64_t, 2>{skips.back().size(2), skips.back().size(3)};
+        h = runStage(stage, h, emb, cond, next);
     }
     return m_outConv->forward(at::silu(m_outNorm->forward(h))); // [B, out, h, w]
 }

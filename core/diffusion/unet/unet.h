@@ -12,7 +12,9 @@
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -25,7 +27,8 @@ public:
     UNetModel(const UNetConfig& config, const at::TensorOptions& options);
 
     /// The predicted noise (eps) for latents `x` at `timesteps`.
-    /// x: [B, in, h, w] with h and w multiples of sizeMultiple(); timesteps:
+    /// x: [B, in, h, w], any h and w (each downsampling rounds up, each
+    /// upsampling meets its skip's size, as ComfyUI's UNet); timesteps:
     /// [B] (fractional allowed); context: [B, N, contextDim]; y: [B, adm] for
     /// SDXL, undefined for SD 1.x -> [B, out, h, w] in the parameters' dtype.
     /// Inputs are cast to the parameters' dtype and device. Throws
@@ -37,9 +40,12 @@ public:
     /// empty functions remove them.
     void setSelfAttentionHooks(SelfAttentionHook before, SelfAttentionHook after);
 
+    /// Called before every stage (input block, middle block, output block) of
+    /// the next forward() calls; throw from it (Error(Cancelled)) to stop a
+    /// long step of a large latent. An empty function removes it.
+    void setStageCheck(std::function<void()> check) { m_stageCheck = std::move(check); }
+
     const UNetConfig& config() const { return m_config; }
-    /// Latent sides must be multiples of this: 2^(levels - 1).
-    int64_t sizeMultiple() const;
 
 private:
     /// One entry of input_blocks / middle_block / output_blocks: the modules
@@ -52,7 +58,9 @@ private:
         std::shared_ptr<UNetDownsample> down;
         std::shared_ptr<UNetUpsample> up;
     };
-    at::Tensor runStage(const Stage& stage, at::Tensor h, const at::Tensor& emb, const at::Tensor& context) const;
+    /// upsampleTo: the height and width the stage's upsampling (if any) produces.
+    at::Tensor runStage(const Stage& stage, at::Tensor h, const at::Tensor& emb, const at::Tensor& context,
+                        std::array<int64_t, 2> upsampleTo = {0, 0}) const;
     void checkInputs(const at::Tensor& x, const at::Tensor& timesteps, const at::Tensor& context,
                      const at::Tensor& y) const;
 
@@ -65,6 +73,7 @@ private:
     std::shared_ptr<GroupNorm> m_outNorm;
     std::shared_ptr<Conv2d> m_outConv;
     SelfAttentionHooks m_hooks;
+    std::function<void()> m_stageCheck;
 };
 
 } // namespace tessera::sd
