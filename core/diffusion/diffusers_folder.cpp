@@ -1,5 +1,7 @@
 #include "diffusion/diffusers_folder.h"
 
+#include "models/loaders/sharded_weights.h"
+
 #include "common/error.h"
 
 #include <algorithm>
@@ -387,14 +389,22 @@ const std::vector<std::string>& weightFileNames()
     return kNames;
 }
 
-/// The weights file of `folder`/`component`, or nothing when there is none.
+/// The weights file of `folder`/`component` (or its shard index, for a
+/// component saved in shards), or nothing when there is none.
 std::optional<fs::path> componentFile(const fs::path& folder, const std::string& component)
 {
     std::error_code ec;
     for (const std::string& name : weightFileNames())
-        if (fs::is_regular_file(folder / component / name, ec))
-            return folder / component / name;
+        for (const std::string& file : {name, name + ".index.json"})
+            if (fs::is_regular_file(folder / component / file, ec))
+                return folder / component / file;
     return std::nullopt;
+}
+
+/// A component's weights: one file, or the shards its index names.
+std::unique_ptr<WeightStore> openComponent(const fs::path& file)
+{
+    return isShardIndex(file.string()) ? openShardedWeights(file.string()) : openWeightStore(file.string());
 }
 
 } // namespace
@@ -417,7 +427,7 @@ std::unique_ptr<WeightStore> openDiffusersFolder(const std::string& path)
     auto store = std::make_unique<DiffusersFolderStore>(path);
     const auto open = [&](const std::string& component) -> const WeightStore* {
         const std::optional<fs::path> file = componentFile(folder, component);
-        return file ? &store->addComponent(openWeightStore(file->string())) : nullptr;
+        return file ? &store->addComponent(openComponent(*file)) : nullptr;
     };
     // The UNet and the VAE every pipeline has; a folder without them is not one we can run.
     for (const std::string component : {"unet", "vae"})
@@ -436,6 +446,11 @@ std::unique_ptr<WeightStore> openDiffusersFolder(const std::string& path)
     if (clipG)
         addOpenClip(*store, *clipG, clipL ? "conditioner.embedders.1.model." : "conditioner.embedders.0.model.");
     return store;
+}
+
+std::unique_ptr<WeightStore> openCheckpointStore(const std::string& path)
+{
+    return isDiffusersFolder(path) ? openDiffusersFolder(path) : openWeightStore(path);
 }
 
 } // namespace tessera::sd

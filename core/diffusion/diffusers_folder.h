@@ -8,6 +8,7 @@
 /// The folder:
 ///   model_index.json
 ///   unet/diffusion_pytorch_model[.fp16].{safetensors,bin}     -> model.diffusion_model.*
+///       (or its shards: diffusion_pytorch_model.safetensors.index.json + the files it names)
 ///   vae/diffusion_pytorch_model[.fp16].{safetensors,bin}      -> first_stage_model.*
 ///   text_encoder/model[.fp16].safetensors (or pytorch_model.bin): Hugging Face CLIPTextModel
 ///       SD 1.x  -> cond_stage_model.transformer.*
@@ -43,5 +44,9 @@ bool isDiffusersFolder(const std::string& path);
 /// model_index.json alone), and what openWeightStore() throws for a
 /// component file that cannot be read.
 std::unique_ptr<WeightStore> openDiffusersFolder(const std::string& path);
+
+/// A checkpoint as one store: openDiffusersFolder() for a diffusers folder,
+/// else openWeightStore() for a single file.
+std::unique_ptr<WeightStore> openCheckpointStore(const std::string& path);
 
 } // namespace tessera::sd

@@ -158,8 +158,7 @@ ModelEntry describeModelFile(const std::string& path)
             return entry;
         }
         // The index only: header, pickle and zip directory; no tensor is read.
-        const std::unique_ptr<WeightStore> weights =
-            diffusersFolder ? sd::openDiffusersFolder(path) : openWeightStore(path);
+        const std::unique_ptr<WeightStore> weights = sd::openCheckpointStore(path);
         if (sd::isDiffusionCheckpoint(*weights)) {
             const sd::CheckpointLayout layout = sd::inspectCheckpoint(*weights);
             entry.kind = layout.family == sd::ModelFamily::VaeOnly ? ModelKind::Vae : ModelKind::Diffusion;

@@ -21,6 +21,8 @@
 #include "diffusion_fixtures.h"
 
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <functional>
@@ -176,6 +178,30 @@ void saveComponent(const QTemporaryDir& dir, const std::string& relativePath, co
     saveSafetensors(path.toStdString(), tensors);
 }
 
+/// `tensors` in two shards "<stem>-0000N-of-00002.safetensors" beside
+/// `relativePath` + ".index.json", which maps every key to its shard.
+void saveShards(const QTemporaryDir& dir, const std::string& relativePath, const StateDict& tensors)
+{
+    const std::string stem = relativePath.substr(0, relativePath.size() - std::string(".safetensors").size());
+    const std::string folder = stem.substr(0, stem.rfind('/') + 1);
+    const std::string baseName = stem.substr(folder.size());
+    StateDict shards[2];
+    QJsonObject weightMap;
+    size_t i = 0;
+    for (const auto& [key, tensor] : tensors) {
+        const int shard = i++ < tensors.size() / 2 ? 0 : 1;
+        shards[shard][key] = tensor;
+        weightMap[QString::fromStdString(key)] =
+            QString::fromStdString(baseName + "-0000" + std::to_string(shard + 1) + "-of-00002.safetensors");
+    }
+    for (int shard = 0; shard < 2; ++shard)
+        saveComponent(dir, folder + baseName + "-0000" + std::to_string(shard + 1) + "-of-00002.safetensors",
+                      shards[shard]);
+    QFile index(dir.filePath(QString::fromStdString(relativePath + ".index.json")));
+    QVERIFY(index.open(QIODevice::WriteOnly));
+    index.write(QJsonDocument(QJsonObject{{"metadata", QJsonObject{{"total_size", 0}}}, {"weight_map", weightMap}}).toJson());
+}
+
 /// A diffusers pipeline folder of the family's tiny components in `dir`.
 void writeDiffusersFolder(const QTemporaryDir& dir, const std::string& family)
 {
@@ -189,10 +215,14 @@ void writeDiffusersFolder(const QTemporaryDir& dir, const std::string& family)
     for (const std::string& key : unet->keys())
         unetTensors[unetToDiffusers(key)] = unet->read(key);
     QCOMPARE(unetTensors.size(), unet->size());
-    // SDXL pipelines are usually saved as the fp16 variant.
-    saveComponent(dir, family == "sd15" ? "unet/diffusion_pytorch_model.safetensors"
-                                        : "unet/diffusion_pytorch_model.fp16.safetensors",
-                  unetTensors);
+    // SD 1.5 as one file; the SDXL base in two shards with an index (as
+    // diffusers saves large fp32 UNets); the refiner as the fp16 variant.
+    if (family == "sdxl_base")
+        saveShards(dir, "unet/diffusion_pytorch_model.safetensors", unetTensors);
+    else
+        saveComponent(dir, family == "sd15" ? "unet/diffusion_pytorch_model.safetensors"
+                                            : "unet/diffusion_pytorch_model.fp16.safetensors",
+                      unetTensors);
 
     const std::unique_ptr<WeightStore> vae = openWeightStore(test::diffusionFixture("vae_tiny.safetensors"));
     StateDict vaeTensors;
@@ -315,6 +345,40 @@ private slots:
             TESSERA_COMPARE_TO_REFERENCE(g.hidden, test::reference("sdxl.text.g_penultimate"), 1e-4);
             TESSERA_COMPARE_TO_REFERENCE(g.pooled, test::reference("sdxl.text.g_pooled"), 1e-4);
         }
+    }
+
+    void brokenShardIndexIsRefused()
+    {
+        // A shard the index names is missing; a shard name leaving the folder;
+        // a key mapped to a shard that lacks it; not JSON at all.
+        QTemporaryDir dir;
+        writeDiffusersFolder(dir, "sdxl_base");
+        const QString indexPath = dir.filePath("unet/diffusion_pytorch_model.safetensors.index.json");
+        QFile index(indexPath);
+        QVERIFY(index.open(QIODevice::ReadOnly));
+        const QJsonObject good = QJsonDocument::fromJson(index.readAll()).object();
+        index.close();
+        auto writeIndex = [&](const QByteArray& text) {
+            QFile out(indexPath);
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            out.write(text);
+        };
+        auto withMap = [&](const std::function<void(QJsonObject&)>& edit) {
+            QJsonObject map = good["weight_map"].toObject();
+            edit(map);
+            writeIndex(QJsonDocument(QJsonObject{{"weight_map", map}}).toJson());
+        };
+        const std::string folder = dir.path().toStdString();
+        const std::string someKey = good["weight_map"].toObject().begin().key().toStdString();
+
+        withMap([&](QJsonObject& map) { map[QString::fromStdString(someKey)] = "diffusion_pytorch_model-00003-of-00002.safetensors"; });
+        verifyRefused([&] { openDiffusersFolder(folder); }, ErrorCode::Io, {"index.json", "00003-of-00002", "missing"});
+        withMap([&](QJsonObject& map) { map[QString::fromStdString(someKey)] = "../vae/diffusion_pytorch_model.safetensors"; });
+        verifyRefused([&] { openDiffusersFolder(folder); }, ErrorCode::InvalidModel, {"index.json", "not a file name"});
+        withMap([&](QJsonObject& map) { map["no.such.key"] = map.begin().value(); });
+        verifyRefused([&] { openDiffusersFolder(folder); }, ErrorCode::InvalidModel, {"no.such.key", "does not hold it"});
+        writeIndex("{ not json");
+        verifyRefused([&] { openDiffusersFolder(folder); }, ErrorCode::InvalidModel, {"index.json", "invalid JSON"});
     }
 
     void incompleteFolderIsRefused()
