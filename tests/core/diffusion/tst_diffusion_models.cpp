@@ -7,8 +7,10 @@
 
 // LibTorch headers before Qt's (Qt's "slots" macro breaks torch/nn).
 #include "common/error.h"
+#include "common/torch_compat.h"
 #include "diffusion/checkpoint.h"
 #include "diffusion/diffusion_models.h"
+#include "diffusion/text/clip_text.h"
 #include "diffusion/samplers/euler.h"
 #include "diffusion/sampling/denoiser.h"
 #include "diffusion/sampling/schedulers.h"
@@ -137,6 +139,40 @@ private slots:
         TESSERA_COMPARE_TO_REFERENCE(latent, test::reference(key + "latent"), 1e-4);
         const double scale = vaeScalingFactor(layout.family);
         TESSERA_COMPARE_TO_REFERENCE(models.vae->decode(latent / scale), test::reference(key + "image"), 1e-4);
+    }
+
+    void tinyCheckpointsMatchTheReferenceOnCudaInFp16_data() { tinyCheckpointsLoadAndSampleLikeTheReference_data(); }
+    void tinyCheckpointsMatchTheReferenceOnCudaInFp16()
+    {
+        // The gpu label's comparison: each network built on CUDA in fp16 (the
+        // weights stay fp16 on the way) within 1e-2 of the fp32 reference.
+        if (!cudaAvailable())
+            QSKIP("no CUDA device (the full-size fp16 comparison runs with tessera-bench diffusion-verify)");
+        QFETCH(QString, family);
+        const std::string f = family.toStdString();
+        QTemporaryDir dir;
+        const std::unique_ptr<WeightStore> store = openWeightStore(composeFamily(dir, f));
+        DiffusionLoadOptions options;
+        options.device = DeviceSpec{DeviceKind::Cuda, 0};
+        options.precision = Precision::Fp16;
+        const DiffusionModels models = loadDiffusionModels(*store, inspectCheckpoint(*store), options);
+        c10::InferenceMode inference;
+        const std::string unet = f + ".unet.";
+        const at::Tensor y = f == "sd15" ? at::Tensor() : test::reference(unet + "y");
+        TESSERA_COMPARE_TO_REFERENCE(models.unet->forward(test::reference(unet + "x"), test::reference(unet + "t"),
+                                                          test::reference(unet + "context"), y),
+                                     test::reference(unet + "out"), 1e-2);
+        TESSERA_COMPARE_TO_REFERENCE(models.vae->decode(test::reference("vae.decode.latent")),
+                                     test::reference("vae.decode.out"), 1e-2);
+        const at::Tensor tokensL = test::reference("text.tokens_l").to(at::kCUDA);
+        if (f == "sd15")
+            TESSERA_COMPARE_TO_REFERENCE(models.clipL->encode(tokensL, 0, true).hidden, test::reference("sd15.text.last"),
+                                         1e-2);
+        if (f != "sd15") {
+            const ClipTextOutput g = models.clipG->encode(test::reference("text.tokens_g").to(at::kCUDA), 1, false);
+            TESSERA_COMPARE_TO_REFERENCE(g.hidden, test::reference("sdxl.text.g_penultimate"), 1e-2);
+            TESSERA_COMPARE_TO_REFERENCE(g.pooled, test::reference("sdxl.text.g_pooled"), 1e-2);
+        }
     }
 
     void standaloneVaeSwapsIn()
