@@ -147,6 +147,33 @@ inline std::string composeCheckpoint(const QTemporaryDir& dir, const std::string
     return path;
 }
 
+/// The parts of a tiny single-file checkpoint of `family` ("sd15",
+/// "sdxl_base", "sdxl_refiner"): {key prefix, tiny component file}.
+inline std::vector<std::pair<std::string, std::string>> tinyCheckpointParts(const std::string& family)
+{
+    if (family == "sd15")
+        return {{"model.diffusion_model.", "unet_sd15_tiny.safetensors"},
+                {"first_stage_model.", "vae_tiny.safetensors"},
+                {"cond_stage_model.transformer.", "clip_l_tiny.safetensors"}};
+    if (family == "sdxl_base")
+        return {{"model.diffusion_model.", "unet_sdxl_base_tiny.safetensors"},
+                {"first_stage_model.", "vae_tiny.safetensors"},
+                {"conditioner.embedders.0.transformer.", "clip_l_tiny.safetensors"},
+                {"conditioner.embedders.1.model.", "clip_g_tiny.safetensors"}};
+    if (family == "sdxl_refiner")
+        return {{"model.diffusion_model.", "unet_sdxl_refiner_tiny.safetensors"},
+                {"first_stage_model.", "vae_tiny.safetensors"},
+                {"conditioner.embedders.0.model.", "clip_g_tiny.safetensors"}};
+    qFatal("unknown family %s", family.c_str());
+}
+
+/// A tiny single-file checkpoint of `family` written to `dir` as
+/// "<family>_tiny.safetensors", plus `extra` tensors (composeCheckpoint).
+inline std::string composeTinyCheckpoint(const QTemporaryDir& dir, const std::string& family, const StateDict& extra = {})
+{
+    return composeCheckpoint(dir, family + "_tiny.safetensors", tinyCheckpointParts(family), extra);
+}
+
 } // namespace tessera::test
 
 /// Fails unless ours is within `tolerance` relative error of the reference.

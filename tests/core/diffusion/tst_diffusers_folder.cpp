@@ -246,23 +246,6 @@ void writeDiffusersFolder(const QTemporaryDir& dir, const std::string& family)
     QDir(dir.path()).mkpath("tokenizer");
 }
 
-/// The single-file parts of the family: {prefix, tiny component}.
-std::vector<std::pair<std::string, std::string>> singleFileParts(const std::string& family)
-{
-    if (family == "sd15")
-        return {{"model.diffusion_model.", "unet_sd15_tiny.safetensors"},
-                {"first_stage_model.", "vae_tiny.safetensors"},
-                {"cond_stage_model.transformer.", "clip_l_tiny.safetensors"}};
-    if (family == "sdxl_base")
-        return {{"model.diffusion_model.", "unet_sdxl_base_tiny.safetensors"},
-                {"first_stage_model.", "vae_tiny.safetensors"},
-                {"conditioner.embedders.0.transformer.", "clip_l_tiny.safetensors"},
-                {"conditioner.embedders.1.model.", "clip_g_tiny.safetensors"}};
-    return {{"model.diffusion_model.", "unet_sdxl_refiner_tiny.safetensors"},
-            {"first_stage_model.", "vae_tiny.safetensors"},
-            {"conditioner.embedders.0.model.", "clip_g_tiny.safetensors"}};
-}
-
 void verifyRefused(const std::function<void()>& call, ErrorCode code, const QStringList& mentions)
 {
     try {
@@ -299,7 +282,7 @@ private slots:
 
         // Every single-file key, with the same dtype, shape and values; nothing else but position_ids.
         size_t expectedKeys = 0;
-        for (const auto& [prefix, file] : singleFileParts(f)) {
+        for (const auto& [prefix, file] : test::tinyCheckpointParts(f)) {
             const std::unique_ptr<WeightStore> component = openWeightStore(test::diffusionFixture(file));
             for (const std::string& key : component->keys()) {
                 if (key == "logit_scale")

@@ -45,24 +45,10 @@ StateDict realFileExtras(const std::string& clipPrefix)
 
 std::string composeFamily(const QTemporaryDir& dir, const std::string& family)
 {
-    if (family == "sd15")
-        return test::composeCheckpoint(dir, "sd15_tiny.safetensors",
-                                       {{"model.diffusion_model.", "unet_sd15_tiny.safetensors"},
-                                        {"first_stage_model.", "vae_tiny.safetensors"},
-                                        {"cond_stage_model.transformer.", "clip_l_tiny.safetensors"}},
-                                       realFileExtras("cond_stage_model.transformer."));
-    if (family == "sdxl_base")
-        return test::composeCheckpoint(dir, "sdxl_base_tiny.safetensors",
-                                       {{"model.diffusion_model.", "unet_sdxl_base_tiny.safetensors"},
-                                        {"first_stage_model.", "vae_tiny.safetensors"},
-                                        {"conditioner.embedders.0.transformer.", "clip_l_tiny.safetensors"},
-                                        {"conditioner.embedders.1.model.", "clip_g_tiny.safetensors"}},
-                                       realFileExtras("conditioner.embedders.0.transformer."));
-    return test::composeCheckpoint(dir, "sdxl_refiner_tiny.safetensors",
-                                   {{"model.diffusion_model.", "unet_sdxl_refiner_tiny.safetensors"},
-                                    {"first_stage_model.", "vae_tiny.safetensors"},
-                                    {"conditioner.embedders.0.model.", "clip_g_tiny.safetensors"}},
-                                   realFileExtras(""));
+    const std::string clipPrefix = family == "sd15"        ? "cond_stage_model.transformer."
+                                   : family == "sdxl_base" ? "conditioner.embedders.0.transformer."
+                                                           : "";
+    return test::composeTinyCheckpoint(dir, family, realFileExtras(clipPrefix));
 }
 
 ModelFamily expectedFamily(const std::string& family)
