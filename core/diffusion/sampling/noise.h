@@ -16,8 +16,10 @@ namespace tessera::sd {
 at::Tensor initialNoise(at::IntArrayRef shape, uint64_t seed, const at::TensorOptions& options = at::kFloat);
 
 /// The noise ancestral samplers add per step: randn of `like`'s shape, dtype
-/// and device from one generator on that device seeded with `seed` (ComfyUI's
-/// default_noise_sampler); the step's sigmas do not matter.
+/// and device from one generator on that device (ComfyUI's
+/// default_noise_sampler); the step's sigmas do not matter. The generator is
+/// seeded with `seed`, or seed + 1 on the CPU, as ComfyUI does, so that the
+/// steps' noise does not repeat the initial noise drawn with `seed` there.
 NoiseSampler seededNoiseSampler(const at::Tensor& like, uint64_t seed);
 
 } // namespace tessera::sd
