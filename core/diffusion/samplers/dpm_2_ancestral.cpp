@@ -1,7 +1,7 @@
 #include "diffusion/samplers/dpm_2_ancestral.h"
 
 #include "diffusion/samplers/dpm_2.h"
-#include "diffusion/samplers/euler_ancestral.h"
+#include "diffusion/samplers/ancestral_step.h"
 
 namespace tessera::sd {
 

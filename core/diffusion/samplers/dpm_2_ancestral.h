@@ -1,7 +1,7 @@
 #pragma once
 /// Ancestral sampling with dpm_2 steps (k-diffusion / ComfyUI "dpm_2_ancestral"):
 /// the log-midpoint step of dpm_2.h down to sigma_down, then fresh noise of
-/// size sigma_up (the split of euler_ancestral.h's ancestralStep):
+/// size sigma_up (the split of ancestral_step.h's ancestralStep):
 ///   x <- dpm2(x, sigma_i -> sigma_down) + s_noise sigma_up z.
 /// A step whose sigma_down is 0 is an Euler step to 0 and adds no noise.
 

@@ -1,6 +1,6 @@
 #include "diffusion/samplers/dpmpp_2s_ancestral.h"
 
-#include "diffusion/samplers/euler_ancestral.h"
+#include "diffusion/samplers/ancestral_step.h"
 
 #include <cmath>
 

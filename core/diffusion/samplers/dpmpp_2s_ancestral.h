@@ -1,7 +1,7 @@
 #pragma once
 /// Ancestral sampling with DPM-Solver++(2S) steps (Lu et al. 2022; k-diffusion /
 /// ComfyUI "dpmpp_2s_ancestral"). In t = -log sigma, with the step to
-/// sigma_down of euler_ancestral.h's ancestralStep, h = t_down - t_i and the
+/// sigma_down of ancestral_step.h's ancestralStep, h = t_down - t_i and the
 /// midpoint s = t_i + h / 2 (sigma_s = exp(-s)):
 ///   x_s = (sigma_s / sigma_i) x - expm1(-h / 2) D(x, sigma_i),
 ///   x  <- (sigma_down / sigma_i) x - expm1(-h) D(x_s, sigma_s),

@@ -1,30 +1,11 @@
 #include "diffusion/samplers/dpmpp_sde.h"
 
+#include "diffusion/samplers/ancestral_step.h"
+
 #include <algorithm>
 #include <cmath>
 
 namespace tessera::sd {
-
-namespace {
-
-/// One ancestral sub-step of DPM-Solver++ from sigma to sigmaTo: go
-/// deterministically down to sigmaDown = sd, then add noise of std sigmaUp = su
-/// (k-diffusion's get_ancestral_step), so the marginal at sigmaTo is kept.
-struct AncestralStep {
-    double sigmaDown;
-    double sigmaUp;
-};
-
-AncestralStep ancestralStep(double sigma, double sigmaTo, double eta)
-{
-    if (eta == 0.0)
-        return {sigmaTo, 0.0};
-    const double up =
-        std::min(sigmaTo, eta * std::sqrt(sigmaTo * sigmaTo * (sigma * sigma - sigmaTo * sigmaTo) / (sigma * sigma)));
-    return {std::sqrt(sigmaTo * sigmaTo - up * up), up};
-}
-
-} // namespace
 
 at::Tensor sampleDpmppSde(const Denoiser& denoiser, at::Tensor x, const at::Tensor& sigmas, const NoiseSampler& noise,
                           const StepCallback& callback, double eta, double sNoise, double r)

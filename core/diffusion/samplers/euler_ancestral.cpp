@@ -5,15 +5,6 @@
 
 namespace tessera::sd {
 
-AncestralStep ancestralStep(double sigma, double sigmaNext, double eta)
-{
-    if (eta == 0.0)
-        return {sigmaNext, 0.0};
-    const double up = std::min(
-        sigmaNext, eta * std::sqrt(sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext) / (sigma * sigma)));
-    return {std::sqrt(sigmaNext * sigmaNext - up * up), up};
-}
-
 at::Tensor sampleEulerAncestral(const Denoiser& denoiser, at::Tensor x, const at::Tensor& sigmas,
                                 const NoiseSampler& noise, const StepCallback& callback, double eta, double sNoise)
 {

@@ -7,18 +7,10 @@
 ///   x <- x + (x - D(x, sigma_i)) / sigma_i (sigma_down - sigma_i) + s_noise sigma_up z.
 /// A step whose sigma_down is 0 returns D(x, sigma_i) and adds no noise.
 
+#include "diffusion/samplers/ancestral_step.h"
 #include "diffusion/samplers/sampler.h"
 
 namespace tessera::sd {
-
-/// The split of one ancestral step sigma -> sigmaNext into the ODE part (down
-/// to sigmaDown) and the noise added back (sigmaUp); sigmaDown^2 + sigmaUp^2 =
-/// sigmaNext^2. eta 0 is the plain ODE step (sigmaNext, 0). ComfyUI's get_ancestral_step.
-struct AncestralStep {
-    double sigmaDown = 0.0;
-    double sigmaUp = 0.0;
-};
-AncestralStep ancestralStep(double sigma, double sigmaNext, double eta);
 
 /// x: [B, 4, h, w] already noised to sigmas[0]; sigmas: [n + 1] descending -> x at sigmas[n].
 at::Tensor sampleEulerAncestral(const Denoiser& denoiser, at::Tensor x, const at::Tensor& sigmas,

@@ -14,6 +14,7 @@
 #include "diffusion/samplers/euler_ancestral.h"
 #include "diffusion/samplers/heun.h"
 #include "diffusion/samplers/lcm.h"
+#include "diffusion/samplers/ancestral_step.h"
 #include "diffusion/samplers/lms.h"
 #include "diffusion/samplers/sampler_registry.h"
 #include "diffusion/sampling/discrete_schedule.h"
