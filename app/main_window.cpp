@@ -6,6 +6,7 @@
 #include "dialogs/export_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "display/display_image.h"
+#include "panels/models_panel.h"
 #include "pipeline/model_registry.h"
 #include "views/image_view.h"
 #include "views/tile_overlay.h"
@@ -89,6 +90,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     dock->setWidget(m_panel);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::RightDockWidgetArea, dock);
+    m_modelsPanel = new ModelsPanel;
+    auto* modelsDock = new QDockWidget(tr("Models"), this);
+    modelsDock->setObjectName("modelsDock");
+    modelsDock->setWidget(m_modelsPanel);
+    modelsDock->setFeatures(dock->features());
+    tabifyDockWidget(dock, modelsDock);
+    dock->raise();
+    connect(m_modelsPanel, &ModelsPanel::refreshRequested, this, [this] { loadModels(modelsFolder()); });
     m_panel->setDevices(EngineController::availableDevices());
 
     m_sizeLabel = new QLabel(this);
@@ -200,6 +209,7 @@ void MainWindow::connectEngine()
         } else if (auto scan = jobAs<ScanModelsJob>(job)) {
             if (QFileInfo(scan->path()).isDir()) {
                 m_folderModels = scan->models();
+                m_modelsPanel->setModels(scan->path(), scan->listing());
             } else {
                 for (const ModelChoice& model : scan->models())
                     m_extraModels.push_back(model);
@@ -319,6 +329,7 @@ void MainWindow::loadModels(const QString& folder)
 {
     if (!QFileInfo(folder).isDir()) {
         m_folderModels.clear();
+        m_modelsPanel->setModels(folder, {});
         showModels(m_folderModels);
         return;
     }

@@ -1,11 +1,12 @@
 #pragma once
 /// The main window: a view. The image view with its tile-grid overlay in the
-/// middle, the upscale panel at the side, the status bar with size, zoom, the
-/// pixel under the cursor and the progress of file work. It turns what a
-/// person does into intents (open, preview, run, export, scan) submitted to
-/// the EngineController as jobs, and shows what comes back; it never reads or
-/// writes a file or runs a model itself. Plans and estimates come from core
-/// (planUpscale), settings and presets from the SettingsStore.
+/// middle, the upscale panel at the side with the models panel tabbed beside
+/// it, the status bar with size, zoom, the pixel under the cursor and the
+/// progress of file work. It turns what a person does into intents (open,
+/// preview, run, export, scan) submitted to the EngineController as jobs, and
+/// shows what comes back; it never reads or writes a file or runs a model
+/// itself. Plans and estimates come from core (planUpscale), settings and
+/// presets from the SettingsStore.
 
 #include "bridge/engine_job.h"
 #include "bridge/model_choice.h"
@@ -33,6 +34,7 @@ namespace tessera {
 
 class EngineController;
 class ImageView;
+class ModelsPanel;
 class TileOverlay;
 
 class MainWindow : public QMainWindow {
@@ -56,6 +58,7 @@ public:
     ImageView* imageView() const { return m_view; }
     TileOverlay* tileOverlay() const { return m_overlay; }
     UpscalePanel* upscalePanel() const { return m_panel; }
+    ModelsPanel* modelsPanel() const { return m_modelsPanel; }
     EngineController* engine() const { return m_engine; }
     /// The plan the overlay shows and a run would work through.
     const UpscalePlan& plan() const { return m_plan; }
@@ -123,6 +126,7 @@ private:
     ImageView* m_view = nullptr;
     TileOverlay* m_overlay = nullptr;
     UpscalePanel* m_panel = nullptr;
+    ModelsPanel* m_modelsPanel = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_presetMenu = nullptr;
     QAction* m_gridAction = nullptr;

@@ -17,6 +17,21 @@ namespace {
 /// enough that the encoder runs efficiently.
 constexpr int kExportBandRows = 64;
 
+ModelListing toListing(const ModelEntry& entry)
+{
+    ModelListing listing;
+    listing.name = QString::fromStdString(entry.name);
+    listing.path = QString::fromStdString(entry.path);
+    listing.kind = entry.kind;
+    listing.architecture = QString::fromStdString(entry.architecture);
+    listing.scale = entry.scale;
+    listing.details = QString::fromStdString(entry.details);
+    listing.parameterCount = entry.parameterCount;
+    listing.fileSize = entry.fileSize;
+    listing.error = QString::fromStdString(entry.error);
+    return listing;
+}
+
 } // namespace
 
 void OpenImageJob::run(EngineContext&, const CancelToken& cancel, JobReporter&)
@@ -53,6 +68,7 @@ void ScanModelsJob::run(EngineContext&, const CancelToken& cancel, JobReporter&)
         entries.push_back(describeModelFile(path));
     cancel.throwIfCancelled();
     for (const ModelEntry& entry : entries) {
+        m_listing.push_back(toListing(entry));
         if (entry.kind != ModelKind::Upscale || !entry.error.empty() || entry.scale < 1)
             continue;
         ModelChoice choice;

@@ -7,6 +7,7 @@
 #include "image/image.h"
 #include "io/image_writer.h"
 #include "bridge/model_choice.h"
+#include "bridge/model_listing.h"
 
 #include <QString>
 
@@ -56,7 +57,8 @@ private:
 };
 
 /// Describes the model files of a folder (recursively) or one model file,
-/// from their headers; files that cannot be described are left out.
+/// from their headers: every file for the Models panel, and the upscale
+/// models that can be used for the model picker.
 class ScanModelsJob : public EngineJob {
 public:
     explicit ScanModelsJob(QString path) : m_path(std::move(path)) {}
@@ -65,11 +67,15 @@ public:
     void run(EngineContext& context, const CancelToken& cancel, JobReporter& reporter) override;
 
     const QString& path() const { return m_path; }
+    /// The usable upscale models, for the picker.
     const std::vector<ModelChoice>& models() const { return m_models; }
+    /// Every file scanned (sorted by name), usable or not.
+    const std::vector<ModelListing>& listing() const { return m_listing; }
 
 private:
     QString m_path;
     std::vector<ModelChoice> m_models;
+    std::vector<ModelListing> m_listing;
 };
 
 } // namespace tessera
