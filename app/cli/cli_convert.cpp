@@ -2,6 +2,7 @@
 // huge file needs only a few rows of memory. The format comes from OUT's
 // extension; OUT appears only when complete (see io/image_writer.h).
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "image/image.h"
 #include "io/image_reader.h"
@@ -30,16 +31,6 @@ constexpr const char* kConvertUsage =
 /// Rows read and written per band: enough to keep OIIO efficient, few enough
 /// that a 100-megapixel-wide file stays in memory easily.
 constexpr int kBandRows = 64;
-
-int parseInt(const std::string& option, const std::string& text)
-{
-    int value = 0;
-    const char* end = text.data() + text.size();
-    const auto [stop, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || stop != end)
-        throw UsageError{option + " needs a whole number, not '" + text + "'"};
-    return value;
-}
 
 struct ConvertArgs {
     std::string input;
@@ -87,13 +78,13 @@ ConvertArgs parse(const Args& args)
                 throw UsageError{"-o needs a file name"};
         } else if (arg == "--bits") {
             once(seenBits);
-            parsed.options.bits = parseInt(arg, takeValue());
+            parsed.options.bits = parseInt(arg, takeValue(), 0);
             if (parsed.options.bits != 8 && parsed.options.bits != 16 && parsed.options.bits != 32)
                 throw UsageError{"--bits must be 8, 16 or 32, not "
                                  + std::to_string(parsed.options.bits)};
         } else if (arg == "--quality") {
             once(seenQuality);
-            parsed.options.quality = parseInt(arg, takeValue());
+            parsed.options.quality = parseInt(arg, takeValue(), 0);
             if (parsed.options.quality < 1 || parsed.options.quality > 100)
                 throw UsageError{"--quality must be 1-100, not "
                                  + std::to_string(parsed.options.quality)};

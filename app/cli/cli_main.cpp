@@ -24,6 +24,14 @@ Commands:
   models [DIR]                    list the models in DIR (default: the models folder)
   tokens "PROMPT" [--vocab DIR|FILE] [--pad-zero] [--show]
                                   CLIP token ids and the token count per 75-token chunk
+  generate -o OUT --model CKPT --prompt P [--negative N] [--steps N] [--cfg X]
+          [--sampler S] [--scheduler S] [--seed N] [--width W --height H]
+          [--refiner CKPT --refiner-steps N --refiner-cfg X --switch-step K]
+          [--vae FILE] [--clip-skip N] [--device D] [--precision P]
+                                  Stable Diffusion txt2img (SD 1.x, SDXL, base -> refiner)
+  img2img IN -o OUT --model CKPT --prompt P --denoise D [--start-step K] [--end-step K]
+          [--no-add-noise] [--leftover-noise] [generate's options]
+                                  re-sample an image (COMMAND --help lists samplers, schedulers)
 
 Options:
   --help       show this help (COMMAND --help: the command's options and defaults)
@@ -64,6 +72,10 @@ int main(int argc, char** argv)
             return runModels(args);
         if (command == "tokens")
             return runTokens(args);
+        if (command == "generate")
+            return runGenerate(args);
+        if (command == "img2img")
+            return runImg2Img(args);
         std::cerr << "tessera-cli: unknown command '" << command << "'\n\n" << kUsage;
         return kExitUsage;
     } catch (const UsageError& error) {

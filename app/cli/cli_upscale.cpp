@@ -3,6 +3,7 @@
 // bounded by one band of tiles. Ctrl+C cancels between batches: exit 130 and
 // nothing at the destination.
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "io/file_rows.h"
 #include "pipeline/upscale_job.h"
@@ -11,12 +12,6 @@
 #include "common/text.h"
 #include "pipeline/model_registry.h"
 
-#include <unistd.h>
-
-#include <atomic>
-#include <chrono>
-#include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -58,19 +53,6 @@ struct UpscaleArgs {
     int bits = 0;
     bool help = false;
 };
-
-int parseInt(const std::string& option, const std::string& value, int lowest)
-{
-    try {
-        size_t used = 0;
-        const int number = std::stoi(value, &used);
-        if (used == value.size() && number >= lowest)
-            return number;
-    } catch (const std::exception&) {
-    }
-    throw UsageError{option + " expects a whole number of at least " + std::to_string(lowest)
-                     + ", not '" + value + "'"};
-}
 
 UpscaleArgs parseArgs(const Args& args)
 {
@@ -132,97 +114,6 @@ UpscaleArgs parseArgs(const Args& args)
     return parsed;
 }
 
-/// A model given by name is looked up in the models folder.
-std::string resolveModelPath(const std::string& model)
-{
-    if (fs::exists(model))
-        return model;
-    const fs::path inFolder = fs::path(defaultModelsFolder()) / model;
-    return fs::exists(inFolder) ? inFolder.string() : model; // the loader names the missing file
-}
-
-std::atomic<bool> g_interrupted{false};
-CancelToken* g_cancel = nullptr;
-
-void onInterrupt(int)
-{
-    g_interrupted.store(true);
-    if (g_cancel)
-        g_cancel->cancel();
-}
-
-/// Progress on stderr: a bar when it is a terminal, plain lines (about one
-/// every two seconds) otherwise.
-class ProgressPrinter {
-public:
-    ProgressPrinter() : m_terminal(isatty(STDERR_FILENO) == 1) {}
-    ~ProgressPrinter()
-    {
-        if (m_terminal && m_drawn)
-            std::fputc('\n', stderr);
-    }
-
-    void operator()(const Progress& p)
-    {
-        const auto now = std::chrono::steady_clock::now();
-        const bool last = p.done >= p.total;
-        const int percent = p.total > 0 ? int(100 * p.done / p.total) : 0;
-        if (m_terminal) {
-            if (!last && now - m_lastPrint < std::chrono::milliseconds(100))
-                return;
-            constexpr int kWidth = 30;
-            const int filled = kWidth * percent / 100;
-            std::fprintf(stderr, "\r[%s%s] %3d%% %lld/%lld tiles  ETA %s ",
-                         std::string(size_t(filled), '#').c_str(),
-                         std::string(size_t(kWidth - filled), '.').c_str(), percent,
-                         static_cast<long long>(p.done), static_cast<long long>(p.total), eta(p).c_str());
-            m_drawn = true;
-        } else {
-            if (!last && p.done > 0 && now - m_lastPrint < std::chrono::seconds(2))
-                return;
-            std::fprintf(stderr, "upscale: %lld/%lld tiles (%d%%), ETA %s\n",
-                         static_cast<long long>(p.done), static_cast<long long>(p.total), percent,
-                         eta(p).c_str());
-        }
-        std::fflush(stderr);
-        m_lastPrint = now;
-    }
-
-private:
-    static std::string eta(const Progress& p)
-    {
-        if (p.etaSeconds < 0)
-            return "--:--";
-        const long long s = static_cast<long long>(p.etaSeconds + 0.5);
-        char text[32];
-        std::snprintf(text, sizeof text, "%lld:%02lld", s / 60, s % 60);
-        return text;
-    }
-
-    bool m_terminal;
-    bool m_drawn = false;
-    std::chrono::steady_clock::time_point m_lastPrint{};
-};
-
-/// Restores the previous SIGINT handler when the upscale ends, however it ends.
-class InterruptScope {
-public:
-    explicit InterruptScope(CancelToken& cancel)
-    {
-        g_cancel = &cancel;
-        g_interrupted.store(false);
-        m_previous = std::signal(SIGINT, onInterrupt);
-    }
-    ~InterruptScope()
-    {
-        std::signal(SIGINT, m_previous);
-        g_cancel = nullptr;
-    }
-
-private:
-    void (*m_previous)(int) = SIG_DFL;
-};
-
 } // namespace
 
 int runUpscale(const Args& args)
@@ -255,7 +146,7 @@ int runUpscale(const Args& args)
     TiledReport report;
     {
         InterruptScope interrupt(cancel);
-        ProgressPrinter printer;
+        ProgressPrinter printer("tiles");
         report = job.run(parsed.settings, *source, sink, cancel, [&](const Progress& p) { printer(p); });
         cancel.throwIfCancelled();
         sink.finish();

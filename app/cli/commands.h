@@ -20,6 +20,8 @@ int runConvert(const Args& args);  ///< convert IN -o OUT [--bits] [--quality]
 int runUpscale(const Args& args);  ///< upscale IN -o OUT -m MODEL [tiling options]
 int runModels(const Args& args);   ///< models [DIR]
 int runTokens(const Args& args);   ///< tokens "PROMPT" [--vocab DIR|FILE] [--pad-zero] [--show]
+int runGenerate(const Args& args); ///< generate -o OUT --model CKPT --prompt P [sampling options]
+int runImg2Img(const Args& args);  ///< img2img IN -o OUT --model CKPT --denoise D [sampling options]
 
 /// Thrown by argument parsing; becomes exit code 2 with the message.
 struct UsageError {

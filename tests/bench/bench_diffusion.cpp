@@ -6,6 +6,11 @@
 #include "common/torch_compat.h"
 #include "diffusion/diffusion_models.h"
 #include "diffusion/text/clip_text.h"
+#include "diffusion/samplers/sampler_registry.h"
+#include "diffusion/sampling/denoiser.h"
+#include "diffusion/sampling/discrete_schedule.h"
+#include "diffusion/sampling/schedulers.h"
+#include "diffusion/unet/hypertile.h"
 #include "diffusion/unet/unet.h"
 #include "diffusion/vae/vae.h"
 #include "models/loaders/weight_store.h"
@@ -104,6 +109,33 @@ double relativeError(const at::Tensor& ours, const at::Tensor& theirs)
     return (a - b).norm().item<double>() / std::max(b.norm().item<double>(), 1e-30);
 }
 
+/// The sampler's own cost per step: a 10-step run of `sampler` with CFG
+/// (its denoiser calls the UNet on a batch of 2) minus its UNet calls at the
+/// measured step time `unetMs`, as a share of the UNet time.
+void timeSamplerOverhead(const UNetModel& unet, const std::string& sampler, const at::Tensor& latent,
+                         const at::Tensor& context, const at::Tensor& y, double unetMs, const DeviceSpec& device)
+{
+    const DiscreteSchedule schedule = DiscreteSchedule::stableDiffusion();
+    const at::Tensor sigmas = karrasSigmas(10, schedule.sigmaMin(), schedule.sigmaMax());
+    const UNetConditioning positive{context.slice(0, 0, 1), y.defined() ? y.slice(0, 0, 1) : at::Tensor()};
+    const UNetConditioning negative{context.slice(0, 1, 2), y.defined() ? y.slice(0, 1, 2) : at::Tensor()};
+    int calls = 0;
+    const Denoiser guided = guidedEpsDenoiser(unet, schedule, positive, negative, 7.0);
+    const Denoiser counted = [&](const at::Tensor& x, double sigma) {
+        ++calls;
+        return guided(x, sigma);
+    };
+    const at::Tensor x = latent.to(at::kFloat) * sigmas[0].item<double>();
+    const double total = medianMilliseconds(device, 3, [&] {
+        calls = 0;
+        runSampler(sampler, counted, x, sigmas, 1);
+    }, /*warmup=*/1);
+    const double overhead = (total - calls * unetMs) / calls;
+    std::printf("sampler %s: 10 steps, %d UNet calls, %.1f ms in all (median of 3); overhead %.2f ms per call = "
+                "%.2f%% of the UNet step\n",
+                sampler.c_str(), calls, total, overhead, 100.0 * overhead / unetMs);
+}
+
 } // namespace
 
 int runDiffusionTiming(const Options& options)
@@ -130,6 +162,18 @@ int runDiffusionTiming(const Options& options)
             const double ms = medianMilliseconds(load.device, runs, [&] { models.unet->forward(x, t, context, y); });
             std::printf("unet step (cfg, batch 2) %dx%d %s: %.2f ms (median of %d)\n", size, size, precision.c_str(), ms,
                         runs);
+            if (const std::string tile = option(options, "--hypertile"); !tile.empty()) {
+                HyperTileOptions hyperTile;
+                hyperTile.tileSize = std::stoi(tile);
+                hyperTile.maxDepth = std::stoi(option(options, "--hypertile-depth", "0"));
+                std::make_shared<HyperTile>(hyperTile)->apply(*models.unet);
+                const double tiled = medianMilliseconds(load.device, runs, [&] { models.unet->forward(x, t, context, y); });
+                HyperTile::remove(*models.unet);
+                std::printf("unet step with hypertile %d, depth %d, %dx%d: %.2f ms (%.2fx faster)\n", hyperTile.tileSize,
+                            hyperTile.maxDepth, size, size, tiled, ms / tiled);
+            }
+            if (const std::string sampler = option(options, "--sampler"); !sampler.empty())
+                timeSamplerOverhead(*models.unet, sampler, x.slice(0, 0, 1), context, y, ms, load.device);
         }
         if (models.vae) {
             const at::Tensor latent = at::randn({1, models.vae->config().latentChannels, size / 8, size / 8}, floats);

@@ -47,7 +47,10 @@ Modes:
                of VAE decode / encode, at --sizes (default 512,1024 for SD 1.x,
                1024 for SDXL); --runs N (default 10; 0: load only, with the
                host peak RSS); --cudnn-benchmark 0
-               keeps cuDNN's heuristics instead of autotuning (default 1)
+               keeps cuDNN's heuristics instead of autotuning (default 1);
+               --hypertile TILE [--hypertile-depth D]: the UNet step again with
+               HyperTile and the speed-up; --sampler NAME: a 10-step run of
+               the sampler and its cost per step beyond the UNet's
   diffusion-verify
                --checkpoint FILE against --reference FILE (the original code's
                outputs on the same weights, from scripts/diffusion_reference/

@@ -179,6 +179,9 @@ SafetensorsStore::SafetensorsStore(std::shared_ptr<const MappedFile> file)
         m_tensors.push_back(MappedTensor{dataStart + begin, dtype->type, std::move(shape), std::move(strides)});
     }
 
+    // Empty tensors hold no bytes and overlap nothing (writers put them at the next tensor's offset).
+    ranges.erase(std::remove_if(ranges.begin(), ranges.end(), [](const Range& r) { return r.begin == r.end; }),
+                 ranges.end());
     std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
     for (size_t i = 1; i < ranges.size(); ++i)
         if (ranges[i].begin < ranges[i - 1].end)

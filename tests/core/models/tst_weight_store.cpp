@@ -105,6 +105,22 @@ QString strictError(torch::nn::Module& module, const WeightStore& store, const s
 class TestWeightStore : public QObject {
     Q_OBJECT
 private slots:
+    void safetensorsTakesEmptyTensors()
+    {
+        // Zero-element tensors sit at the next tensor's offset (as safetensors'
+        // own writer places them): they overlap nothing and read back empty.
+        QTemporaryDir dir;
+        StateDict sd;
+        for (const char* name : {"a.empty", "b.full", "c.empty", "d.empty", "e.full"})
+            sd[name] = QByteArray(name).endsWith("empty") ? at::zeros({0, 3}) : at::randn({2, 3});
+        const std::string path = dir.filePath("empty.safetensors").toStdString();
+        saveSafetensors(path, sd);
+        const std::unique_ptr<WeightStore> store = openWeightStore(path);
+        QCOMPARE(store->size(), size_t(5));
+        QCOMPARE(store->read("c.empty").sizes().vec(), (std::vector<int64_t>{0, 3}));
+        QVERIFY(at::equal(store->read("e.full"), sd.at("e.full")));
+    }
+
     void safetensorsKeepsStoredDtype()
     {
         QTemporaryDir dir;

@@ -1,0 +1,125 @@
+#include "cli/cli_support.h"
+
+#include "pipeline/model_registry.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+namespace tessera::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::atomic<CancelToken*> g_cancel{nullptr};
+
+void onInterrupt(int)
+{
+    if (CancelToken* cancel = g_cancel.load())
+        cancel->cancel();
+}
+
+std::string etaText(const Progress& p)
+{
+    if (p.etaSeconds < 0)
+        return "--:--";
+    const long long s = static_cast<long long>(p.etaSeconds + 0.5);
+    char text[32];
+    std::snprintf(text, sizeof text, "%lld:%02lld", s / 60, s % 60);
+    return text;
+}
+
+} // namespace
+
+int parseInt(const std::string& option, const std::string& value, int lowest)
+{
+    int number = 0;
+    const char* end = value.data() + value.size();
+    const auto [stop, ec] = std::from_chars(value.data(), end, number);
+    if (ec != std::errc() || stop != end || number < lowest)
+        throw UsageError{option + " expects a whole number of at least " + std::to_string(lowest) + ", not '" +
+                         value + "'"};
+    return number;
+}
+
+uint64_t parseUnsigned(const std::string& option, const std::string& value)
+{
+    uint64_t number = 0;
+    const char* end = value.data() + value.size();
+    const auto [stop, ec] = std::from_chars(value.data(), end, number);
+    if (ec != std::errc() || stop != end)
+        throw UsageError{option + " expects a whole number from 0 to 18446744073709551615, not '" + value + "'"};
+    return number;
+}
+
+double parseDouble(const std::string& option, const std::string& value, double lowest, double highest)
+{
+    try {
+        size_t used = 0;
+        const double number = std::stod(value, &used);
+        if (used == value.size() && number >= lowest && number <= highest)
+            return number;
+    } catch (const std::exception&) {
+    }
+    throw UsageError{option + " expects a number from " + std::to_string(lowest) + " to " + std::to_string(highest) +
+                     ", not '" + value + "'"};
+}
+
+std::string resolveModelPath(const std::string& model)
+{
+    if (model.empty() || fs::exists(model))
+        return model;
+    const fs::path inFolder = fs::path(defaultModelsFolder()) / model;
+    return fs::exists(inFolder) ? inFolder.string() : model;
+}
+
+ProgressPrinter::ProgressPrinter(std::string unit) : m_unit(std::move(unit)), m_terminal(isatty(STDERR_FILENO) == 1) {}
+
+ProgressPrinter::~ProgressPrinter()
+{
+    if (m_terminal && m_drawn)
+        std::fputc('\n', stderr);
+}
+
+void ProgressPrinter::operator()(const Progress& p)
+{
+    const auto now = std::chrono::steady_clock::now();
+    const bool last = p.done >= p.total;
+    const int percent = p.total > 0 ? int(100 * p.done / p.total) : 0;
+    const std::string stage = p.stage.empty() ? "" : p.stage + ": ";
+    if (m_terminal) {
+        if (!last && now - m_lastPrint < std::chrono::milliseconds(100))
+            return;
+        constexpr int kWidth = 30;
+        const int filled = kWidth * percent / 100;
+        std::fprintf(stderr, "\r[%s%s] %3d%% %lld/%lld %s  ETA %s  %s    ", std::string(size_t(filled), '#').c_str(),
+                     std::string(size_t(kWidth - filled), '.').c_str(), percent, static_cast<long long>(p.done),
+                     static_cast<long long>(p.total), m_unit.c_str(), etaText(p).c_str(), p.stage.c_str());
+        m_drawn = true;
+    } else {
+        if (!last && p.done > 0 && now - m_lastPrint < std::chrono::seconds(2))
+            return;
+        std::fprintf(stderr, "%s%lld/%lld %s (%d%%), ETA %s\n", stage.c_str(), static_cast<long long>(p.done),
+                     static_cast<long long>(p.total), m_unit.c_str(), percent, etaText(p).c_str());
+    }
+    std::fflush(stderr);
+    m_lastPrint = now;
+}
+
+InterruptScope::InterruptScope(CancelToken& cancel)
+{
+    g_cancel.store(&cancel);
+    m_previous = std::signal(SIGINT, onInterrupt);
+}
+
+InterruptScope::~InterruptScope()
+{
+    std::signal(SIGINT, m_previous);
+    g_cancel.store(nullptr);
+}
+
+} // namespace tessera::cli

@@ -1,0 +1,59 @@
+#pragma once
+/// What several tessera-cli commands share: number parsing for options,
+/// model lookup in the models folder, the progress line on stderr and Ctrl+C
+/// as cancellation.
+
+#include "cli/commands.h"
+
+#include "common/cancel.h"
+#include "common/progress.h"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace tessera::cli {
+
+/// `value` as a whole number >= lowest, else UsageError naming `option`.
+int parseInt(const std::string& option, const std::string& value, int lowest);
+/// `value` as an unsigned 64-bit number (seeds), else UsageError naming `option`.
+uint64_t parseUnsigned(const std::string& option, const std::string& value);
+/// `value` as a number in [lowest, highest], else UsageError naming `option`.
+double parseDouble(const std::string& option, const std::string& value, double lowest, double highest);
+
+/// A model given by name is looked up in the models folder; a path is kept
+/// (the loader names a missing file).
+std::string resolveModelPath(const std::string& model);
+
+/// Progress on stderr: a bar when it is a terminal, plain lines (about one
+/// every two seconds) otherwise. `unit` names what is counted ("tiles", "steps").
+class ProgressPrinter {
+public:
+    explicit ProgressPrinter(std::string unit);
+    ~ProgressPrinter();
+    ProgressPrinter(const ProgressPrinter&) = delete;
+    ProgressPrinter& operator=(const ProgressPrinter&) = delete;
+
+    void operator()(const Progress& progress);
+
+private:
+    std::string m_unit;
+    bool m_terminal;
+    bool m_drawn = false;
+    std::chrono::steady_clock::time_point m_lastPrint{};
+};
+
+/// While alive, Ctrl+C (SIGINT) cancels `cancel`; the previous handler comes
+/// back when it ends, however it ends.
+class InterruptScope {
+public:
+    explicit InterruptScope(CancelToken& cancel);
+    ~InterruptScope();
+    InterruptScope(const InterruptScope&) = delete;
+    InterruptScope& operator=(const InterruptScope&) = delete;
+
+private:
+    void (*m_previous)(int);
+};
+
+} // namespace tessera::cli
