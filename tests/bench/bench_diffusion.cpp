@@ -110,30 +110,49 @@ double relativeError(const at::Tensor& ours, const at::Tensor& theirs)
 }
 
 /// The sampler's own cost per step: a 10-step run of `sampler` with CFG
-/// (its denoiser calls the UNet on a batch of 2) minus its UNet calls at the
-/// measured step time `unetMs`, as a share of the UNet time.
+/// (its denoiser calls the UNet on a batch of 2), paired in the same process
+/// with the same number of bare denoiser calls; the difference per call, as
+/// a share of the bare call, median of 5 pairs (the GPU's clocks drift
+/// between processes more than the sampler costs).
 void timeSamplerOverhead(const UNetModel& unet, const std::string& sampler, const at::Tensor& latent,
-                         const at::Tensor& context, const at::Tensor& y, double unetMs, const DeviceSpec& device)
+                         const at::Tensor& context, const at::Tensor& y, const DeviceSpec& device)
 {
     const DiscreteSchedule schedule = DiscreteSchedule::stableDiffusion();
     const at::Tensor sigmas = karrasSigmas(10, schedule.sigmaMin(), schedule.sigmaMax());
     const UNetConditioning positive{context.slice(0, 0, 1), y.defined() ? y.slice(0, 0, 1) : at::Tensor()};
     const UNetConditioning negative{context.slice(0, 1, 2), y.defined() ? y.slice(0, 1, 2) : at::Tensor()};
-    int calls = 0;
     const Denoiser guided = guidedEpsDenoiser(unet, schedule, positive, negative, 7.0);
-    const Denoiser counted = [&](const at::Tensor& x, double sigma) {
-        ++calls;
+    std::vector<double> calledSigmas;
+    const Denoiser recorded = [&](const at::Tensor& x, double sigma) {
+        calledSigmas.push_back(sigma);
         return guided(x, sigma);
     };
     const at::Tensor x = latent.to(at::kFloat) * sigmas[0].item<double>();
-    const double total = medianMilliseconds(device, 3, [&] {
-        calls = 0;
-        runSampler(sampler, counted, x, sigmas, 1);
-    }, /*warmup=*/1);
-    const double overhead = (total - calls * unetMs) / calls;
-    std::printf("sampler %s: 10 steps, %d UNet calls, %.1f ms in all (median of 3); overhead %.2f ms per call = "
-                "%.2f%% of the UNet step\n",
-                sampler.c_str(), calls, total, overhead, 100.0 * overhead / unetMs);
+    auto milliseconds = [&](const std::function<void()>& run) {
+        synchronizeDevice(device);
+        const auto start = std::chrono::steady_clock::now();
+        run();
+        synchronizeDevice(device);
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    };
+    runSampler(sampler, recorded, x, sigmas, 1); // warm-up; records the sigmas it calls at
+    const std::vector<double> calls = calledSigmas;
+    std::vector<double> overheads, bare;
+    for (int pair = 0; pair < 5; ++pair) {
+        const double withSampler = milliseconds([&] { runSampler(sampler, guided, x, sigmas, 1); });
+        const double denoiserOnly = milliseconds([&] {
+            for (double sigma : calls)
+                guided(x, sigma);
+        });
+        overheads.push_back((withSampler - denoiserOnly) / double(calls.size()));
+        bare.push_back(denoiserOnly / double(calls.size()));
+    }
+    std::sort(overheads.begin(), overheads.end());
+    std::sort(bare.begin(), bare.end());
+    const double overhead = overheads[2], call = bare[2];
+    std::printf("sampler %s: 10 steps, %zu denoiser calls of %.2f ms; overhead %.3f ms per call = %.2f%% (median of 5 "
+                "pairs; range %.3f..%.3f ms)\n",
+                sampler.c_str(), calls.size(), call, overhead, 100.0 * overhead / call, overheads.front(), overheads.back());
 }
 
 } // namespace
@@ -172,8 +191,9 @@ int runDiffusionTiming(const Options& options)
                 std::printf("unet step with hypertile %d, depth %d, %dx%d: %.2f ms (%.2fx faster)\n", hyperTile.tileSize,
                             hyperTile.maxDepth, size, size, tiled, ms / tiled);
             }
-            if (const std::string sampler = option(options, "--sampler"); !sampler.empty())
-                timeSamplerOverhead(*models.unet, sampler, x.slice(0, 0, 1), context, y, ms, load.device);
+            std::stringstream samplers(option(options, "--sampler"));
+            for (std::string sampler; std::getline(samplers, sampler, ',');)
+                timeSamplerOverhead(*models.unet, sampler, x.slice(0, 0, 1), context, y, load.device);
         }
         if (models.vae) {
             const at::Tensor latent = at::randn({1, models.vae->config().latentChannels, size / 8, size / 8}, floats);

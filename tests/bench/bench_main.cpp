@@ -49,8 +49,8 @@ Modes:
                host peak RSS); --cudnn-benchmark 0
                keeps cuDNN's heuristics instead of autotuning (default 1);
                --hypertile TILE [--hypertile-depth D]: the UNet step again with
-               HyperTile and the speed-up; --sampler NAME: a 10-step run of
-               the sampler and its cost per step beyond the UNet's
+               HyperTile and the speed-up; --sampler NAME[,NAME...]: a 10-step
+               run of each sampler and its cost per step beyond the denoiser's
   diffusion-verify
                --checkpoint FILE against --reference FILE (the original code's
                outputs on the same weights, from scripts/diffusion_reference/
