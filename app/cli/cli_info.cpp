@@ -4,6 +4,7 @@
 #include "io/image_reader.h"
 
 #include <iostream>
+#include <sstream>
 #include <string_view>
 
 namespace tessera::cli {
@@ -32,8 +33,13 @@ const char* channelLayout(int channels)
     return "?";
 }
 
+/// The generation parameters image tools write (prompt, seed, sampler ...), PNG text "parameters".
+constexpr std::string_view kGenerationAttribute = "parameters";
+
 bool isKey(std::string_view name)
 {
+    if (name == kGenerationAttribute)
+        return true;
     for (std::string_view key : kKeyAttributes)
         if (name == key)
             return true;
@@ -99,6 +105,12 @@ int runInfo(const Args& args)
     if (!any)
         std::cout << "  (none of the usual fields)\n";
     std::cout << "  " << others << " other attribute" << (others == 1 ? "" : "s") << "\n";
+    if (const MetadataEntry* generation = metadata.find(std::string(kGenerationAttribute))) {
+        std::cout << "Generation:\n";
+        std::string line;
+        for (std::istringstream text(generation->display); std::getline(text, line);)
+            std::cout << "  " << line << "\n";
+    }
     return kExitOk;
 }
 

@@ -15,6 +15,7 @@
 #include "support/error_checks.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QtTest>
 
 using namespace tessera;
@@ -192,6 +193,40 @@ private slots:
         QCOMPARE(lastDone, int64_t(2));
         // The job stays usable.
         QVERIFY(at::isfinite(pixels(job.run(s))).all().item<bool>());
+    }
+
+    void cliGeneratesAndInfoShowsTheParameters()
+    {
+#ifndef TESSERA_CLI_PATH
+        QSKIP("tessera-cli is not built (TESSERA_WITH_IO is off)");
+#else
+        // tessera-cli generate writes a PNG whose "parameters" text
+        // tessera-cli info shows; img2img re-samples it; bad usage is exit 2.
+        const QString out = m_dir.filePath("generated.png");
+        auto run = [](const QStringList& args) {
+            QProcess cli;
+            cli.start(TESSERA_CLI_PATH, args);
+            cli.waitForFinished(300000);
+            return std::make_pair(cli.exitCode(), QString::fromUtf8(cli.readAllStandardOutput() + cli.readAllStandardError()));
+        };
+        const QString vocab = QString::fromStdString(kVocabulary);
+        const auto [generated, generateText] =
+            run({"generate", "-o", out, "--model", QString::fromStdString(m_sd15), "--prompt", "a photo of a cat",
+                 "--steps", "3", "--seed", "7", "--width", "64", "--height", "64", "--sampler", "dpmpp_2m",
+                 "--scheduler", "karras", "--vocab", vocab});
+        QVERIFY2(generated == 0, qPrintable(generateText));
+        const auto [shown, infoText] = run({"info", out});
+        QCOMPARE(shown, 0);
+        for (const QString& part : {QString("a photo of a cat"), QString("Steps: 3"), QString("Sampler: dpmpp_2m"),
+                                    QString("Seed: 7"), QString("Model: sd15_tiny")})
+            QVERIFY2(infoText.contains(part), qPrintable(infoText));
+        const QString again = m_dir.filePath("again.png");
+        const auto [resampled, img2imgText] = run({"img2img", out, "-o", again, "--model", QString::fromStdString(m_sd15),
+                                                   "--prompt", "a cat", "--denoise", "0.5", "--steps", "2", "--vocab", vocab});
+        QVERIFY2(resampled == 0 && QFile::exists(again), qPrintable(img2imgText));
+        QCOMPARE(run({"generate", "-o", out, "--model", QString::fromStdString(m_sd15), "--sampler", "nope", "--vocab", vocab}).first, 1);
+        QCOMPARE(run({"generate", "--model", QString::fromStdString(m_sd15)}).first, 2);
+#endif
     }
 
     void refusesWhatCannotRun()
