@@ -122,32 +122,18 @@ WINDOW_CASES = [
 ]
 
 
-def save_safetensors(path, tensors, metadata):
-    """F32 safetensors (the layout of scripts/diffusion_reference/make_fixtures.py's
-    writer), with the data of empty tensors placed at the very end: an empty range
-    [a, a] next to a tensor starting at a makes the ranges tie, which a reader that
-    sorts ranges by their start may take for an overlap."""
-    header, blobs, offset = {"__metadata__": metadata}, [], 0
-    for name in sorted(tensors, key=lambda n: (tensors[n].numel() == 0, n)):
-        data = tensors[name].detach().cpu().contiguous().float().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for blob in blobs:
-            f.write(blob)
-
-
 def load_module(name, path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+# The fixtures' safetensors writer, shared with the diffusion reference script.
+save_safetensors = load_module(
+    "diffusion_reference_fixtures", Path(__file__).resolve().parent.parent / "diffusion_reference" / "make_fixtures.py"
+).save_safetensors
 
 
 def stub(name, **attrs):

@@ -9,6 +9,7 @@
 // they come after a Qt header.
 #include "bridge/engine_context.h"
 #include "models/loaders/safetensors.h"
+#include "support/model_files.h"
 
 #include "diffusion_fixtures.h"
 
@@ -39,25 +40,11 @@ public:
     void partial(const JobPartial&) override {}
 };
 
-/// A small SRVGGNetCompact x2 (num_conv 2, 8 features) in `path`.
-void writeCompact(const std::string& path)
-{
-    StateDict sd;
-    for (int i = 0; i < 4; ++i) {
-        const std::string name = "body." + std::to_string(2 * i);
-        sd[name + ".weight"] = at::zeros({i == 3 ? 12 : 8, i == 0 ? 3 : 8, 3, 3});
-        sd[name + ".bias"] = at::zeros({i == 3 ? 12 : 8});
-        if (i < 3)
-            sd["body." + std::to_string(2 * i + 1) + ".weight"] = at::zeros({8});
-    }
-    saveSafetensors(path, sd);
-}
-
 /// The folder: 2x-compact, sd15_tiny, sdxl_base_tiny, vae_tiny (all
 /// .safetensors), broken/corrupt.safetensors, and notes.txt (not a model file).
 void fillFolder(const QTemporaryDir& dir)
 {
-    writeCompact(dir.filePath(QStringLiteral("2x-compact.safetensors")).toStdString());
+    test::writeCompactUpscaler(dir.filePath(QStringLiteral("2x-compact.safetensors")).toStdString());
     test::composeTinyCheckpoint(dir, "sd15");
     test::composeTinyCheckpoint(dir, "sdxl_base");
     test::composeCheckpoint(dir, "vae_tiny.safetensors", {{"", "vae_tiny.safetensors"}});
@@ -236,7 +223,7 @@ private slots:
         QVERIFY(window.tabifiedDockWidgets(upscaleDock).contains(modelsDock));
 
         // Refresh scans the folder again: a new file appears.
-        writeCompact(m_models.filePath(QStringLiteral("2x-second.safetensors")).toStdString());
+        test::writeCompactUpscaler(m_models.filePath(QStringLiteral("2x-second.safetensors")).toStdString());
         QSignalSpy loaded(&window, &MainWindow::modelsLoaded);
         QTest::mouseClick(window.modelsPanel()->refreshButton(), Qt::LeftButton);
         QVERIFY(test::waitFor(loaded));

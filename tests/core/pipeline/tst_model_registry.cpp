@@ -5,6 +5,7 @@
 #include "models/loaders/safetensors.h"
 #include "pipeline/model_registry.h"
 #include "diffusion_fixtures.h"
+#include "support/model_files.h"
 
 #include <ATen/ATen.h>
 
@@ -24,26 +25,12 @@ using namespace tessera;
 
 namespace {
 
-// A small SRVGGNetCompact x2 (num_conv 2, 8 features) in `path`.
-void writeCompact(const std::string& path)
-{
-    StateDict sd;
-    for (int i = 0; i < 4; ++i) {
-        const std::string name = "body." + std::to_string(2 * i);
-        sd[name + ".weight"] = at::zeros({i == 3 ? 12 : 8, i == 0 ? 3 : 8, 3, 3});
-        sd[name + ".bias"] = at::zeros({i == 3 ? 12 : 8});
-        if (i < 3)
-            sd["body." + std::to_string(2 * i + 1) + ".weight"] = at::zeros({8});
-    }
-    saveSafetensors(path, sd);
-}
-
 // Folder: compact.safetensors, sub/broken.pth, ncnn/up2x-model.param, notes.txt
 void fillFolder(const QTemporaryDir& dir)
 {
     QDir(dir.path()).mkpath("sub");
     QDir(dir.path()).mkpath("ncnn");
-    writeCompact(dir.filePath("2x-compact.safetensors").toStdString());
+    test::writeCompactUpscaler(dir.filePath("2x-compact.safetensors").toStdString());
     QFile broken(dir.filePath("sub/broken.pth"));
     QVERIFY(broken.open(QIODevice::WriteOnly));
     broken.write("PK\x03\x04 this is not really a zip");
