@@ -9,6 +9,7 @@
 #include "diffusion/samplers/dpmpp_3m_sde.h"
 #include "diffusion/samplers/dpmpp_sde.h"
 #include "diffusion/samplers/uni_pc.h"
+#include "diffusion/samplers/sampler_registry.h"
 #include "diffusion/sampling/noise.h"
 #include "diffusion/sampling/schedulers.h"
 
@@ -121,6 +122,7 @@ private slots:
     void eachCallRestartsTheHistory();
     void seedReproducesBitForBit();
     void matchesComfyUi();
+    void cudaAgreesWithTheCpu();
 };
 
 // 40 Karras steps from N(mean, std^2 + sigmaMax^2) to 0 land on the data's
@@ -285,6 +287,28 @@ void TestSamplersMultistep::matchesComfyUi()
         const double step1Error = test::relativeError(step1, test::samplingReference(key + ".step1"));
         qInfo("%s: relative error %.2e, after the first step %.2e", sampler.name.c_str(), resultError, step1Error);
         QVERIFY2(resultError <= 1e-5 && step1Error <= 1e-5, sampler.name.c_str());
+    }
+}
+
+// The gpu label's check: the samplers whose noise does not depend on the
+// device (none, or the Brownian tree on the CPU) give on CUDA what they give
+// on the CPU, within fp16 tolerance. The latent stays fp32 on both, as in
+// ComfyUI (the UNet's fp16 is the networks' gpu case).
+void TestSamplersMultistep::cudaAgreesWithTheCpu()
+{
+    if (!cudaAvailable())
+        QSKIP("no CUDA device");
+    c10::InferenceMode guard;
+    const test::GaussianData data;
+    const at::Tensor x = test::samplingReference("sampler.input");
+    const at::Tensor sigmas = test::samplingReference("sampler.euler.sigmas");
+    for (const char* name : {"euler", "heun", "dpm_2", "lms", "dpmpp_2m", "uni_pc", "dpmpp_sde", "dpmpp_2m_sde",
+                             "dpmpp_3m_sde"}) {
+        const at::Tensor onCpu = runSampler(name, data.denoiser(), x, sigmas, 42);
+        const at::Tensor onCuda = runSampler(name, data.denoiser(), x.to(at::kCUDA), sigmas, 42);
+        const double error = test::relativeError(onCuda, onCpu);
+        qInfo("%s: CUDA vs CPU, relative error %.2e", name, error);
+        QVERIFY2(error <= 1e-2, name);
     }
 }
 
