@@ -59,6 +59,12 @@ std::string usage(bool img2img)
   --refiner-sampler S --refiner-scheduler S   (default: the base's)
   --switch-step K       the refiner starts at step K of its schedule (default 15)
   --ascore X --negative-ascore X   refiner aesthetic scores (default 6 and 2.5)
+  --hypertile           HyperTile: self-attention within tiles at the full-resolution
+                        levels (faster on large images; seeded by --seed)
+  --hypertile-tile S    its tile size in pixels, 1..2048 (default 256)
+  --hypertile-swap N    tilings to pick from, 1..128 (default 2)
+  --hypertile-depth D   deepest UNet level tiled, 0..10 (default 0; SDXL needs 1 or more)
+  --hypertile-scale-depth   deeper levels use 2^level larger tiles
   --vae FILE            a VAE that replaces the checkpoint's
   --clip-skip N         SD 1.x: 1 the last CLIP layer, 2 the penultimate (default 1)
   --vocab DIR|FILE      the CLIP vocabulary (default: searched beside the checkpoint, in
@@ -99,6 +105,12 @@ GenerateArgs parseArgs(const Args& args, bool img2img)
     std::optional<double> refinerCfg;
     std::optional<std::string> refinerSampler, refinerScheduler;
     GenerationSettings& s = parsed.settings;
+    // Any --hypertile* option turns HyperTile on with the other values at their defaults.
+    auto hyperTile = [&]() -> sd::HyperTileOptions& {
+        if (!s.hyperTile)
+            s.hyperTile = sd::HyperTileOptions{};
+        return *s.hyperTile;
+    };
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         auto value = [&]() -> std::string {
@@ -135,6 +147,11 @@ GenerateArgs parseArgs(const Args& args, bool img2img)
             else if (arg == "--switch-step") switchStep = parseInt(arg, value(), 0);
             else if (arg == "--ascore") s.aestheticScore = parseDouble(arg, value(), 0.0, 10.0);
             else if (arg == "--negative-ascore") s.negativeAestheticScore = parseDouble(arg, value(), 0.0, 10.0);
+            else if (arg == "--hypertile") hyperTile();
+            else if (arg == "--hypertile-tile") hyperTile().tileSize = parseInt(arg, value(), 1);
+            else if (arg == "--hypertile-swap") hyperTile().swapSize = parseInt(arg, value(), 1);
+            else if (arg == "--hypertile-depth") hyperTile().maxDepth = parseInt(arg, value(), 0);
+            else if (arg == "--hypertile-scale-depth") hyperTile().scaleDepth = true;
             else if (arg == "--vae") s.vaePath = value();
             else if (arg == "--clip-skip") s.clipSkip = parseInt(arg, value(), 1);
             else if (arg == "--vocab") s.vocabularyPath = value();
@@ -205,6 +222,8 @@ int runSampling(const Args& args, bool img2img)
         init = readImage(parsed.input);
     SamplingJob job;
     const SamplingPlan plan = job.plan(parsed.settings, init ? &*init : nullptr);
+    for (const std::string& note : plan.notes)
+        std::cerr << "note: " << note << "\n";
     CancelToken cancel;
     Image image;
     {

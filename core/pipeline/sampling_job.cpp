@@ -151,14 +151,24 @@ Conditioning encodePrompts(const sd::DiffusionModels& models, const sd::ClipToke
     return c;
 }
 
-/// Removes the UNet's stage check when a pass ends, however it ends.
-class StageCheckScope {
+/// What a pass installs on its UNet (the cancel check between stages,
+/// HyperTile's attention hooks), removed when the pass ends, however it ends.
+class PassPatches {
 public:
-    StageCheckScope(sd::UNetModel& unet, const CancelToken& cancel) : m_unet(unet)
+    PassPatches(sd::UNetModel& unet, const CancelToken& cancel, const GenerationSettings& settings) : m_unet(unet)
     {
         m_unet.setStageCheck([cancel] { cancel.throwIfCancelled(); });
+        if (settings.hyperTile) {
+            sd::HyperTileOptions options = *settings.hyperTile;
+            options.seed = settings.seed;
+            std::make_shared<sd::HyperTile>(options)->apply(m_unet);
+        }
     }
-    ~StageCheckScope() { m_unet.setStageCheck({}); }
+    ~PassPatches()
+    {
+        m_unet.setStageCheck({});
+        sd::HyperTile::remove(m_unet);
+    }
 
 private:
     sd::UNetModel& m_unet;
@@ -251,6 +261,13 @@ SamplingPlan SamplingJob::plan(const GenerationSettings& settings, const Image* 
         checkPass(settings.refiner, "refiner");
         plan.refinerSigmas = passSigmas(settings.refiner, schedule);
     }
+    if (settings.hyperTile) {
+        sd::HyperTile check(*settings.hyperTile); // throws for options out of range
+        if (!sd::hyperTileReachesAttention(base.unet->config, *settings.hyperTile))
+            plan.notes.push_back("HyperTile with max depth " + std::to_string(settings.hyperTile->maxDepth) + " does nothing on " +
+                                 sd::familyName(base.family) +
+                                 ", which has no attention at full latent resolution: use max depth 1 or more");
+    }
     return plan;
 }
 
@@ -314,7 +331,7 @@ Image SamplingJob::run(const GenerationSettings& settings, const Image* init, co
         const Conditioning conditioning =
             encodePrompts(checkpoint.models, *loaded.tokenizer, settings, plan.width, plan.height);
         sd::UNetModel& unet = *checkpoint.models.unet;
-        const StageCheckScope stageCheck(unet, cancel);
+        const PassPatches patches(unet, cancel, settings);
         const sd::Denoiser denoiser =
             sd::guidedEpsDenoiser(unet, schedule, conditioning.positive, conditioning.negative, pass.cfg);
         const at::Tensor noise = pass.addNoise ? sd::initialNoise(latent.sizes(), settings.seed, latent.options())
@@ -369,6 +386,9 @@ std::string generationParameters(const GenerationSettings& settings, const Sampl
         text << ", Clip skip: " << settings.clipSkip;
     if (!settings.vaePath.empty())
         text << ", VAE: " << fileStem(settings.vaePath);
+    if (const auto& h = settings.hyperTile)
+        text << ", HyperTile: tile " << h->tileSize << " swap " << h->swapSize << " depth " << h->maxDepth
+             << (h->scaleDepth ? " scaled" : "");
     if (!settings.refinerCheckpoint.empty()) {
         const SamplingPass& refiner = settings.refiner;
         text << ", Refiner: " << fileStem(settings.refinerCheckpoint) << ", Refiner steps: " << refiner.steps

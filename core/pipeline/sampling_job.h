@@ -12,6 +12,7 @@
 #include "common/device.h"
 #include "common/progress.h"
 #include "diffusion/checkpoint.h"
+#include "diffusion/unet/hypertile.h"
 #include "image/image.h"
 
 #include <ATen/ATen.h>
@@ -20,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tessera {
 
@@ -63,6 +65,8 @@ struct GenerationSettings {
     SamplingPass refiner;          ///< used when refinerCheckpoint is set
     double aestheticScore = 6.0;          ///< refiner ADM, positive prompt
     double negativeAestheticScore = 2.5;  ///< refiner ADM, negative prompt
+    /// HyperTile on every pass's UNet; its seed is the generation's seed.
+    std::optional<sd::HyperTileOptions> hyperTile;
     DeviceSpec device;
     Precision precision = Precision::Fp16; ///< on CUDA; the CPU runs fp32
 };
@@ -75,6 +79,10 @@ struct SamplingPlan {
     at::Tensor refinerSigmas;   ///< the refiner pass's; undefined without a refiner
     /// Sampler steps in all (the progress total before the VAE decode).
     int steps() const;
+    /// What a person should know before running: options that do nothing
+    /// here (HyperTile's max depth 0 on SDXL, which has no attention at full
+    /// latent resolution), each one sentence.
+    std::vector<std::string> notes;
 };
 
 class SamplingJob {

@@ -152,6 +152,36 @@ private slots:
         QVERIFY2(text.contains("Refiner: sdxl_refiner_tiny") && text.contains("Refiner start step: 15"), qPrintable(text));
     }
 
+    void hyperTileInTheJob()
+    {
+        // One latent tile covers the 8x8 latent at tile 256: the image is the
+        // plain one. Tile 1 (4 tokens) cuts level 0 of SD 1.5: another image,
+        // the same one again for the same seed, and the parameters say so.
+        SamplingJob job;
+        const GenerationSettings plain = smallRun(m_sd15);
+        GenerationSettings tiled = plain;
+        tiled.hyperTile = sd::HyperTileOptions{};
+        const at::Tensor reference = pixels(job.run(plain));
+        QVERIFY(pixels(job.run(tiled)).equal(reference));
+        tiled.hyperTile->tileSize = 1;
+        const Image first = job.run(tiled);
+        QVERIFY(!pixels(first).equal(reference));
+        QVERIFY(pixels(job.run(tiled)).equal(pixels(first)));
+        QVERIFY(QString::fromStdString(first.metadata().find("parameters")->display).contains("HyperTile: tile 1 swap 2 depth 0"));
+        QVERIFY(job.plan(tiled).notes.empty());
+
+        // SDXL has no attention at level 0: max depth 0 is noted, depth 1 is not.
+        GenerationSettings sdxl = smallRun(m_sdxlBase);
+        sdxl.hyperTile = sd::HyperTileOptions{};
+        const SamplingPlan noted = job.plan(sdxl);
+        QCOMPARE(int(noted.notes.size()), 1);
+        QVERIFY2(QString::fromStdString(noted.notes[0]).contains("max depth 1"), noted.notes[0].c_str());
+        sdxl.hyperTile->maxDepth = 1;
+        QVERIFY(job.plan(sdxl).notes.empty());
+        sdxl.hyperTile->swapSize = 0;
+        TESSERA_VERIFY_ERROR(job.plan(sdxl), ErrorCode::InvalidArgument);
+    }
+
     void img2imgAtDenoiseZeroReturnsTheInput()
     {
         // denoise 0 samples nothing: the result is the VAE's round trip of the
