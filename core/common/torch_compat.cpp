@@ -130,7 +130,11 @@ at::Tensor scaledDotProductAttention(const at::Tensor& q, const at::Tensor& k, c
 {
 #if TESSERA_TORCH_AT_LEAST(2, 0)
     (void)chunkBytes;
-    return at::scaled_dot_product_attention(q, k, v, {}, 0.0, causal);
+    // The fused kernels (flash, memory-efficient) need unit stride in the head
+    // dimension; a strided view (a VAE's [B, C, HW] -> [B, HW, C] tokens) would
+    // send SDPA to its math path, which materialises the [Nq, Nk] scores.
+    auto unitStride = [](const at::Tensor& t) { return t.stride(-1) == 1 ? t : t.contiguous(); };
+    return at::scaled_dot_product_attention(unitStride(q), unitStride(k), unitStride(v), {}, 0.0, causal);
 #else
     const int64_t queries = q.size(2), keys = k.size(2);
     const double scale = 1.0 / std::sqrt(double(q.size(3)));

@@ -39,7 +39,8 @@ DeviceMemory deviceMemory(const DeviceSpec& device);
 
 /// softmax(q k^T / sqrt(D) [+ causal mask]) v for q: [B, H, Nq, D], k and v:
 /// [B, H, Nk, D] -> [B, H, Nq, D]. On LibTorch 2.x this is
-/// scaled_dot_product_attention (flash / memory-efficient kernels on CUDA);
+/// scaled_dot_product_attention (flash / memory-efficient kernels on CUDA;
+/// inputs strided in D are made contiguous first, as those kernels need);
 /// on 1.13 a softmax over query chunks sized so that one chunk's score matrix
 /// stays near `chunkBytes`, which keeps a VAE's 16384-position mid-block
 /// attention from allocating gigabytes at once.

@@ -122,33 +122,22 @@ WINDOW_CASES = [
 ]
 
 
-def load_module(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
+def _load_diffusion_fixtures():
+    """scripts/diffusion_reference/make_fixtures.py, whose helpers this script shares."""
+    path = Path(__file__).resolve().parent.parent / "diffusion_reference" / "make_fixtures.py"
+    spec = importlib.util.spec_from_file_location("diffusion_reference_fixtures", path)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
 
 
-# The fixtures' safetensors writer, shared with the diffusion reference script.
-save_safetensors = load_module(
-    "diffusion_reference_fixtures", Path(__file__).resolve().parent.parent / "diffusion_reference" / "make_fixtures.py"
-).save_safetensors
-
-
-def stub(name, **attrs):
-    module = types.ModuleType(name)
-    module.__dict__.update(attrs)
-    module.__path__ = []
-    sys.modules[name] = module
-    return module
-
-
-def package(name, folder):
-    module = types.ModuleType(name)
-    module.__path__ = [str(folder)]
-    sys.modules[name] = module
-    return module
+# The fixtures' safetensors writer and the module stubs, shared with the diffusion reference script.
+_shared = _load_diffusion_fixtures()
+save_safetensors = _shared.save_safetensors
+load_module = _shared._load_file_as
+stub = _shared._stub
+package = _shared._bare_package
 
 
 def make_beta_schedule(schedule, n_timestep, linear_start=1e-4, linear_end=2e-2, cosine_s=8e-3):

@@ -43,13 +43,8 @@ at::Tensor AttnBlock::forward(const at::Tensor& x) const
     // x: [B, C, H, W]
     const int64_t batch = x.size(0), channels = x.size(1), height = x.size(2), width = x.size(3);
     const at::Tensor h = norm->forward(x);
-    // [B, C, H, W] -> [B, H * W, C]: one token per position, one head of C channels.
-    // Contiguous, because scaled_dot_product_attention's fused kernels need
-    // unit stride in the channel dimension and otherwise fall back to the
-    // math path (a [H W, H W] score matrix: 512 MB at 1024² pixels in fp16).
-    auto tokens = [&](const at::Tensor& t) {
-        return t.reshape({batch, channels, height * width}).transpose(1, 2).contiguous();
-    };
+    // [B, C, H, W] -> [B, H * W, C]: one token per position, one head of C channels
+    auto tokens = [&](const at::Tensor& t) { return t.reshape({batch, channels, height * width}).transpose(1, 2); };
     const at::Tensor attended = multiHeadAttention(tokens(q->forward(h)), tokens(k->forward(h)),
                                                    tokens(v->forward(h)), /*heads=*/1);
     // [B, H * W, C] -> [B, C, H, W]
