@@ -5,8 +5,8 @@
 /// semantics so that a workflow moved from ComfyUI gives the same image for
 /// the same seed. The CLI, the app's panels and the bench call it.
 ///
-/// A job keeps its checkpoints loaded between runs (a new file, device or
-/// precision reloads). Not thread-safe: one job belongs to the thread that runs it.
+/// A job keeps its checkpoints loaded between runs in a CheckpointCache (a
+/// new file, device or precision reloads). Not thread-safe: one job belongs to the thread that runs it.
 
 #include "common/cancel.h"
 #include "common/device.h"
@@ -85,9 +85,12 @@ struct SamplingPlan {
     std::vector<std::string> notes;
 };
 
+class CheckpointCache;
+
 class SamplingJob {
 public:
-    SamplingJob();
+    /// A job with its own cache, or sharing `cache` with other jobs (the workflow).
+    explicit SamplingJob(std::shared_ptr<CheckpointCache> cache = nullptr);
     ~SamplingJob();
     SamplingJob(const SamplingJob&) = delete;
     SamplingJob& operator=(const SamplingJob&) = delete;
@@ -108,8 +111,7 @@ public:
               const ProgressSink& progress = {});
 
 private:
-    struct Loaded;
-    std::unique_ptr<Loaded> m_loaded;
+    std::shared_ptr<CheckpointCache> m_cache;
 };
 
 /// The "parameters" text of a generation (A1111's layout, which Civitai,

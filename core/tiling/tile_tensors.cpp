@@ -49,6 +49,12 @@ at::Tensor reflectWindow(const at::Tensor& x, const TileRect& window, int imageH
     return x.index_select(-1, cols).index_select(-2, rows);
 }
 
+at::Tensor cropWithin(const at::Tensor& x, const TileRect& frame, const TileRect& rect)
+{
+    const int64_t h = x.dim() - 2, w = x.dim() - 1;
+    return x.narrow(h, rect.y - frame.y, rect.height).narrow(w, rect.x - frame.x, rect.width);
+}
+
 TileRect paddedArea(const TileRect& area, int halo, int multiple)
 {
     return {area.x - halo, area.y - halo, roundUpToMultiple(area.width + 2 * halo, multiple),

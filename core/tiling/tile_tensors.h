@@ -24,6 +24,11 @@ namespace tessera::detail {
 at::Tensor reflectWindow(const at::Tensor& x, const TileRect& window, int imageHeight = -1,
                          int firstRow = 0);
 
+/// The part `rect` of `x`, which covers `frame` (both in the same
+/// coordinates; rect inside frame): the crop of a tile's output to its area
+/// or blend region. x: [..., frame.height, frame.width] -> [..., rect.height, rect.width]
+at::Tensor cropWithin(const at::Tensor& x, const TileRect& frame, const TileRect& rect);
+
 /// The model's input for `area`: the area plus `halo` on every side, the
 /// right and bottom widened so both sides are multiples of `multiple` (the
 /// shape a TilePlan gives its tiles).

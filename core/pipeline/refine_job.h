@@ -1,0 +1,143 @@
+#pragma once
+/// The refine job: tiled refinement of an (upscaled) image with a diffusion
+/// checkpoint, adding detail tile by tile without seams. Three modes:
+///
+/// - Blend (default): the image is encoded once (tiled VAE above 1024²
+///   pixels), and at every sampler step every latent tile is denoised (in
+///   batches) and the predictions are blended into one latent with Gaussian
+///   ramps before the step is taken, with one global noise field
+///   (sd::tiledDenoiser). Tiles cannot drift apart, so no seam forms.
+/// - Tiles (MikeyLatentTileSampler): each latent tile is resampled on its own
+///   with the seed's noise for its shape, then the tiles are stitched with the
+///   plan's ramps (not the original's one-sided feather).
+/// - Pixel (the Mikey workflow's last stage): the image is cut into pixel
+///   tiles, each encoded, resampled, decoded and blended back with the ramps.
+///
+/// Every mode resamples from start_step = int(steps - steps * denoise) of a
+/// `steps` schedule (the seed's rule, not KSampler's int(steps / denoise)).
+/// The image is reflect padded to multiples of 8 and cropped back, so the
+/// result has the input's size; its alpha is kept as it is.
+
+#include "common/cancel.h"
+#include "common/device.h"
+#include "common/progress.h"
+#include "diffusion/checkpoint.h"
+#include "diffusion/unet/hypertile.h"
+#include "image/image.h"
+#include "pipeline/sampling_job.h"
+#include "tiling/blend.h"
+#include "tiling/tile_plan.h"
+
+#include <ATen/ATen.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tessera {
+
+class CheckpointCache;
+
+enum class RefineMode {
+    Blend, ///< per-step blending of latent tiles (seamless)
+    Tiles, ///< each latent tile resampled alone, then stitched
+    Pixel, ///< pixel tiles, each through the VAE and the sampler alone
+};
+
+/// "blend", "tiles", "pixel".
+const char* refineModeName(RefineMode mode);
+/// Parses a refineModeName(); throws Error(InvalidArgument) naming the modes.
+RefineMode parseRefineMode(const std::string& text);
+
+struct RefineSettings {
+    std::string checkpoint;     ///< single file or diffusers folder
+    std::string vaePath;        ///< empty: the checkpoint's VAE
+    std::string vocabularyPath; ///< empty: searched
+    std::string prompt;
+    std::string negativePrompt;
+    int clipSkip = 1;
+    double aestheticScore = 6.0;         ///< SDXL refiner checkpoints
+    double negativeAestheticScore = 2.5;
+    uint64_t seed = 0;
+    // The pass (MikeyLatentTileSampler's defaults).
+    std::string sampler = "dpmpp_2m_sde_gpu";
+    std::string scheduler = "karras";
+    int steps = 30;
+    double cfg = 5.0;
+    double denoise = 0.25; ///< 0..1: the last steps * denoise steps run
+    // The tiles, in image pixels.
+    RefineMode mode = RefineMode::Blend;
+    int tileSize = 1024; ///< 64..8192, rounded up to a multiple of 8
+    int overlap = -1;    ///< pixels neighbours share; -1: a quarter of the tile
+    int halo = 0;        ///< context pixels around each tile (cropped after)
+    int batch = 0;       ///< blend: tiles per UNet call; 0: 4 on CUDA, 1 on the CPU
+    BlendRamp ramp = BlendRamp::Gaussian;
+    std::optional<sd::HyperTileOptions> hyperTile; ///< seeded with `seed`
+    DeviceSpec device;
+    Precision precision = Precision::Fp16;
+};
+
+/// start_step = int(steps - steps * denoise), in double arithmetic as the seed computes it.
+int refineStartStep(int steps, double denoise);
+
+/// What run() does, from the checkpoint's header and the image size alone.
+struct RefinePlan {
+    sd::ModelFamily family = sd::ModelFamily::Sd1;
+    RefineMode mode = RefineMode::Blend;
+    int width = 0, height = 0;             ///< the image and the result
+    int paddedWidth = 0, paddedHeight = 0; ///< reflect padded to multiples of 8
+    /// The tiles over the padded image in image pixels (what the overlay
+    /// draws); toOutput() gives latent pixels in the latent modes (scale
+    /// 1/8) and image pixels in pixel mode (scale 1).
+    TilePlan tiles;
+    SamplingPass pass;  ///< the KSamplerAdvanced call of the latent or of every tile
+    at::Tensor sigmas;  ///< [n + 1]; fewer than 2: the image comes back re-encoded
+    int batch = 1;      ///< tiles per UNet call
+    /// Progress units in all: sampler steps x tiles, plus the VAE passes.
+    int64_t units() const;
+    std::vector<std::string> notes; ///< options that do nothing here, one sentence each
+};
+
+/// Optional callbacks of a run (the app marks the tile being refined).
+struct RefineHooks {
+    std::function<void(const Tile&)> tileStarted;
+};
+
+class RefineJob {
+public:
+    /// A job with its own cache, or sharing `cache` with other jobs.
+    explicit RefineJob(std::shared_ptr<CheckpointCache> cache = nullptr);
+    ~RefineJob();
+    RefineJob(const RefineJob&) = delete;
+    RefineJob& operator=(const RefineJob&) = delete;
+
+    /// Throws Error(InvalidArgument) for impossible sizes, tiles or pass
+    /// settings, and Error(Io / InvalidModel / UnsupportedModel) naming the
+    /// file for unreadable checkpoints.
+    RefinePlan plan(const RefineSettings& settings, int width, int height);
+
+    /// Refines `image`. Reports progress per tile and step ("step 3/8, tile
+    /// 2/6") with ETA, checks `cancel` between tiles and inside UNet steps
+    /// (Error(Cancelled)). The result carries the input's metadata plus the
+    /// refinement in "parameters".
+    Image run(const RefineSettings& settings, const Image& image, const CancelToken& cancel = {},
+              const ProgressSink& progress = {}, const RefineHooks& hooks = {});
+
+    /// Tile `tileIndex` of plan(settings, image size) refined alone (its
+    /// window through the VAE and the sampler, as pixel mode does it): the
+    /// preview of the tile under the cursor. Returns the tile's area
+    /// (plan.tiles.tiles()[i].area, clipped to the image).
+    Image previewTile(const RefineSettings& settings, const Image& image, int tileIndex,
+                      const CancelToken& cancel = {}, const ProgressSink& progress = {});
+
+private:
+    std::shared_ptr<CheckpointCache> m_cache;
+};
+
+/// The "parameters" text of a refinement.
+std::string refineParameters(const RefineSettings& settings, const RefinePlan& plan);
+
+} // namespace tessera
