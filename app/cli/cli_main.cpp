@@ -32,6 +32,13 @@ Commands:
   img2img IN -o OUT --model CKPT --prompt P --denoise D [--start-step K] [--end-step K]
           [--no-add-noise] [--leftover-noise] [generate's options]
                                   re-sample an image (COMMAND --help lists samplers, schedulers)
+  refine IN -o OUT --model CKPT --prompt P [--refiner CKPT] [--negative N]
+          [--upscale-model M --upscale-by X] [--denoise D] [--tile S --overlap O]
+          [--mode blend|tiles|pixel] [--hypertile ...] [generate's options]
+                                  add detail tile by tile, without seams
+  workflow -o OUT --model CKPT --refiner CKPT --prompt P --upscale-model M --upscale-by X
+          [--tiler-model base|refiner] [--tiler-denoise D] [--also-upscaled OUT2] [--input IN]
+                                  base -> refiner -> model upscale -> tiled refinement
 
 Options:
   --help       show this help (COMMAND --help: the command's options and defaults)
@@ -76,6 +83,10 @@ int main(int argc, char** argv)
             return runGenerate(args);
         if (command == "img2img")
             return runImg2Img(args);
+        if (command == "refine")
+            return runRefine(args);
+        if (command == "workflow")
+            return runWorkflow(args);
         std::cerr << "tessera-cli: unknown command '" << command << "'\n\n" << kUsage;
         return kExitUsage;
     } catch (const UsageError& error) {

@@ -22,6 +22,8 @@ int runModels(const Args& args);   ///< models [DIR]
 int runTokens(const Args& args);   ///< tokens "PROMPT" [--vocab DIR|FILE] [--pad-zero] [--show]
 int runGenerate(const Args& args); ///< generate -o OUT --model CKPT --prompt P [sampling options]
 int runImg2Img(const Args& args);  ///< img2img IN -o OUT --model CKPT --denoise D [sampling options]
+int runRefine(const Args& args);   ///< refine IN -o OUT --model CKPT --prompt P [tile and sampling options]
+int runWorkflow(const Args& args); ///< workflow -o OUT --model CKPT --refiner CKPT --prompt P --upscale-model M [...]
 
 /// Thrown by argument parsing; becomes exit code 2 with the message.
 struct UsageError {

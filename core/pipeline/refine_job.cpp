@@ -14,7 +14,11 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include <functional>
+#include <memory>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 namespace tessera {
 namespace {
@@ -34,98 +38,138 @@ at::Tensor colourOf(const at::Tensor& pixels)
     return (c == 2 || c == 4) ? pixels.slice(1, 0, c - 1) : pixels;
 }
 
-/// What every run of one plan shares: the networks, the guidance and the
-/// progress over the plan's units.
+/// One checkpoint's part of the refinement: its networks, guidance and window.
+struct RefineStage {
+    sd::DiffusionModels models;
+    Conditioning conditioning;
+    SamplingPass pass;
+    at::Tensor sigmas;
+    std::optional<UNetPassPatches> patches;
+};
+
+/// What every run of one plan shares: the stages (the checkpoint, then the
+/// refiner), the VAE and the progress over the plan's units.
 struct RefineRun {
     const RefineSettings& settings;
     const RefinePlan& plan;
     const CancelToken& cancel;
     const ProgressSink& progress;
-    sd::DiffusionModels models;
+    std::vector<std::unique_ptr<RefineStage>> stages;
     std::shared_ptr<sd::VaeModel> vae;
     sd::DiscreteSchedule schedule = sd::DiscreteSchedule::stableDiffusion();
-    Conditioning conditioning;
+    sd::ModelFamily family = sd::ModelFamily::Sd1; ///< the checkpoint's: the VAE's latent scale
     EtaEstimator eta;
     int64_t done = 0;
+
+    /// Loads the checkpoints and encodes the prompts for each.
+    void prepare(CheckpointCache& cache)
+    {
+        auto addStage = [&](const std::string& path, const SamplingPass& pass, const at::Tensor& sigmas) {
+            auto stage = std::make_unique<RefineStage>();
+            stage->models = cache.models(path, settings.device, settings.precision);
+            cancel.throwIfCancelled();
+            const PromptText text{settings.prompt, settings.negativePrompt, settings.clipSkip, settings.aestheticScore,
+                                  settings.negativeAestheticScore};
+            stage->conditioning = encodePrompts(stage->models, cache.tokenizer(path, settings.vocabularyPath), text,
+                                                plan.paddedWidth, plan.paddedHeight);
+            stage->pass = pass;
+            stage->sigmas = sigmas;
+            // One checkpoint as both: its UNet is patched once.
+            if (stages.empty() || stages.front()->models.unet != stage->models.unet)
+                stage->patches.emplace(*stage->models.unet, cancel, settings.hyperTile, settings.seed);
+            stages.push_back(std::move(stage));
+        };
+        addStage(settings.checkpoint, plan.pass, plan.sigmas);
+        family = stages.front()->models.layout.family;
+        if (plan.refinerSigmas.defined())
+            addStage(settings.refinerCheckpoint, plan.refinerPass, plan.refinerSigmas);
+        vae = cache.vae(settings.checkpoint, settings.vaePath, settings.device, settings.precision);
+    }
 
     void report(const std::string& stage)
     {
         if (progress)
             progress(eta.update(done, stage));
     }
-    sd::Denoiser guided() const
+    static sd::Denoiser guided(const RefineStage& stage, const sd::DiscreteSchedule& schedule)
     {
-        return sd::guidedEpsDenoiser(*models.unet, schedule, conditioning.positive, conditioning.negative,
-                                     plan.pass.cfg);
+        return sd::guidedEpsDenoiser(*stage.models.unet, schedule, stage.conditioning.positive,
+                                     stage.conditioning.negative, stage.pass.cfg);
     }
-    int steps() const { return int(std::max<int64_t>(plan.sigmas.numel() - 1, 0)); }
     std::string tileStage(int tile, int step) const
     {
         return "tile " + std::to_string(tile + 1) + "/" + std::to_string(plan.tiles.tileCount()) + ", step " +
-               std::to_string(step + 1) + "/" + std::to_string(steps());
+               std::to_string(step + 1) + "/" + std::to_string(plan.steps());
+    }
+    /// latent [B, 4, h, w] through every stage: each stage's denoiser made by
+    /// `denoiserOf`, `stepDone(step)` after each step (counted over the stages).
+    at::Tensor sampleStages(at::Tensor latent, const std::function<sd::Denoiser(const RefineStage&)>& denoiserOf,
+                            const std::function<void(int step)>& stepDone)
+    {
+        int first = 0;
+        for (const auto& stage : stages) {
+            latent = sampleLatent(denoiserOf(*stage), stage->pass, stage->sigmas, latent, settings.seed,
+                                  [&](int index, int, const at::Tensor&, const at::Tensor&) {
+                                      stepDone(first + index);
+                                      cancel.throwIfCancelled();
+                                  });
+            first += int(std::max<int64_t>(stage->sigmas.numel() - 1, 0));
+        }
+        return latent;
     }
     /// One tile's latent [1, 4, h, w] resampled alone with the seed's noise for its shape.
     at::Tensor sampleTile(const at::Tensor& latent, int tile)
     {
-        return sampleLatent(guided(), plan.pass, plan.sigmas, latent, settings.seed,
-                            [&](int step, int, const at::Tensor&, const at::Tensor&) {
+        return sampleStages(latent, [&](const RefineStage& stage) { return guided(stage, schedule); },
+                            [&](int step) {
                                 ++done;
                                 report(tileStage(tile, step));
-                                cancel.throwIfCancelled();
                             });
     }
     /// One pixel window [1, 3, h, w] through the VAE and the sampler: -> [1, 3, h, w] on the CPU.
     at::Tensor refinePixels(const at::Tensor& window, int tile)
     {
-        const at::Tensor latent = encodeToLatent(*vae, models.layout.family, window, cancel);
+        const at::Tensor latent = encodeToLatent(*vae, family, window, cancel);
         ++done;
         const at::Tensor sampled = sampleTile(latent, tile);
         cancel.throwIfCancelled();
-        const at::Tensor pixels = decodeToPixels(*vae, models.layout.family, sampled, cancel);
+        const at::Tensor pixels = decodeToPixels(*vae, family, sampled, cancel);
         ++done;
-        report(tileStage(tile, steps() - 1));
+        report(tileStage(tile, plan.steps() - 1));
         return pixels;
     }
 };
 
-/// Blend mode: one latent, every step over all tiles, blended.
-at::Tensor refineBlended(RefineRun& run, const at::Tensor& colour)
+/// Blend mode: one latent [1, 4, h, w], every step over all tiles, blended.
+at::Tensor refineBlended(RefineRun& run, const at::Tensor& latent)
 {
     const RefinePlan& plan = run.plan;
-    at::Tensor latent = encodeToLatent(*run.vae, run.models.layout.family, colour, run.cancel);
-    ++run.done;
-    run.report("vae encode");
     const int tiles = plan.tiles.tileCount();
-    int step = 0;
+    int step = 0; // the step under way, over both stages
     sd::TiledDenoiserOptions options;
     options.batch = plan.batch;
     options.ramp = run.settings.ramp;
     options.tilesDone = [&](int done, int) {
         // A sampler may evaluate twice per step: the count stays inside the step.
-        run.done = std::min<int64_t>(int64_t(step) * tiles + done, int64_t(step + 1) * tiles - 1) + 1;
+        run.done = 1 + std::min<int64_t>(int64_t(step) * tiles + done, int64_t(step + 1) * tiles - 1);
         run.report(run.tileStage(done - 1, step));
         run.cancel.throwIfCancelled();
     };
-    const sd::Denoiser denoiser = sd::tiledDenoiser(run.guided(), plan.tiles, options);
-    latent = sampleLatent(denoiser, plan.pass, plan.sigmas, latent, run.settings.seed,
-                          [&](int index, int, const at::Tensor&, const at::Tensor&) {
-                              step = index + 1;
-                              run.done = 1 + int64_t(step) * tiles;
-                              run.cancel.throwIfCancelled();
-                          });
-    run.report("vae decode");
-    const at::Tensor pixels = decodeToPixels(*run.vae, run.models.layout.family, latent, run.cancel);
-    ++run.done;
-    return pixels;
+    return run.sampleStages(
+        latent,
+        [&](const RefineStage& stage) {
+            return sd::tiledDenoiser(RefineRun::guided(stage, run.schedule), plan.tiles, options);
+        },
+        [&](int index) {
+            step = index + 1;
+            run.done = 1 + int64_t(step) * tiles;
+        });
 }
 
-/// Tiles mode: each latent tile resampled alone, stitched with the ramps.
-at::Tensor refineLatentTiles(RefineRun& run, const at::Tensor& colour, const RefineHooks& hooks)
+/// Tiles mode: each tile of the latent [1, 4, h, w] resampled alone, stitched with the ramps.
+at::Tensor refineLatentTiles(RefineRun& run, const at::Tensor& latent, const RefineHooks& hooks)
 {
     const RefinePlan& plan = run.plan;
-    const at::Tensor latent = encodeToLatent(*run.vae, run.models.layout.family, colour, run.cancel);
-    ++run.done;
-    run.report("vae encode");
     TileAccumulator accumulator({0, 0, plan.tiles.outputWidth(), plan.tiles.outputHeight()}, int(latent.size(1)),
                                 latent.device());
     BlendWeightCache weights(run.settings.ramp, latent.device());
@@ -137,11 +181,13 @@ at::Tensor refineLatentTiles(RefineRun& run, const at::Tensor& colour, const Ref
         accumulator.add(blend, detail::cropWithin(sampled[0], halo, blend), weights.y(plan.tiles, tile),
                         weights.x(plan.tiles, tile));
     }
-    run.report("vae decode");
-    const at::Tensor pixels =
-        decodeToPixels(*run.vae, run.models.layout.family, accumulator.result().unsqueeze(0), run.cancel);
-    ++run.done;
-    return pixels;
+    return accumulator.result().unsqueeze(0);
+}
+
+/// The latent modes: latent [1, 4, h, w] -> refined, the same shape.
+at::Tensor refineLatent(RefineRun& run, const at::Tensor& latent, const RefineHooks& hooks)
+{
+    return run.settings.mode == RefineMode::Tiles ? refineLatentTiles(run, latent, hooks) : refineBlended(run, latent);
 }
 
 /// Pixel mode: each pixel tile through the VAE and the sampler, blended in pixels.
@@ -186,9 +232,15 @@ int refineStartStep(int steps, double denoise)
     return int(double(steps) - double(steps) * denoise);
 }
 
+int RefinePlan::steps() const
+{
+    auto count = [](const at::Tensor& s) { return s.defined() ? int(std::max<int64_t>(s.numel() - 1, 0)) : 0; };
+    return count(sigmas) + count(refinerSigmas);
+}
+
 int64_t RefinePlan::units() const
 {
-    const int64_t steps = std::max<int64_t>(sigmas.defined() ? sigmas.numel() - 1 : 0, 0);
+    const int64_t steps = this->steps();
     const int64_t tiles = this->tiles.tileCount();
     if (mode == RefineMode::Pixel)
         return tiles * (steps + 2); // encode, steps, decode per tile
@@ -245,14 +297,30 @@ RefinePlan RefineJob::plan(const RefineSettings& settings, int width, int height
     plan.pass.cfg = settings.cfg;
     plan.pass.startStep = refineStartStep(settings.steps, settings.denoise);
     checkPass(plan.pass, "refine");
-    plan.sigmas = passSigmas(plan.pass, sd::DiscreteSchedule::stableDiffusion());
+    const sd::DiscreteSchedule schedule = sd::DiscreteSchedule::stableDiffusion();
+    if (!settings.refinerCheckpoint.empty()) {
+        const sd::CheckpointLayout refiner = inspectDiffusionCheckpoint(settings.refinerCheckpoint, "refiner");
+        if (!isSdxlFamily(refiner.family) || !isSdxlFamily(layout.family))
+            fail(settings.refinerCheckpoint + ": a refiner needs an SDXL checkpoint and an SDXL refiner (or base), not " +
+                 sd::familyName(layout.family) + " -> " + sd::familyName(refiner.family));
+        const int switchStep = settings.refinerStartStep >= 0 ? settings.refinerStartStep : int(0.8 * settings.steps);
+        // KSamplerAdvanced's handoff: the checkpoint to the switch with its
+        // leftover noise, the refiner from there without adding any.
+        plan.refinerPass = plan.pass;
+        plan.refinerPass.startStep = std::max(switchStep, plan.pass.startStep);
+        plan.refinerPass.addNoise = false;
+        plan.pass.endStep = plan.refinerPass.startStep;
+        plan.pass.leftoverNoise = true;
+        plan.refinerSigmas = passSigmas(plan.refinerPass, schedule);
+    }
+    plan.sigmas = passSigmas(plan.pass, schedule);
     const bool cuda = settings.device.kind == DeviceKind::Cuda;
     plan.batch = settings.mode != RefineMode::Blend ? 1
                  : std::min(plan.tiles.tileCount(), settings.batch > 0 ? settings.batch : (cuda ? 4 : 1));
 
     if (const std::optional<std::string> note = checkHyperTile(layout, settings.hyperTile))
         plan.notes.push_back(*note);
-    if (plan.sigmas.numel() < 2)
+    if (plan.steps() == 0)
         plan.notes.push_back("denoise " + std::to_string(settings.denoise) + " of " + std::to_string(settings.steps) +
                              " steps runs no step: the image only goes through the VAE");
     return plan;
@@ -264,16 +332,8 @@ Image RefineJob::run(const RefineSettings& settings, const Image& image, const C
     const RefinePlan plan = this->plan(settings, image.width(), image.height());
     c10::InferenceMode inference;
     useAllCoresOnThisThread();
-    CheckpointCache& cache = *m_cache;
     RefineRun run{settings, plan, cancel, progress};
-    run.models = cache.models(settings.checkpoint, settings.device, settings.precision);
-    cancel.throwIfCancelled();
-    run.vae = cache.vae(settings.checkpoint, settings.vaePath, settings.device, settings.precision);
-    const PromptText text{settings.prompt, settings.negativePrompt, settings.clipSkip, settings.aestheticScore,
-                          settings.negativeAestheticScore};
-    run.conditioning = encodePrompts(run.models, cache.tokenizer(settings.checkpoint, settings.vocabularyPath), text,
-                                     plan.paddedWidth, plan.paddedHeight);
-    const UNetPassPatches patches(*run.models.unet, cancel, settings.hyperTile, settings.seed);
+    run.prepare(*m_cache);
     run.eta.start(plan.units());
     run.report(refineModeName(settings.mode));
 
@@ -282,10 +342,15 @@ Image RefineJob::run(const RefineSettings& settings, const Image& image, const C
     const at::Tensor colour =
         detail::reflectWindow(colourOf(pixels), {0, 0, plan.paddedWidth, plan.paddedHeight}).contiguous();
     at::Tensor refined; // [1, 3, H8, W8] in [0, 1] on the CPU
-    switch (settings.mode) {
-    case RefineMode::Blend: refined = refineBlended(run, colour); break;
-    case RefineMode::Tiles: refined = refineLatentTiles(run, colour, hooks); break;
-    case RefineMode::Pixel: refined = refinePixelTiles(run, colour, hooks); break;
+    if (settings.mode == RefineMode::Pixel) {
+        refined = refinePixelTiles(run, colour, hooks);
+    } else {
+        const at::Tensor latent = encodeToLatent(*run.vae, run.family, colour, cancel);
+        ++run.done;
+        run.report("vae encode");
+        const at::Tensor sampled = refineLatent(run, latent, hooks);
+        run.report("vae decode");
+        refined = decodeToPixels(*run.vae, run.family, sampled, cancel);
     }
     cancel.throwIfCancelled();
     refined = refined.slice(2, 0, plan.height).slice(3, 0, plan.width).clamp(0.0, 1.0);
@@ -302,6 +367,27 @@ Image RefineJob::run(const RefineSettings& settings, const Image& image, const C
     return result;
 }
 
+at::Tensor RefineJob::runLatent(const RefineSettings& settings, const at::Tensor& latent, const CancelToken& cancel,
+                                const ProgressSink& progress, const RefineHooks& hooks)
+{
+    if (settings.mode == RefineMode::Pixel)
+        throw Error(ErrorCode::InvalidArgument, "refine: pixel mode refines images, not latents");
+    if (latent.dim() != 4 || latent.size(0) != 1)
+        throw Error(ErrorCode::InvalidArgument, "refine: expected a latent [1, C, h, w]");
+    const RefinePlan plan = this->plan(settings, int(latent.size(3)) * 8, int(latent.size(2)) * 8);
+    c10::InferenceMode inference;
+    useAllCoresOnThisThread();
+    RefineRun run{settings, plan, cancel, progress};
+    run.prepare(*m_cache);
+    run.eta.start(plan.units());
+    run.done = 1; // no VAE passes here
+    const at::Tensor refined =
+        refineLatent(run, latent.to(run.vae->device(), at::kFloat), hooks);
+    run.done = plan.units();
+    run.report("done");
+    return refined;
+}
+
 Image RefineJob::previewTile(const RefineSettings& settings, const Image& image, int tileIndex,
                              const CancelToken& cancel, const ProgressSink& progress)
 {
@@ -311,16 +397,9 @@ Image RefineJob::previewTile(const RefineSettings& settings, const Image& image,
                                                     std::to_string(plan.tiles.tileCount()));
     c10::InferenceMode inference;
     useAllCoresOnThisThread();
-    CheckpointCache& cache = *m_cache;
     RefineRun run{settings, plan, cancel, progress};
-    run.models = cache.models(settings.checkpoint, settings.device, settings.precision);
-    run.vae = cache.vae(settings.checkpoint, settings.vaePath, settings.device, settings.precision);
-    const PromptText text{settings.prompt, settings.negativePrompt, settings.clipSkip, settings.aestheticScore,
-                          settings.negativeAestheticScore};
-    run.conditioning = encodePrompts(run.models, cache.tokenizer(settings.checkpoint, settings.vocabularyPath), text,
-                                     plan.paddedWidth, plan.paddedHeight);
-    const UNetPassPatches patches(*run.models.unet, cancel, settings.hyperTile, settings.seed);
-    run.eta.start(run.steps() + 2);
+    run.prepare(*m_cache);
+    run.eta.start(plan.steps() + 2);
 
     const Tile& tile = plan.tiles.tiles()[size_t(tileIndex)];
     const at::Tensor colour = colourOf(imageToTensor(image));
@@ -347,6 +426,9 @@ std::string refineParameters(const RefineSettings& settings, const RefinePlan& p
         text << ", Clip skip: " << settings.clipSkip;
     if (!settings.vaePath.empty())
         text << ", VAE: " << modelStem(settings.vaePath);
+    if (plan.refinerSigmas.defined())
+        text << ", Refiner: " << modelStem(settings.refinerCheckpoint) << ", Refiner start step: "
+             << plan.refinerPass.startStep;
     text << hyperTileParameter(settings.hyperTile) << ", Version: Tessera";
     return text.str();
 }

@@ -15,6 +15,9 @@
 ///
 /// Every mode resamples from start_step = int(steps - steps * denoise) of a
 /// `steps` schedule (the seed's rule, not KSampler's int(steps / denoise)).
+/// With a refiner checkpoint the steps from refinerStartStep on are the
+/// refiner's (KSamplerAdvanced's handoff: the base keeps its leftover noise,
+/// the refiner adds none), tile by tile or step by step as the mode goes.
 /// The image is reflect padded to multiples of 8 and cropped back, so the
 /// result has the input's size; its alpha is kept as it is.
 
@@ -54,6 +57,10 @@ RefineMode parseRefineMode(const std::string& text);
 
 struct RefineSettings {
     std::string checkpoint;     ///< single file or diffusers folder
+    std::string refinerCheckpoint; ///< empty: the checkpoint alone refines
+    /// The step of the schedule where the refiner takes over; -1: 80% of the
+    /// steps (int(0.8 * steps), SDXL's usual switch).
+    int refinerStartStep = -1;
     std::string vaePath;        ///< empty: the checkpoint's VAE
     std::string vocabularyPath; ///< empty: searched
     std::string prompt;
@@ -94,9 +101,12 @@ struct RefinePlan {
     /// 1/8) and image pixels in pixel mode (scale 1).
     TilePlan tiles;
     SamplingPass pass;  ///< the KSamplerAdvanced call of the latent or of every tile
-    at::Tensor sigmas;  ///< [n + 1]; fewer than 2: the image comes back re-encoded
+    at::Tensor sigmas;  ///< [n + 1]; fewer than 2 (and no refiner steps): the image comes back re-encoded
+    SamplingPass refinerPass;  ///< with a refiner: its call, after `pass`
+    at::Tensor refinerSigmas;  ///< with a refiner: [m + 1]; undefined without
+    int steps() const;  ///< sampler steps of both passes
     int batch = 1;      ///< tiles per UNet call
-    /// Progress units in all: sampler steps x tiles, plus the VAE passes.
+    /// Progress units in all: steps() x tiles, plus the VAE passes.
     int64_t units() const;
     std::vector<std::string> notes; ///< options that do nothing here, one sentence each
 };
@@ -125,6 +135,13 @@ public:
     /// refinement in "parameters".
     Image run(const RefineSettings& settings, const Image& image, const CancelToken& cancel = {},
               const ProgressSink& progress = {}, const RefineHooks& hooks = {});
+
+    /// The latent modes on a latent (MikeyLatentTileSampler's LATENT ->
+    /// LATENT): latent [1, 4, h, w], scaled as the VAE's encoder gives it ->
+    /// refined [1, 4, h, w] fp32, with plan(settings, 8 w, 8 h). Pixel mode
+    /// needs pixels (Error(InvalidArgument)).
+    at::Tensor runLatent(const RefineSettings& settings, const at::Tensor& latent, const CancelToken& cancel = {},
+                         const ProgressSink& progress = {}, const RefineHooks& hooks = {});
 
     /// Tile `tileIndex` of plan(settings, image size) refined alone (its
     /// window through the VAE and the sampler, as pixel mode does it): the
