@@ -1,5 +1,8 @@
 #include "main_window.h"
 
+#include "diffusion_tabs.h"
+#include "time_text.h"
+
 #include "bridge/engine_controller.h"
 #include "bridge/file_jobs.h"
 #include "bridge/upscale_jobs.h"
@@ -7,6 +10,8 @@
 #include "dialogs/preferences_dialog.h"
 #include "display/display_image.h"
 #include "panels/models_panel.h"
+#include "panels/refine_panel.h"
+#include "panels/workflow_panel.h"
 #include "pipeline/model_registry.h"
 #include "views/image_view.h"
 #include "views/tile_overlay.h"
@@ -33,26 +38,6 @@ namespace tessera {
 namespace {
 
 constexpr int kPreviewPatch = -1; ///< patch key of the live preview
-
-QString formatDuration(double seconds)
-{
-    const int s = int(seconds + 0.5);
-    if (s < 60)
-        return QObject::tr("%1 s").arg(std::max(s, 1));
-    if (s < 3600)
-        return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QObject::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-}
-
-QString formatSeconds(double seconds)
-{
-    if (seconds < 0)
-        return QObject::tr("estimating…");
-    const int s = int(seconds + 0.5);
-    if (s < 60)
-        return QObject::tr("%1 s left").arg(s);
-    return QObject::tr("%1 min %2 s left").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
 
 /// "model|device|precision": what a time measurement is valid for.
 QString measurementKey(const UpscaleSettings& s)
@@ -96,6 +81,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     modelsDock->setWidget(m_modelsPanel);
     modelsDock->setFeatures(dock->features());
     tabifyDockWidget(dock, modelsDock);
+    connectEngine();
+    // After connectEngine: the window's error handler sees the tabs' jobs before they end them.
+    createDiffusionTabs(modelsDock);
     dock->raise();
     connect(m_modelsPanel, &ModelsPanel::refreshRequested, this, [this] { loadModels(modelsFolder()); });
     m_panel->setDevices(EngineController::availableDevices());
@@ -137,7 +125,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_overlay, &TileOverlay::changed, this, [this] {
         if (m_overlay->hoveredTile() != m_lastHovered) {
             m_lastHovered = m_overlay->hoveredTile();
-            schedulePreview();
+            if (m_diffusion->refineActive())
+                m_diffusion->hoveredTileChanged();
+            else
+                schedulePreview();
         }
     });
 
@@ -148,13 +139,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
             m_engine->cancel(m_runId);
     });
     connect(m_panel, &UpscalePanel::exportRequested, this, &MainWindow::exportDialog);
-    connectEngine();
 
     createActions();
     updateTitle();
     UpscalePanelSettings restored = m_store.upscale(m_panel->settings());
     m_wantedModel = QString::fromStdString(restored.job.modelPath);
     m_panel->setSettings(restored);
+    refinePanel()->setSettings(m_store.refine(refinePanel()->settings()));
+    workflowPanel()->setSettings(m_store.workflow(workflowPanel()->settings()));
     restoreGeometry(m_store.windowGeometry());
     restoreState(m_store.windowState());
     if (m_store.windowGeometry().isEmpty())
@@ -163,7 +155,80 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     updatePlan();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // Closing hides the docks; by then the window's members are gone.
+    disconnect(m_refineDock, nullptr, this, nullptr);
+}
+
+void MainWindow::createDiffusionTabs(QDockWidget* besides)
+{
+    m_diffusion = new DiffusionTabs(m_engine, m_view, m_overlay, this);
+    m_diffusion->setDevices(EngineController::availableDevices());
+    m_refineDock = new QDockWidget(tr("Refine"), this);
+    m_refineDock->setObjectName("refineDock");
+    m_refineDock->setWidget(refinePanel());
+    m_refineDock->setFeatures(besides->features());
+    tabifyDockWidget(besides, m_refineDock);
+    auto* workflowDock = new QDockWidget(tr("Workflow"), this);
+    workflowDock->setObjectName("workflowDock");
+    workflowDock->setWidget(workflowPanel());
+    workflowDock->setFeatures(besides->features());
+    tabifyDockWidget(m_refineDock, workflowDock);
+    // The tab in front decides what the overlay draws: the refine plan or the upscale's.
+    connect(m_refineDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        m_diffusion->setRefineActive(visible);
+        if (!visible && !isRunning())
+            updatePlan();
+    });
+
+    auto gate = [this](void (DiffusionTabs::*start)()) {
+        return [this, start] {
+            if (m_runId)
+                showError(tr("Upscale running"), tr("Cancel the running upscale first."));
+            else
+                (m_diffusion->*start)();
+        };
+    };
+    connect(refinePanel(), &RefinePanel::runRequested, this, gate(&DiffusionTabs::startRefine));
+    connect(workflowPanel(), &WorkflowPanel::runRequested, this, gate(&DiffusionTabs::startWorkflow));
+    connect(m_diffusion, &DiffusionTabs::runStarted, this, [this] {
+        setCompare(false);
+        m_compareAction->setChecked(false);
+    });
+    connect(m_diffusion, &DiffusionTabs::resultReady, this, &MainWindow::showDiffusionResult);
+    connect(m_diffusion, &DiffusionTabs::runFailed, this, [this](const QString& title, const QString& message) {
+        if (message.isEmpty())
+            statusBar()->showMessage(tr("Cancelled."), 5000);
+        else
+            showError(title, message);
+        emit runEnded(false);
+    });
+    connect(m_diffusion, &DiffusionTabs::previewFailed, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("Preview failed: %1").arg(message), 8000);
+    });
+}
+
+RefinePanel* MainWindow::refinePanel() const
+{
+    return m_diffusion->refinePanel();
+}
+
+WorkflowPanel* MainWindow::workflowPanel() const
+{
+    return m_diffusion->workflowPanel();
+}
+
+void MainWindow::showRefineTab()
+{
+    m_refineDock->show();
+    m_refineDock->raise();
+}
+
+bool MainWindow::isRunning() const
+{
+    return m_runId != 0 || m_diffusion->isRunning();
+}
 
 void MainWindow::connectEngine()
 {
@@ -184,7 +249,7 @@ void MainWindow::connectEngine()
     });
     connect(m_engine, &EngineController::jobProgress, this, [this](quint64 id, JobProgress p) {
         if (id == m_runId)
-            m_panel->setProgress(p.done, p.total, formatSeconds(p.etaSeconds));
+            m_panel->setProgress(p.done, p.total, formatTimeLeft(p.etaSeconds));
         else if (id == m_exportId)
             showFileProgress(tr("Exporting…"), p.done, p.total);
     });
@@ -210,6 +275,7 @@ void MainWindow::connectEngine()
             if (QFileInfo(scan->path()).isDir()) {
                 m_folderModels = scan->models();
                 m_modelsPanel->setModels(scan->path(), scan->listing());
+                m_diffusion->setModels(scan->listing());
             } else {
                 for (const ModelChoice& model : scan->models())
                     m_extraModels.push_back(model);
@@ -244,7 +310,7 @@ void MainWindow::connectEngine()
                 m_overlay->setTileState(m_overlay->hoveredTile(), TileState::Pending);
         } else if (id == m_engine->latestOf(QStringLiteral("model"))) {
             statusBar()->showMessage(tr("Cannot load the model: %1").arg(message), 8000);
-        } else {
+        } else if (!m_diffusion->handles(id)) {
             showError(tr("Error"), message);
         }
     });
@@ -382,7 +448,7 @@ void MainWindow::openDialog()
 bool MainWindow::openImage(const QString& path)
 {
     if (isRunning()) {
-        showError(tr("Upscale running"), tr("Cancel the running upscale before opening another image."));
+        showError(tr("Run in progress"), tr("Cancel the running job before opening another image."));
         return false;
     }
     showFileProgress(tr("Opening %1…").arg(QFileInfo(path).fileName()), 0, 0);
@@ -399,6 +465,7 @@ void MainWindow::showImage(const QString& path, std::shared_ptr<Image> image, co
     m_image = std::move(image);
     m_imagePath = path;
     m_result.reset();
+    m_compareBefore = QImage();
     m_compareAction->setChecked(false);
     m_compareAction->setEnabled(false);
     m_exportAction->setEnabled(false);
@@ -415,6 +482,7 @@ void MainWindow::showImage(const QString& path, std::shared_ptr<Image> image, co
     updateRecentMenu();
     updateTitle();
     updatePlan();
+    m_diffusion->setImage(m_image);
     emit imageOpened(true);
 }
 
@@ -447,6 +515,8 @@ void MainWindow::updatePlan()
         m_overlay->setVisible(s.showGrid);
         return;
     }
+    if (m_diffusion->refineActive())
+        return; // the overlay shows the refine plan (DiffusionTabs); leaving the tab re-plans
     m_view->clearPatches();
     m_engine->cancelChannel(QStringLiteral("preview"));
     if (!m_image) {
@@ -522,6 +592,10 @@ void MainWindow::startRun()
         showError(tr("No image"), tr("Open an image to upscale first."));
         return;
     }
+    if (m_diffusion->isRunning()) {
+        showError(tr("Refine running"), tr("Cancel the running refinement first."));
+        return;
+    }
     if (!m_panel->currentModel()) {
         showError(tr("No model"),
                   tr("No upscale model was found in %1. Run scripts/fetch_models.sh or put "
@@ -558,6 +632,7 @@ void MainWindow::endRun()
 void MainWindow::showResult(std::shared_ptr<Image> result, const QStringList& notes)
 {
     m_result = std::move(result);
+    m_compareBefore = QImage();
     endRun();
     m_exportAction->setEnabled(true);
     m_compareAction->setEnabled(true);
@@ -569,11 +644,24 @@ void MainWindow::showResult(std::shared_ptr<Image> result, const QStringList& no
     emit runEnded(true);
 }
 
+void MainWindow::showDiffusionResult(std::shared_ptr<Image> result, std::shared_ptr<Image> before,
+                                     const QString& message)
+{
+    m_result = std::move(result);
+    m_compareBefore = before ? toDisplayImage(*before) : QImage();
+    m_exportAction->setEnabled(true);
+    m_compareAction->setEnabled(true);
+    m_compareAction->setChecked(true);
+    setCompare(true);
+    statusBar()->showMessage(message, 10000);
+    emit runEnded(true);
+}
+
 void MainWindow::setCompare(bool on)
 {
     if (on && m_result) {
         m_view->setImage(toDisplayImage(*m_result));
-        m_view->setCompareImage(m_imageDisplay);
+        m_view->setCompareImage(m_compareBefore.isNull() ? m_imageDisplay : m_compareBefore);
         m_overlay->setVisible(false);
     } else {
         m_view->setCompareImage(QImage());
@@ -712,7 +800,10 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_runId)
         m_engine->cancel(m_runId);
+    m_diffusion->cancelRun();
     m_store.setUpscale(m_panel->settings());
+    m_store.setRefine(refinePanel()->settings());
+    m_store.setWorkflow(workflowPanel()->settings());
     m_store.setWindow(saveGeometry(), saveState());
     event->accept();
 }

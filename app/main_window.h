@@ -1,11 +1,12 @@
 #pragma once
 /// The main window: a view. The image view with its tile-grid overlay in the
-/// middle, the upscale panel at the side with the models panel tabbed beside
-/// it, the status bar with size, zoom, the pixel under the cursor and the
-/// progress of file work. It turns what a person does into intents (open,
-/// preview, run, export, scan) submitted to the EngineController as jobs, and
-/// shows what comes back; it never reads or writes a file or runs a model
-/// itself. Plans and estimates come from core (planUpscale), settings and
+/// middle, the upscale panel at the side with the Models, Refine and
+/// Workflow tabs beside it (DiffusionTabs wires the last two), the status bar
+/// with size, zoom, the pixel under the cursor and the progress of file work.
+/// It turns what a person does into intents (open, preview, run, export,
+/// scan) submitted to the EngineController as jobs, and shows what comes
+/// back; it never reads or writes a file or runs a model itself. Plans and
+/// estimates come from core (planUpscale, the refine plan job), settings and
 /// presets from the SettingsStore.
 
 #include "bridge/engine_job.h"
@@ -26,16 +27,20 @@
 #include <vector>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
 
 namespace tessera {
 
+class DiffusionTabs;
 class EngineController;
 class ImageView;
 class ModelsPanel;
+class RefinePanel;
 class TileOverlay;
+class WorkflowPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -59,10 +64,16 @@ public:
     TileOverlay* tileOverlay() const { return m_overlay; }
     UpscalePanel* upscalePanel() const { return m_panel; }
     ModelsPanel* modelsPanel() const { return m_modelsPanel; }
+    RefinePanel* refinePanel() const;
+    WorkflowPanel* workflowPanel() const;
+    DiffusionTabs* diffusionTabs() const { return m_diffusion; }
+    /// Brings the Refine tab to the front (its overlay shows the refine plan).
+    void showRefineTab();
     EngineController* engine() const { return m_engine; }
     /// The plan the overlay shows and a run would work through.
     const UpscalePlan& plan() const { return m_plan; }
-    bool isRunning() const { return m_runId != 0; }
+    /// An upscale, a refinement or a workflow is running.
+    bool isRunning() const;
     /// The result of the last run, or nullptr.
     std::shared_ptr<const Image> result() const { return m_result; }
     /// Starts writing the result on the file thread, with a progress bar;
@@ -110,6 +121,9 @@ private:
     void showImage(const QString& path, std::shared_ptr<Image> image, const QImage& display);
     void showModels(const std::vector<ModelChoice>& scanned);
     void showResult(std::shared_ptr<Image> result, const QStringList& notes);
+    /// A refinement's or workflow's result; compared with `before` (nullptr: the opened image).
+    void showDiffusionResult(std::shared_ptr<Image> result, std::shared_ptr<Image> before, const QString& message);
+    void createDiffusionTabs(QDockWidget* besides);
     void setCompare(bool on);
     void showFileProgress(const QString& text, int done, int total);
     void showAbout();
@@ -127,6 +141,8 @@ private:
     TileOverlay* m_overlay = nullptr;
     UpscalePanel* m_panel = nullptr;
     ModelsPanel* m_modelsPanel = nullptr;
+    DiffusionTabs* m_diffusion = nullptr;
+    QDockWidget* m_refineDock = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_presetMenu = nullptr;
     QAction* m_gridAction = nullptr;
@@ -142,6 +158,7 @@ private:
     std::shared_ptr<Image> m_image;
     std::shared_ptr<Image> m_result;
     QImage m_imageDisplay;
+    QImage m_compareBefore; ///< the "before" of the compare view when not the opened image (a workflow's upscale)
     QString m_imagePath;
     UpscalePlan m_plan;
     QPoint m_cursorPixel{-1, -1};

@@ -47,6 +47,7 @@ bool takeDiffusionOption(const std::string& arg, const std::function<std::string
         else if (arg == "--hypertile-swap-size") hyperTile().swapSize = parseInt(arg, value(), 1);
         else if (arg == "--hypertile-max-depth") hyperTile().maxDepth = parseInt(arg, value(), 0);
         else if (arg == "--hypertile-scale-depth") hyperTile().scaleDepth = true;
+        else if (arg == "--hypertile-vae") hyperTile().vae = true;
         else if (arg == "--vae") o.vaePath = value();
         else if (arg == "--clip-skip") o.clipSkip = parseInt(arg, value(), 1);
         else if (arg == "--vocab") o.vocabularyPath = value();
@@ -161,6 +162,7 @@ std::string diffusionOptionsHelp()
   --hypertile-swap-size N   tilings to pick from, 1..128 (default 2)
   --hypertile-max-depth D   deepest UNet level tiled, 0..10 (default 0; SDXL needs 1 or more)
   --hypertile-scale-depth   deeper levels use 2^level larger tiles
+  --hypertile-vae       the VAE's mid-block attention too (off by default, as in ComfyUI)
   --ascore X --negative-ascore X   SDXL refiner aesthetic scores (default 6 and 2.5)
   --vae FILE            a VAE that replaces the checkpoint's
   --clip-skip N         SD 1.x: 1 the last CLIP layer, 2 the penultimate (default 1)

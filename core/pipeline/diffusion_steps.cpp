@@ -106,6 +106,23 @@ UNetPassPatches::~UNetPassPatches()
     sd::HyperTile::remove(m_unet);
 }
 
+VaeHyperTilePatch::VaeHyperTilePatch(sd::VaeModel& vae, const std::optional<sd::HyperTileOptions>& hyperTile,
+                                     uint64_t seed)
+{
+    if (!hyperTile || !hyperTile->vae)
+        return;
+    sd::HyperTileOptions options = *hyperTile;
+    options.seed = seed;
+    std::make_shared<sd::HyperTile>(options)->applyToVae(vae);
+    m_vae = &vae;
+}
+
+VaeHyperTilePatch::~VaeHyperTilePatch()
+{
+    if (m_vae)
+        sd::HyperTile::removeFromVae(*m_vae);
+}
+
 at::Tensor sampleLatent(const sd::Denoiser& denoiser, const SamplingPass& pass, const at::Tensor& sigmas,
                         const at::Tensor& latent, uint64_t seed, const sd::StepCallback& step)
 {
@@ -160,7 +177,8 @@ std::string hyperTileParameter(const std::optional<sd::HyperTileOptions>& option
     if (!options)
         return {};
     return ", HyperTile: tile " + std::to_string(options->tileSize) + " swap " + std::to_string(options->swapSize) +
-           " depth " + std::to_string(options->maxDepth) + (options->scaleDepth ? " scaled" : "");
+           " depth " + std::to_string(options->maxDepth) + (options->scaleDepth ? " scaled" : "") +
+           (options->vae ? " vae" : "");
 }
 
 std::string modelStem(const std::string& path)

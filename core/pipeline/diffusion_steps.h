@@ -65,6 +65,20 @@ private:
     sd::UNetModel& m_unet;
 };
 
+/// HyperTile on the VAE's mid-block attention for a run, when the options
+/// ask for it (HyperTileOptions::vae), seeded with `seed`; removed when the
+/// run ends, however it ends.
+class VaeHyperTilePatch {
+public:
+    VaeHyperTilePatch(sd::VaeModel& vae, const std::optional<sd::HyperTileOptions>& hyperTile, uint64_t seed);
+    ~VaeHyperTilePatch();
+    VaeHyperTilePatch(const VaeHyperTilePatch&) = delete;
+    VaeHyperTilePatch& operator=(const VaeHyperTilePatch&) = delete;
+
+private:
+    sd::VaeModel* m_vae = nullptr; ///< null when nothing was patched
+};
+
 /// One KSamplerAdvanced call: ComfyUI's start noise for `seed` over the
 /// latent's shape (none when !pass.addNoise), then the pass's sampler down
 /// `sigmas` with `denoiser`. latent: [B, 4, h, w] fp32 -> the same shape.

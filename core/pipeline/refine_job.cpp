@@ -50,12 +50,18 @@ struct RefineStage {
 /// What every run of one plan shares: the stages (the checkpoint, then the
 /// refiner), the VAE and the progress over the plan's units.
 struct RefineRun {
+    RefineRun(const RefineSettings& s, const RefinePlan& p, const CancelToken& c, const ProgressSink& sink)
+        : settings(s), plan(p), cancel(c), progress(sink)
+    {
+    }
+
     const RefineSettings& settings;
     const RefinePlan& plan;
     const CancelToken& cancel;
     const ProgressSink& progress;
     std::vector<std::unique_ptr<RefineStage>> stages;
     std::shared_ptr<sd::VaeModel> vae;
+    std::optional<VaeHyperTilePatch> vaePatch; ///< after `vae`: removed before it is released
     sd::DiscreteSchedule schedule = sd::DiscreteSchedule::stableDiffusion();
     sd::ModelFamily family = sd::ModelFamily::Sd1; ///< the checkpoint's: the VAE's latent scale
     EtaEstimator eta;
@@ -84,6 +90,7 @@ struct RefineRun {
         if (plan.refinerSigmas.defined())
             addStage(settings.refinerCheckpoint, plan.refinerPass, plan.refinerSigmas);
         vae = cache.vae(settings.checkpoint, settings.vaePath, settings.device, settings.precision);
+        vaePatch.emplace(*vae, settings.hyperTile, settings.seed);
     }
 
     void report(const std::string& stage)

@@ -113,6 +113,7 @@ Image SamplingJob::run(const GenerationSettings& settings, const Image* init, co
     const sd::ClipTokenizer& tokenizer = cache.tokenizer(settings.checkpoint, settings.vocabularyPath);
     const ModelFamily family = base.layout.family;
     const c10::Device device = toTorchDevice(settings.device);
+    const VaeHyperTilePatch vaePatch(*vae, settings.hyperTile, settings.seed);
 
     EtaEstimator eta;
     eta.start(plan.steps() + 1); // + the decode

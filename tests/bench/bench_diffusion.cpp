@@ -13,6 +13,8 @@
 #include "diffusion/unet/hypertile.h"
 #include "diffusion/unet/unet.h"
 #include "diffusion/vae/vae.h"
+#include "image/tensor_convert.h"
+#include "pipeline/refine_job.h"
 #include "models/loaders/weight_store.h"
 
 #include <ATen/Context.h>
@@ -252,6 +254,51 @@ int runDiffusionVerify(const Options& options)
     std::printf("tolerance %.3g on %s %s: %s\n", tolerance, deviceName(load.device).c_str(),
                 precisionName(load.precision), failures ? "FAILED" : "all ok");
     return failures ? 1 : 0;
+}
+
+int runRefineTiming(const Options& options)
+{
+    const DiffusionLoadOptions load = loadOptions(options);
+    const int size = std::stoi(option(options, "--size", "2048"));
+    const int runs = std::stoi(option(options, "--runs", "3"));
+    RefineSettings base;
+    base.checkpoint = option(options, "--checkpoint");
+    base.vocabularyPath = option(options, "--vocab");
+    base.prompt = "a detailed photograph of a castle on a hill, sharp focus";
+    base.negativePrompt = "blurry";
+    base.device = load.device;
+    base.precision = load.precision;
+    base.tileSize = std::stoi(option(options, "--tile", "1024"));
+    base.overlap = std::stoi(option(options, "--overlap", "-1"));
+    base.steps = std::stoi(option(options, "--steps", "30"));
+    base.denoise = std::stod(option(options, "--denoise", "0.25"));
+    if (load.device.kind == DeviceKind::Cuda)
+        at::globalContext().setBenchmarkCuDNN(true);
+    // A smooth synthetic picture (the content does not change the cost).
+    const at::Tensor y = at::linspace(0.0, 1.0, size).view({1, 1, size, 1});
+    const at::Tensor x = at::linspace(0.0, 1.0, size).view({1, 1, 1, size});
+    const at::Tensor ones = at::ones({1, 1, size, size});
+    const Image image = tensorToImage(at::cat({0.5 + 0.3 * at::sin(9.0 * x) * at::cos(7.0 * y), (0.4 + 0.2 * x) * ones,
+                                               (0.6 - 0.3 * y) * ones}, 1));
+    RefineJob job;
+    std::stringstream modes(option(options, "--modes", "blend,tiles,pixel"));
+    for (std::string mode; std::getline(modes, mode, ',');) {
+        std::stringstream batches(mode == "blend" ? option(options, "--batches", "1,4") : std::string("1"));
+        for (std::string batch; std::getline(batches, batch, ',');) {
+            RefineSettings s = base;
+            s.mode = parseRefineMode(mode);
+            s.batch = std::stoi(batch);
+            const RefinePlan plan = job.plan(s, size, size);
+            const double ms = medianMilliseconds(load.device, runs, [&] { job.run(s, image); }, 1);
+            const int tileSteps = plan.tiles.tileCount() * plan.steps();
+            std::printf("refine %s batch %d %dx%d %s: %d tiles of %d, %d steps: %.1f ms (median of %d), %.2f ms per "
+                        "tile step\n",
+                        mode.c_str(), plan.batch, size, size, precisionName(load.precision), plan.tiles.tileCount(),
+                        plan.tiles.settings().tileSize, plan.steps(), ms, runs, ms / tileSteps);
+            std::fflush(stdout);
+        }
+    }
+    return 0;
 }
 
 } // namespace tessera::bench

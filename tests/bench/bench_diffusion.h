@@ -13,6 +13,10 @@ using Options = std::map<std::string, std::string>;
 
 /// --checkpoint F --device D --precision P [--sizes 512,1024] [--runs N]
 int runDiffusionTiming(const Options& options);
+/// --checkpoint F --vocab DIR --device D --precision P [--size 2048] [--tile 1024]
+/// [--overlap O] [--steps 30] [--denoise 0.25] [--modes blend,tiles,pixel]
+/// [--batches 1,4] [--runs 3]: RefineJob::run's wall time per mode.
+int runRefineTiming(const Options& options);
 /// --checkpoint F --reference R --device D --precision P [--tolerance T]
 int runDiffusionVerify(const Options& options);
 

@@ -51,6 +51,10 @@ Modes:
                --hypertile TILE [--hypertile-depth D]: the UNet step again with
                HyperTile and the speed-up; --sampler NAME[,NAME...]: a 10-step
                run of each sampler and its cost per step beyond the denoiser's
+  refine       RefineJob on a synthetic --size image (default 2048) with a
+               --checkpoint, --vocab DIR, --tile (1024), --steps (30), --denoise
+               (0.25): median wall time per --modes (blend,tiles,pixel) and
+               blend --batches (1,4); --runs N (default 3)
   diffusion-verify
                --checkpoint FILE against --reference FILE (the original code's
                outputs on the same weights, from scripts/diffusion_reference/
@@ -390,6 +394,8 @@ int main(int argc, char** argv)
             return bench::runDiffusionTiming(options);
         if (mode == "diffusion-verify")
             return bench::runDiffusionVerify(options);
+        if (mode == "refine")
+            return bench::runRefineTiming(options);
         std::cerr << "tessera-bench: unknown mode '" << mode << "'\n" << kUsage;
         return 2;
     } catch (const std::exception& error) {

@@ -32,6 +32,8 @@ public:
     /// split line the person drags; an empty image leaves compare mode.
     void setCompareImage(const QImage& before);
     bool isComparing() const { return !m_before.isNull(); }
+    /// The "before" of compare mode (empty when not comparing).
+    const QImage& compareImage() const { return m_before; }
     /// Where the split line is, as a fraction of the widget width (0 shows
     /// only the result, 1 only the original).
     double splitPosition() const { return m_split; }

@@ -1,8 +1,10 @@
 #include "diffusion/unet/hypertile.h"
 
 #include "common/error.h"
+#include "diffusion/nn/attention.h"
 #include "diffusion/unet/unet.h"
 #include "diffusion/unet/unet_config.h"
+#include "diffusion/vae/vae.h"
 
 #include <algorithm>
 #include <vector>
@@ -105,6 +107,26 @@ void HyperTile::apply(UNetModel& unet)
 void HyperTile::remove(UNetModel& unet)
 {
     unet.setSelfAttentionHooks({}, {});
+}
+
+void HyperTile::applyToVae(VaeModel& vae)
+{
+    std::shared_ptr<HyperTile> self = shared_from_this();
+    vae.setMidAttention([self](const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t rows,
+                               int64_t columns) {
+        // q, k, v: [B, rows * columns, C], one head
+        const HyperTileSplit split = self->chooseSplit({0, rows, columns});
+        if (split.nh * split.nw == 1)
+            return multiHeadAttention(q, k, v, /*heads=*/1);
+        return joinTiles(multiHeadAttention(splitIntoTiles(q, split), splitIntoTiles(k, split),
+                                            splitIntoTiles(v, split), /*heads=*/1),
+                         split);
+    });
+}
+
+void HyperTile::removeFromVae(VaeModel& vae)
+{
+    vae.setMidAttention({});
 }
 
 } // namespace tessera::sd

@@ -18,6 +18,7 @@
 /// token count with the latent's area / 4^i; here the level itself decides.
 
 #include "diffusion/unet/blocks.h"
+#include "diffusion/unet/hypertile_options.h"
 
 #include <ATen/ATen.h>
 
@@ -28,15 +29,8 @@
 namespace tessera::sd {
 
 class UNetModel;
+class VaeModel;
 struct UNetConfig;
-
-struct HyperTileOptions {
-    int tileSize = 256; ///< tile side in pixels, 1..2048 (the latent tile is max(32, tileSize) / 8)
-    int swapSize = 2;   ///< how many of the candidate tilings to pick from, 1..128
-    int maxDepth = 0;   ///< deepest UNet level tiled, 0..10 (0: full latent resolution only)
-    bool scaleDepth = false; ///< deeper levels use tiles 2^level times larger (in their own tokens)
-    uint64_t seed = 0;  ///< the generator of the random tilings
-};
 
 /// ComfyUI's random_divisor, with our generator. value >= 1, minValue >= 1, maxOptions >= 1.
 int64_t randomDivisor(int64_t value, int64_t minValue, int64_t maxOptions, std::mt19937_64& generator);
@@ -68,6 +62,11 @@ public:
     void apply(UNetModel& unet);
     /// Removes the hooks (any patch's) from `unet`.
     static void remove(UNetModel& unet);
+    /// Tiles the VAE's mid-block attention (encoder and decoder) as level 0
+    /// of a UNet: q, k and v cut into the same nh x nw windows.
+    void applyToVae(VaeModel& vae);
+    /// Restores the VAE's full attention.
+    static void removeFromVae(VaeModel& vae);
 
     /// The split of the next call at `site`: nh = nw = 1 when the level is
     /// deeper than maxDepth. Draws from the generator.

@@ -118,6 +118,14 @@ VaeModel::VaeModel(const VaeConfig& config, const at::TensorOptions& options) : 
     postQuantConv = registerAt(*this, "post_quant_conv", std::make_shared<Conv2d>(z, z, 1, options));
 }
 
+void VaeModel::setMidAttention(const AttnBlock::TokenAttention& attention)
+{
+    if (encoder)
+        encoder->midAttn1->setAttention(attention);
+    if (decoder)
+        decoder->midAttn1->setAttention(attention);
+}
+
 at::ScalarType VaeModel::dtype() const
 {
     return postQuantConv->weight.scalar_type();

@@ -100,6 +100,8 @@ public:
     VaeModel(const VaeConfig& config, const at::TensorOptions& options);
 
     const VaeConfig& config() const { return m_config; }
+    /// The mid-block attention of the encoder and the decoder (AttnBlock::setAttention).
+    void setMidAttention(const AttnBlock::TokenAttention& attention);
     /// The dtype and device of the parameters (after any to()).
     at::ScalarType dtype() const;
     c10::Device device() const;

@@ -45,8 +45,9 @@ at::Tensor AttnBlock::forward(const at::Tensor& x) const
     const at::Tensor h = norm->forward(x);
     // [B, C, H, W] -> [B, H * W, C]: one token per position, one head of C channels
     auto tokens = [&](const at::Tensor& t) { return t.reshape({batch, channels, height * width}).transpose(1, 2); };
-    const at::Tensor attended = multiHeadAttention(tokens(q->forward(h)), tokens(k->forward(h)),
-                                                   tokens(v->forward(h)), /*heads=*/1);
+    const at::Tensor attended =
+        m_attention ? m_attention(tokens(q->forward(h)), tokens(k->forward(h)), tokens(v->forward(h)), height, width)
+                    : multiHeadAttention(tokens(q->forward(h)), tokens(k->forward(h)), tokens(v->forward(h)), /*heads=*/1);
     // [B, H * W, C] -> [B, C, H, W]
     const at::Tensor out = attended.transpose(1, 2).reshape({batch, channels, height, width});
     return x + projOut->forward(out);

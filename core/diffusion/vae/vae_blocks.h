@@ -11,6 +11,7 @@
 #include <torch/nn/module.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace tessera::sd {
@@ -38,12 +39,22 @@ public:
 /// v and proj_out, added to the input.
 class AttnBlock : public torch::nn::Module {
 public:
+    /// An attention in place of the one over all positions (HyperTile's
+    /// windows): q, k, v [B, rows * columns, C] -> [B, rows * columns, C].
+    using TokenAttention = std::function<at::Tensor(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                                    int64_t rows, int64_t columns)>;
+
     AttnBlock(int64_t channels, const at::TensorOptions& options);
     /// x: [B, C, H, W] -> [B, C, H, W]
     at::Tensor forward(const at::Tensor& x) const;
+    /// Replaces the attention from the next forward() on; empty restores the full one.
+    void setAttention(TokenAttention attention) { m_attention = std::move(attention); }
 
     std::shared_ptr<GroupNorm> norm;
     std::shared_ptr<Conv2d> q, k, v, projOut;
+
+private:
+    TokenAttention m_attention;
 };
 
 /// Halves the resolution: zero pad one column right and one row bottom, then

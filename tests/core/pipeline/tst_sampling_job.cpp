@@ -169,6 +169,16 @@ private slots:
         QVERIFY(pixels(job.run(tiled)).equal(pixels(first)));
         QVERIFY(QString::fromStdString(first.metadata().find("parameters")->display).contains("HyperTile: tile 1 swap 2 depth 0"));
         QVERIFY(job.plan(tiled).notes.empty());
+        // The VAE's mid-block attention too, on request: another image; at
+        // tile 256 its one window over the 8x8 latent is the plain attention.
+        GenerationSettings withVae = tiled;
+        withVae.hyperTile->vae = true;
+        QVERIFY(!pixels(job.run(withVae)).equal(pixels(first)));
+        GenerationSettings vaeOneWindow = plain;
+        vaeOneWindow.hyperTile = sd::HyperTileOptions{};
+        vaeOneWindow.hyperTile->vae = true;
+        QVERIFY(pixels(job.run(vaeOneWindow)).equal(reference));
+        QVERIFY(pixels(job.run(tiled)).equal(pixels(first))); // the patch is gone after the run
 
         // SDXL has no attention at level 0: max depth 0 is noted, depth 1 is not.
         GenerationSettings sdxl = smallRun(m_sdxlBase);
