@@ -3,10 +3,8 @@
 #include "cli/cli_support.h"
 
 #include "common/error.h"
-#include "common/text.h"
 #include "diffusion/samplers/sampler_registry.h"
 #include "diffusion/sampling/schedulers.h"
-#include "io/image_writer.h"
 
 namespace tessera::cli {
 namespace {
@@ -19,78 +17,9 @@ std::string joined(const std::vector<std::string>& names)
     return text;
 }
 
-} // namespace
-
-bool takeDiffusionOption(const std::string& arg, const std::function<std::string()>& value, DiffusionOptions& o)
-{
-    // Any --hypertile* option turns HyperTile on with the other values at their defaults.
-    auto hyperTile = [&]() -> sd::HyperTileOptions& {
-        if (!o.hyperTile)
-            o.hyperTile = sd::HyperTileOptions{};
-        return *o.hyperTile;
-    };
-    try {
-        if (arg == "-m" || arg == "--model") o.checkpoint = value();
-        else if (arg == "--refiner") o.refinerCheckpoint = value();
-        else if (arg == "--prompt") o.prompt = value();
-        else if (arg == "--negative") o.negativePrompt = value();
-        else if (arg == "--seed") o.seed = parseUnsigned(arg, value());
-        else if (arg == "--steps") o.pass.steps = parseInt(arg, value(), 1);
-        else if (arg == "--cfg") o.pass.cfg = parseDouble(arg, value(), 0.0, 100.0);
-        else if (arg == "--sampler") o.pass.sampler = value();
-        else if (arg == "--scheduler") o.pass.scheduler = value();
-        else if (arg == "--denoise") o.pass.denoise = parseDouble(arg, value(), 0.0, 1.0);
-        else if (arg == "--ascore") o.aestheticScore = parseDouble(arg, value(), 0.0, 10.0);
-        else if (arg == "--negative-ascore") o.negativeAestheticScore = parseDouble(arg, value(), 0.0, 10.0);
-        else if (arg == "--hypertile") hyperTile();
-        else if (arg == "--hypertile-tile-size") hyperTile().tileSize = parseInt(arg, value(), 1);
-        else if (arg == "--hypertile-swap-size") hyperTile().swapSize = parseInt(arg, value(), 1);
-        else if (arg == "--hypertile-max-depth") hyperTile().maxDepth = parseInt(arg, value(), 0);
-        else if (arg == "--hypertile-scale-depth") hyperTile().scaleDepth = true;
-        else if (arg == "--hypertile-vae") hyperTile().vae = true;
-        else if (arg == "--vae") o.vaePath = value();
-        else if (arg == "--clip-skip") o.clipSkip = parseInt(arg, value(), 1);
-        else if (arg == "--vocab") o.vocabularyPath = value();
-        else if (arg == "--device") o.device = parseDevice(value());
-        else if (arg == "--precision") o.precision = parsePrecision(value());
-        else if (arg == "--bits") {
-            o.bits = parseInt(arg, value(), 8);
-            if (o.bits != 8 && o.bits != 16 && o.bits != 32)
-                throw UsageError{"--bits must be 8, 16 or 32"};
-        } else
-            return false;
-    } catch (const Error& error) {
-        throw UsageError{error.what()}; // parseDevice and friends name what they expected
-    }
-    return true;
-}
-
-bool takeRefineTileOption(const std::string& arg, const std::function<std::string()>& value, RefineTileOptions& o)
-{
-    try {
-        if (arg == "--mode") o.mode = parseRefineMode(value());
-        else if (arg == "--tile") o.tileSize = parseInt(arg, value(), 64);
-        else if (arg == "--overlap") o.overlap = parseInt(arg, value(), 0);
-        else if (arg == "--halo") o.halo = parseInt(arg, value(), 0);
-        else if (arg == "--batch") o.batch = parseInt(arg, value(), 1);
-        else
-            return false;
-    } catch (const Error& error) {
-        throw UsageError{error.what()};
-    }
-    return true;
-}
-
-void applyRefineTileOptions(const RefineTileOptions& o, RefineSettings& s)
-{
-    if (o.mode) s.mode = *o.mode;
-    if (o.tileSize) s.tileSize = *o.tileSize;
-    if (o.overlap) s.overlap = *o.overlap;
-    if (o.halo) s.halo = *o.halo;
-    if (o.batch) s.batch = *o.batch;
-}
-
-void applyDiffusionOptions(const DiffusionOptions& o, RefineSettings& s)
+/// What GenerationSettings and RefineSettings share, under the same names.
+template <class Settings>
+void copyCommonOptions(const DiffusionOptions& o, Settings& s)
 {
     s.checkpoint = o.checkpoint;
     s.refinerCheckpoint = o.refinerCheckpoint;
@@ -105,6 +34,74 @@ void applyDiffusionOptions(const DiffusionOptions& o, RefineSettings& s)
     s.hyperTile = o.hyperTile;
     s.device = o.device;
     s.precision = o.precision;
+}
+
+} // namespace
+
+bool takeDiffusionOption(const std::string& arg, const std::function<std::string()>& value, DiffusionOptions& o)
+{
+    // Any --hypertile* option turns HyperTile on with the other values at their defaults.
+    auto hyperTile = [&]() -> sd::HyperTileOptions& {
+        if (!o.hyperTile)
+            o.hyperTile = sd::HyperTileOptions{};
+        return *o.hyperTile;
+    };
+    if (arg == "-m" || arg == "--model") o.checkpoint = value();
+    else if (arg == "--refiner") o.refinerCheckpoint = value();
+    else if (arg == "--prompt") o.prompt = value();
+    else if (arg == "--negative") o.negativePrompt = value();
+    else if (arg == "--seed") o.seed = parseUnsigned(arg, value());
+    else if (arg == "--steps") o.pass.steps = parseInt(arg, value(), 1);
+    else if (arg == "--cfg") o.pass.cfg = parseDouble(arg, value(), 0.0, 100.0);
+    else if (arg == "--sampler") o.pass.sampler = value();
+    else if (arg == "--scheduler") o.pass.scheduler = value();
+    else if (arg == "--denoise") o.pass.denoise = parseDouble(arg, value(), 0.0, 1.0);
+    else if (arg == "--ascore") o.aestheticScore = parseDouble(arg, value(), 0.0, 10.0);
+    else if (arg == "--negative-ascore") o.negativeAestheticScore = parseDouble(arg, value(), 0.0, 10.0);
+    else if (arg == "--hypertile") hyperTile();
+    else if (arg == "--hypertile-tile-size") hyperTile().tileSize = parseInt(arg, value(), 1);
+    else if (arg == "--hypertile-swap-size") hyperTile().swapSize = parseInt(arg, value(), 1);
+    else if (arg == "--hypertile-max-depth") hyperTile().maxDepth = parseInt(arg, value(), 0);
+    else if (arg == "--hypertile-scale-depth") hyperTile().scaleDepth = true;
+    else if (arg == "--hypertile-vae") hyperTile().vae = true;
+    else if (arg == "--vae") o.vaePath = value();
+    else if (arg == "--clip-skip") o.clipSkip = parseInt(arg, value(), 1);
+    else if (arg == "--vocab") o.vocabularyPath = value();
+    else if (arg == "--device") o.device = parseDevice(value());
+    else if (arg == "--precision") o.precision = parsePrecision(value());
+    else if (arg == "--bits") {
+        o.bits = parseInt(arg, value(), 8);
+        if (o.bits != 8 && o.bits != 16 && o.bits != 32)
+            throw UsageError{"--bits must be 8, 16 or 32"};
+    } else
+        return false;
+    return true;
+}
+
+bool takeRefineTileOption(const std::string& arg, const std::function<std::string()>& value, RefineTileOptions& o)
+{
+    if (arg == "--mode") o.mode = parseRefineMode(value());
+    else if (arg == "--tile") o.tileSize = parseInt(arg, value(), 64);
+    else if (arg == "--overlap") o.overlap = parseInt(arg, value(), 0);
+    else if (arg == "--halo") o.halo = parseInt(arg, value(), 0);
+    else if (arg == "--batch") o.batch = parseInt(arg, value(), 1);
+    else
+        return false;
+    return true;
+}
+
+void applyRefineTileOptions(const RefineTileOptions& o, RefineSettings& s)
+{
+    if (o.mode) s.mode = *o.mode;
+    if (o.tileSize) s.tileSize = *o.tileSize;
+    if (o.overlap) s.overlap = *o.overlap;
+    if (o.halo) s.halo = *o.halo;
+    if (o.batch) s.batch = *o.batch;
+}
+
+void applyDiffusionOptions(const DiffusionOptions& options, RefineSettings& settings)
+{
+    copyCommonOptions(options, settings);
 }
 
 std::string refineTileOptionsHelp()
@@ -127,21 +124,18 @@ void resolveDiffusionModels(DiffusionOptions& options)
     options.vaePath = resolveModelPath(options.vaePath);
 }
 
-void applyDiffusionOptions(const DiffusionOptions& o, GenerationSettings& s)
+void applyDiffusionOptions(const DiffusionOptions& options, GenerationSettings& settings)
 {
-    s.checkpoint = o.checkpoint;
-    s.refinerCheckpoint = o.refinerCheckpoint;
-    s.vaePath = o.vaePath;
-    s.vocabularyPath = o.vocabularyPath;
-    s.prompt = o.prompt;
-    s.negativePrompt = o.negativePrompt;
-    s.clipSkip = o.clipSkip;
-    s.seed = o.seed;
-    s.aestheticScore = o.aestheticScore;
-    s.negativeAestheticScore = o.negativeAestheticScore;
-    s.hyperTile = o.hyperTile;
-    s.device = o.device;
-    s.precision = o.precision;
+    copyCommonOptions(options, settings);
+}
+
+void applyPassOptions(const PassOptions& o, RefineSettings& s)
+{
+    if (o.sampler) s.sampler = *o.sampler;
+    if (o.scheduler) s.scheduler = *o.scheduler;
+    if (o.steps) s.steps = *o.steps;
+    if (o.cfg) s.cfg = *o.cfg;
+    if (o.denoise) s.denoise = *o.denoise;
 }
 
 SamplingPass withPassOptions(SamplingPass pass, const PassOptions& o)
@@ -177,12 +171,6 @@ std::string diffusionOptionsHelp()
 std::string samplerAndSchedulerNames()
 {
     return "\nSamplers:   " + joined(sd::samplerNames()) + "\nSchedulers: " + joined(sd::schedulerNames()) + "\n";
-}
-
-void checkOutputPath(const std::string& path)
-{
-    if (!isWritableExtension(lowerExtension(path)))
-        throw UsageError{"cannot write '" + path + "': use .png, .tif, .exr, .jpg or .webp"};
 }
 
 } // namespace tessera::cli

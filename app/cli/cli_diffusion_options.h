@@ -72,6 +72,9 @@ void resolveDiffusionModels(DiffusionOptions& options);
 /// The prompts, seed, checkpoints, HyperTile, device and precision copied into `settings`.
 void applyDiffusionOptions(const DiffusionOptions& options, GenerationSettings& settings);
 
+/// A refinement's pass with the options that were given put over it.
+void applyPassOptions(const PassOptions& options, RefineSettings& settings);
+
 /// `pass` with the options that were given put over it.
 SamplingPass withPassOptions(SamplingPass pass, const PassOptions& options);
 
@@ -80,8 +83,5 @@ std::string diffusionOptionsHelp();
 
 /// The sampler and scheduler names, for the end of a command's help.
 std::string samplerAndSchedulerNames();
-
-/// Throws UsageError unless `path` has an extension an image can be written as.
-void checkOutputPath(const std::string& path);
 
 } // namespace tessera::cli

@@ -70,19 +70,9 @@ GenerateArgs parseArgs(const Args& args, bool img2img)
     std::optional<std::string> refinerSampler, refinerScheduler;
     bool noAddNoise = false, leftoverNoise = false;
     GenerationSettings& s = parsed.settings;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= args.size())
-                throw UsageError{arg + " needs a value"};
-            return args[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            parsed.help = true;
-            return parsed;
-        }
+    parsed.help = !walkArguments(args, [&](const std::string& arg, const ArgumentValue& value) {
         if (takeDiffusionOption(arg, value, options))
-            continue;
+            return;
         if (arg == "-o" || arg == "--output") parsed.output = value();
         else if (arg == "--width") s.width = parseInt(arg, value(), 8);
         else if (arg == "--height") s.height = parseInt(arg, value(), 8);
@@ -101,7 +91,9 @@ GenerateArgs parseArgs(const Args& args, bool img2img)
             parsed.input = arg;
         else
             throw UsageError{"unexpected argument '" + arg + "'"};
-    }
+    });
+    if (parsed.help)
+        return parsed;
     const std::string command = img2img ? "img2img" : "generate";
     if ((img2img && parsed.input.empty()) || parsed.output.empty() || options.checkpoint.empty())
         throw UsageError{command + " needs " + (img2img ? "IN, " : "") + "-o OUT and --model CKPT (see tessera-cli " +
@@ -148,16 +140,11 @@ int runSampling(const Args& args, bool img2img)
         init = readImage(parsed.input);
     SamplingJob job;
     const SamplingPlan plan = job.plan(parsed.settings, init ? &*init : nullptr);
-    for (const std::string& note : plan.notes)
-        std::cerr << "note: " << note << "\n";
-    CancelToken cancel;
+    printNotes(plan.notes);
     Image image;
-    {
-        InterruptScope interrupt(cancel);
-        ProgressPrinter printer("steps");
-        image = job.run(parsed.settings, init ? &*init : nullptr, cancel, [&](const Progress& p) { printer(p); });
-        cancel.throwIfCancelled();
-    }
+    runCancellable("steps", [&](const CancelToken& cancel, const ProgressSink& progress) {
+        image = job.run(parsed.settings, init ? &*init : nullptr, cancel, progress);
+    });
     WriteOptions write;
     write.bits = parsed.bits;
     writeImage(image, parsed.output, write);

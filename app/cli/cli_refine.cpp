@@ -55,19 +55,9 @@ struct RefineArgs {
 RefineArgs parseArgs(const Args& args)
 {
     RefineArgs parsed;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= args.size())
-                throw UsageError{arg + " needs a value"};
-            return args[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            parsed.help = true;
-            return parsed;
-        }
+    parsed.help = !walkArguments(args, [&](const std::string& arg, const ArgumentValue& value) {
         if (takeDiffusionOption(arg, value, parsed.options) || takeRefineTileOption(arg, value, parsed.tiles))
-            continue;
+            return;
         if (arg == "-o" || arg == "--output") parsed.output = value();
         else if (arg == "--upscale-model") parsed.upscaleModel = value();
         else if (arg == "--upscale-by") parsed.upscaleBy = parseDouble(arg, value(), 0.1, 10.0);
@@ -78,7 +68,9 @@ RefineArgs parseArgs(const Args& args)
             parsed.input = arg;
         else
             throw UsageError{"unexpected argument '" + arg + "'"};
-    }
+    });
+    if (parsed.help)
+        return parsed;
     if (parsed.input.empty() || parsed.output.empty() || parsed.options.checkpoint.empty())
         throw UsageError{"refine needs IN, -o OUT and --model CKPT (see tessera-cli refine --help)"};
     checkOutputPath(parsed.output);
@@ -93,12 +85,7 @@ RefineSettings refineSettings(const RefineArgs& parsed)
 {
     RefineSettings s;
     applyDiffusionOptions(parsed.options, s);
-    const PassOptions& pass = parsed.options.pass;
-    if (pass.sampler) s.sampler = *pass.sampler;
-    if (pass.scheduler) s.scheduler = *pass.scheduler;
-    if (pass.steps) s.steps = *pass.steps;
-    if (pass.cfg) s.cfg = *pass.cfg;
-    if (pass.denoise) s.denoise = *pass.denoise;
+    applyPassOptions(parsed.options.pass, s);
     if (parsed.switchStep) s.refinerStartStep = *parsed.switchStep;
     applyRefineTileOptions(parsed.tiles, s);
     return s;
@@ -127,19 +114,12 @@ int runRefine(const Args& args)
     RefineJob refineJob;
     const RefinePlan plan = upscales ? workflowJob.plan(workflow, &input).refine
                                      : refineJob.plan(settings, input.width(), input.height());
-    for (const std::string& note : plan.notes)
-        std::cerr << "note: " << note << "\n";
-
-    CancelToken cancel;
+    printNotes(plan.notes);
     Image refined;
-    {
-        InterruptScope interrupt(cancel);
-        ProgressPrinter printer("tile steps");
-        const ProgressSink progress = [&](const Progress& p) { printer(p); };
+    runCancellable("tile steps", [&](const CancelToken& cancel, const ProgressSink& progress) {
         refined = upscales ? workflowJob.run(workflow, &input, cancel, progress).refined
                            : refineJob.run(settings, input, cancel, progress);
-        cancel.throwIfCancelled();
-    }
+    });
     WriteOptions write;
     write.bits = parsed.options.bits;
     writeImage(refined, parsed.output, write);

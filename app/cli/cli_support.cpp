@@ -1,5 +1,8 @@
 #include "cli/cli_support.h"
 
+#include "common/error.h"
+#include "common/text.h"
+#include "io/image_writer.h"
 #include "pipeline/model_registry.h"
 
 #include <unistd.h>
@@ -9,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 
 namespace tessera::cli {
 namespace {
@@ -120,6 +124,47 @@ InterruptScope::~InterruptScope()
 {
     std::signal(SIGINT, m_previous);
     g_cancel.store(nullptr);
+}
+
+bool walkArguments(const Args& args, const std::function<void(const std::string& arg, const ArgumentValue& value)>& take)
+{
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--help" || arg == "-h")
+            return false;
+        const ArgumentValue value = [&]() -> std::string {
+            if (i + 1 >= args.size())
+                throw UsageError{arg + " needs a value"};
+            return args[++i];
+        };
+        try {
+            take(arg, value);
+        } catch (const Error& error) {
+            throw UsageError{error.what()}; // parseDevice and friends name what they expected
+        }
+    }
+    return true;
+}
+
+void checkOutputPath(const std::string& path)
+{
+    if (!isWritableExtension(lowerExtension(path)))
+        throw UsageError{"cannot write '" + path + "': use .png, .tif, .exr, .jpg or .webp"};
+}
+
+void runCancellable(const std::string& unit, const std::function<void(const CancelToken&, const ProgressSink&)>& work)
+{
+    CancelToken cancel;
+    InterruptScope interrupt(cancel);
+    ProgressPrinter printer(unit);
+    work(cancel, [&](const Progress& p) { printer(p); });
+    cancel.throwIfCancelled();
+}
+
+void printNotes(const std::vector<std::string>& notes)
+{
+    for (const std::string& note : notes)
+        std::cerr << "note: " << note << "\n";
 }
 
 } // namespace tessera::cli

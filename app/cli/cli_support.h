@@ -9,10 +9,21 @@
 #include "common/progress.h"
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tessera::cli {
+
+/// Gives the value of the option being parsed (the next argument); throws
+/// UsageError "OPTION needs a value" when there is none.
+using ArgumentValue = std::function<std::string()>;
+
+/// Walks a command's arguments in order, handing each to `take` with its
+/// ArgumentValue; tessera::Error thrown by `take` (a bad device name, ...)
+/// becomes UsageError. Returns false when --help or -h came (the walk stops there).
+bool walkArguments(const Args& args, const std::function<void(const std::string& arg, const ArgumentValue& value)>& take);
 
 /// `value` as a whole number >= lowest, else UsageError naming `option`.
 int parseInt(const std::string& option, const std::string& value, int lowest);
@@ -20,6 +31,9 @@ int parseInt(const std::string& option, const std::string& value, int lowest);
 uint64_t parseUnsigned(const std::string& option, const std::string& value);
 /// `value` as a number in [lowest, highest], else UsageError naming `option`.
 double parseDouble(const std::string& option, const std::string& value, double lowest, double highest);
+
+/// Throws UsageError unless `path` has an extension an image can be written as.
+void checkOutputPath(const std::string& path);
 
 /// A model given by name is looked up in the models folder; a path is kept
 /// (the loader names a missing file).
@@ -42,6 +56,14 @@ private:
     bool m_drawn = false;
     std::chrono::steady_clock::time_point m_lastPrint{};
 };
+
+/// Runs `work` with Ctrl+C cancelling the token it gets and progress printed
+/// on stderr counting `unit`; throws Error(Cancelled) when it was cancelled,
+/// so nothing is written after an interrupted run.
+void runCancellable(const std::string& unit, const std::function<void(const CancelToken&, const ProgressSink&)>& work);
+
+/// A plan's notes on stderr, one "note: ..." line each.
+void printNotes(const std::vector<std::string>& notes);
 
 /// While alive, Ctrl+C (SIGINT) cancels `cancel`; the previous handler comes
 /// back when it ends, however it ends.

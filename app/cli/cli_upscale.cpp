@@ -9,7 +9,6 @@
 #include "pipeline/upscale_job.h"
 
 #include "common/error.h"
-#include "common/text.h"
 #include "pipeline/model_registry.h"
 
 #include <cstdlib>
@@ -57,60 +56,45 @@ struct UpscaleArgs {
 UpscaleArgs parseArgs(const Args& args)
 {
     UpscaleArgs parsed;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= args.size())
-                throw UsageError{arg + " needs a value"};
-            return args[++i];
-        };
-        try {
-            if (arg == "--help" || arg == "-h") {
-                parsed.help = true;
-                return parsed;
-            }
-            if (arg == "-o" || arg == "--output")
-                parsed.output = value();
-            else if (arg == "-m" || arg == "--model")
-                parsed.settings.modelPath = value();
-            else if (arg == "--tile")
-                parsed.settings.tileSize = parseInt(arg, value(), 1);
-            else if (arg == "--overlap")
-                parsed.settings.overlap = parseInt(arg, value(), 0);
-            else if (arg == "--halo")
-                parsed.settings.halo = parseInt(arg, value(), 0);
-            else if (arg == "--blend")
-                parsed.settings.blend = parseBlendRamp(value());
-            else if (arg == "--scale")
-                parsed.settings.outputScale = parseInt(arg, value(), 1);
-            else if (arg == "--device")
-                parsed.settings.device = parseDevice(value());
-            else if (arg == "--precision")
-                parsed.settings.precision = parsePrecision(value());
-            else if (arg == "--batch")
-                parsed.settings.batch = parseInt(arg, value(), 1);
-            else if (arg == "--alpha")
-                parsed.settings.alpha = parseAlphaMode(value());
-            else if (arg == "--bits") {
-                parsed.bits = parseInt(arg, value(), 8);
-                if (parsed.bits != 8 && parsed.bits != 16 && parsed.bits != 32)
-                    throw UsageError{"--bits must be 8, 16 or 32"};
-            } else if (!arg.empty() && arg[0] == '-')
-                throw UsageError{"unknown option " + arg};
-            else if (parsed.input.empty())
-                parsed.input = arg;
-            else
-                throw UsageError{"more than one input: '" + parsed.input + "' and '" + arg + "'"};
-        } catch (const Error& error) {
-            // parseDevice and friends name what they expected.
-            throw UsageError{error.what()};
-        }
-    }
+    parsed.help = !walkArguments(args, [&](const std::string& arg, const ArgumentValue& value) {
+        if (arg == "-o" || arg == "--output")
+            parsed.output = value();
+        else if (arg == "-m" || arg == "--model")
+            parsed.settings.modelPath = value();
+        else if (arg == "--tile")
+            parsed.settings.tileSize = parseInt(arg, value(), 1);
+        else if (arg == "--overlap")
+            parsed.settings.overlap = parseInt(arg, value(), 0);
+        else if (arg == "--halo")
+            parsed.settings.halo = parseInt(arg, value(), 0);
+        else if (arg == "--blend")
+            parsed.settings.blend = parseBlendRamp(value());
+        else if (arg == "--scale")
+            parsed.settings.outputScale = parseInt(arg, value(), 1);
+        else if (arg == "--device")
+            parsed.settings.device = parseDevice(value());
+        else if (arg == "--precision")
+            parsed.settings.precision = parsePrecision(value());
+        else if (arg == "--batch")
+            parsed.settings.batch = parseInt(arg, value(), 1);
+        else if (arg == "--alpha")
+            parsed.settings.alpha = parseAlphaMode(value());
+        else if (arg == "--bits") {
+            parsed.bits = parseInt(arg, value(), 8);
+            if (parsed.bits != 8 && parsed.bits != 16 && parsed.bits != 32)
+                throw UsageError{"--bits must be 8, 16 or 32"};
+        } else if (!arg.empty() && arg[0] == '-')
+            throw UsageError{"unknown option " + arg};
+        else if (parsed.input.empty())
+            parsed.input = arg;
+        else
+            throw UsageError{"more than one input: '" + parsed.input + "' and '" + arg + "'"};
+    });
+    if (parsed.help)
+        return parsed;
     if (parsed.input.empty() || parsed.output.empty() || parsed.settings.modelPath.empty())
         throw UsageError{"upscale needs IN, -o OUT and -m MODEL (see tessera-cli upscale --help)"};
-    const std::string extension = lowerExtension(parsed.output);
-    if (!isWritableExtension(extension))
-        throw UsageError{"cannot write '" + parsed.output + "': use .png, .tif, .exr, .jpg or .webp"};
+    checkOutputPath(parsed.output);
     return parsed;
 }
 
@@ -142,17 +126,13 @@ int runUpscale(const Args& args)
     write.bits = parsed.bits;
     FileRowSink sink(parsed.output, info.metadata, write);
 
-    CancelToken cancel;
     TiledReport report;
-    {
-        InterruptScope interrupt(cancel);
-        ProgressPrinter printer("tiles");
-        report = job.run(parsed.settings, *source, sink, cancel, [&](const Progress& p) { printer(p); });
+    runCancellable("tiles", [&](const CancelToken& cancel, const ProgressSink& progress) {
+        report = job.run(parsed.settings, *source, sink, cancel, progress);
         cancel.throwIfCancelled();
-        sink.finish();
-    }
-    for (const std::string& note : report.notes)
-        std::cerr << "note: " << note << "\n";
+        sink.finish(); // the file appears only for a run that was not interrupted
+    });
+    printNotes(report.notes);
     const int scale = parsed.settings.outputScale > 0 ? parsed.settings.outputScale : job.prepare(parsed.settings).scale;
     std::cout << "wrote " << parsed.output << " (" << info.width * scale << " x " << info.height * scale << ", "
               << report.tiles << (report.tiles == 1 ? " tile" : " tiles") << " of " << report.tileSize

@@ -66,45 +66,33 @@ WorkflowArgs parseArgs(const Args& args)
     std::optional<int> endStep, refinerSteps, switchStep;
     std::optional<double> refinerCfg;
     WorkflowSettings& s = parsed.settings;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= args.size())
-                throw UsageError{arg + " needs a value"};
-            return args[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            parsed.help = true;
-            return parsed;
-        }
+    parsed.help = !walkArguments(args, [&](const std::string& arg, const ArgumentValue& value) {
         if (takeDiffusionOption(arg, value, options) || takeRefineTileOption(arg, value, tiles))
-            continue;
-        try {
-            if (arg == "-o" || arg == "--output") parsed.output = value();
-            else if (arg == "--input") parsed.input = value();
-            else if (arg == "--also-upscaled") parsed.alsoUpscaled = value();
-            else if (arg == "--width") s.generation.width = parseInt(arg, value(), 8);
-            else if (arg == "--height") s.generation.height = parseInt(arg, value(), 8);
-            else if (arg == "--end-step") endStep = parseInt(arg, value(), 0);
-            else if (arg == "--refiner-steps") refinerSteps = parseInt(arg, value(), 1);
-            else if (arg == "--refiner-cfg") refinerCfg = parseDouble(arg, value(), 0.0, 100.0);
-            else if (arg == "--switch-step") switchStep = parseInt(arg, value(), 0);
-            else if (arg == "--upscale-model") s.upscaleModel = value();
-            else if (arg == "--upscale-by") s.upscaleBy = parseDouble(arg, value(), 0.1, 10.0);
-            else if (arg == "--tiler-model") s.tilerModel = parseTilerModel(value());
-            else if (arg == "--tiler-denoise") tiler.denoise = parseDouble(arg, value(), 0.0, 1.0);
-            else if (arg == "--tiler-steps") tiler.steps = parseInt(arg, value(), 1);
-            else if (arg == "--tiler-cfg") tiler.cfg = parseDouble(arg, value(), 0.0, 100.0);
-            else if (arg == "--tiler-sampler") tiler.sampler = value();
-            else if (arg == "--tiler-scheduler") tiler.scheduler = value();
-            else if (!arg.empty() && arg[0] == '-')
-                throw UsageError{"unknown option " + arg};
-            else
-                throw UsageError{"unexpected argument '" + arg + "'"};
-        } catch (const Error& error) {
-            throw UsageError{error.what()};
-        }
-    }
+            return;
+        if (arg == "-o" || arg == "--output") parsed.output = value();
+        else if (arg == "--input") parsed.input = value();
+        else if (arg == "--also-upscaled") parsed.alsoUpscaled = value();
+        else if (arg == "--width") s.generation.width = parseInt(arg, value(), 8);
+        else if (arg == "--height") s.generation.height = parseInt(arg, value(), 8);
+        else if (arg == "--end-step") endStep = parseInt(arg, value(), 0);
+        else if (arg == "--refiner-steps") refinerSteps = parseInt(arg, value(), 1);
+        else if (arg == "--refiner-cfg") refinerCfg = parseDouble(arg, value(), 0.0, 100.0);
+        else if (arg == "--switch-step") switchStep = parseInt(arg, value(), 0);
+        else if (arg == "--upscale-model") s.upscaleModel = value();
+        else if (arg == "--upscale-by") s.upscaleBy = parseDouble(arg, value(), 0.1, 10.0);
+        else if (arg == "--tiler-model") s.tilerModel = parseTilerModel(value());
+        else if (arg == "--tiler-denoise") tiler.denoise = parseDouble(arg, value(), 0.0, 1.0);
+        else if (arg == "--tiler-steps") tiler.steps = parseInt(arg, value(), 1);
+        else if (arg == "--tiler-cfg") tiler.cfg = parseDouble(arg, value(), 0.0, 100.0);
+        else if (arg == "--tiler-sampler") tiler.sampler = value();
+        else if (arg == "--tiler-scheduler") tiler.scheduler = value();
+        else if (!arg.empty() && arg[0] == '-')
+            throw UsageError{"unknown option " + arg};
+        else
+            throw UsageError{"unexpected argument '" + arg + "'"};
+    });
+    if (parsed.help)
+        return parsed;
     if (parsed.output.empty() || options.checkpoint.empty())
         throw UsageError{"workflow needs -o OUT and --model CKPT (see tessera-cli workflow --help)"};
     if (parsed.input.empty() && options.refinerCheckpoint.empty())
@@ -127,11 +115,7 @@ WorkflowArgs parseArgs(const Args& args)
     if (refinerSteps) s.generation.refiner.steps = *refinerSteps;
     if (refinerCfg) s.generation.refiner.cfg = *refinerCfg;
     if (switchStep) s.generation.refiner.startStep = *switchStep;
-    if (tiler.sampler) s.refine.sampler = *tiler.sampler;
-    if (tiler.scheduler) s.refine.scheduler = *tiler.scheduler;
-    if (tiler.steps) s.refine.steps = *tiler.steps;
-    if (tiler.cfg) s.refine.cfg = *tiler.cfg;
-    if (tiler.denoise) s.refine.denoise = *tiler.denoise;
+    applyPassOptions(tiler, s.refine);
     s.refine.hyperTile = options.hyperTile;
     applyRefineTileOptions(tiles, s.refine);
     return parsed;
@@ -151,16 +135,11 @@ int runWorkflow(const Args& args)
         start = readImage(parsed.input);
     WorkflowJob job;
     const WorkflowPlan plan = job.plan(parsed.settings, start ? &*start : nullptr);
-    for (const std::string& note : plan.notes)
-        std::cerr << "note: " << note << "\n";
-    CancelToken cancel;
+    printNotes(plan.notes);
     WorkflowResult result;
-    {
-        InterruptScope interrupt(cancel);
-        ProgressPrinter printer("units");
-        result = job.run(parsed.settings, start ? &*start : nullptr, cancel, [&](const Progress& p) { printer(p); });
-        cancel.throwIfCancelled();
-    }
+    runCancellable("units", [&](const CancelToken& cancel, const ProgressSink& progress) {
+        result = job.run(parsed.settings, start ? &*start : nullptr, cancel, progress);
+    });
     WriteOptions write;
     write.bits = parsed.bits;
     writeImage(result.refined, parsed.output, write);

@@ -1,6 +1,7 @@
 #include "panels/diffusion_widgets.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -11,6 +12,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpressionValidator>
 #include <QSignalBlocker>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace tessera {
@@ -72,6 +74,34 @@ void fillDeviceCombo(QComboBox* combo, const QStringList& devices)
         combo->addItem(device == QLatin1String("cpu") ? QObject::tr("CPU") : device.toUpper(), device);
     const int index = combo->findData(previous);
     combo->setCurrentIndex(index >= 0 ? index : 0);
+}
+
+QSpinBox* makeSpin(int minimum, int maximum, int step, const QString& suffix)
+{
+    auto* spin = new QSpinBox;
+    spin->setRange(minimum, maximum);
+    spin->setSingleStep(step);
+    spin->setSuffix(suffix);
+    spin->setKeyboardTracking(false);
+    return spin;
+}
+
+QDoubleSpinBox* makeDoubleSpin(double minimum, double maximum, double step, int decimals)
+{
+    auto* spin = new QDoubleSpinBox;
+    spin->setRange(minimum, maximum);
+    spin->setSingleStep(step);
+    spin->setDecimals(decimals);
+    spin->setKeyboardTracking(false);
+    return spin;
+}
+
+QComboBox* makeNameCombo(const QStringList& names)
+{
+    auto* combo = new QComboBox;
+    for (const QString& name : names)
+        combo->addItem(name, name);
+    return combo;
 }
 
 QComboBox* makePrecisionCombo()

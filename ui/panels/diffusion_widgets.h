@@ -1,6 +1,6 @@
 #pragma once
-/// The controls the Refine and Workflow panels share: model pickers filled
-/// from a scan, the seed with its dice, the prompt boxes, and the run row
+/// The controls the panels share: spin boxes, model pickers filled from a
+/// scan, the seed with its dice, the prompt boxes, and the run row
 /// (progress, stage, Run / Cancel).
 
 #include "bridge/model_listing.h"
@@ -13,13 +13,21 @@
 #include <vector>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 
 namespace tessera {
+
+/// A spin box over [minimum, maximum] that reports only finished edits (no keyboard tracking).
+QSpinBox* makeSpin(int minimum, int maximum, int step, const QString& suffix = {});
+QDoubleSpinBox* makeDoubleSpin(double minimum, double maximum, double step, int decimals);
+/// A combo box whose items are `names`, each with its name as data.
+QComboBox* makeNameCombo(const QStringList& names);
 
 /// Refills `combo` with the usable files of `listing` of kind `kind` (item
 /// data: the path), first an item for "none" (empty path) when `noneText`

@@ -15,38 +15,6 @@
 
 namespace tessera {
 
-namespace {
-
-QSpinBox* makeSpin(int minimum, int maximum, int step, const QString& suffix = {})
-{
-    auto* spin = new QSpinBox;
-    spin->setRange(minimum, maximum);
-    spin->setSingleStep(step);
-    spin->setSuffix(suffix);
-    spin->setKeyboardTracking(false);
-    return spin;
-}
-
-QDoubleSpinBox* makeDoubleSpin(double minimum, double maximum, double step, int decimals)
-{
-    auto* spin = new QDoubleSpinBox;
-    spin->setRange(minimum, maximum);
-    spin->setSingleStep(step);
-    spin->setDecimals(decimals);
-    spin->setKeyboardTracking(false);
-    return spin;
-}
-
-QComboBox* makeNameCombo(const QStringList& names)
-{
-    auto* combo = new QComboBox;
-    for (const QString& name : names)
-        combo->addItem(name, name);
-    return combo;
-}
-
-} // namespace
-
 RefinePanel::RefinePanel(const QStringList& samplers, const QStringList& schedulers, QWidget* parent)
     : QWidget(parent)
 {

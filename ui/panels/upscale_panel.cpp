@@ -1,5 +1,7 @@
 #include "panels/upscale_panel.h"
 
+#include "panels/diffusion_widgets.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
@@ -35,16 +37,6 @@ QSlider* makeSlider(int minimum, int maximum, int step)
     slider->setSingleStep(step);
     slider->setPageStep(step * 4);
     return slider;
-}
-
-QSpinBox* makeSpin(int minimum, int maximum, int step, const QString& suffix)
-{
-    auto* spin = new QSpinBox;
-    spin->setRange(minimum, maximum);
-    spin->setSingleStep(step);
-    spin->setSuffix(suffix);
-    spin->setKeyboardTracking(false);
-    return spin;
 }
 
 } // namespace
