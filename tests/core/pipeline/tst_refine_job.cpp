@@ -20,6 +20,7 @@
 #endif
 
 #include "diffusion_fixtures.h"
+#include "support/cli_process.h"
 #include "support/error_checks.h"
 #include "support/model_files.h"
 
@@ -398,12 +399,7 @@ private slots:
 #ifndef TESSERA_CLI_PATH
         QSKIP("tessera-cli is not built (TESSERA_WITH_IO is off)");
 #else
-        auto run = [](const QStringList& args) {
-            QProcess cli;
-            cli.start(TESSERA_CLI_PATH, args);
-            cli.waitForFinished(300000);
-            return std::make_pair(cli.exitCode(), QString::fromUtf8(cli.readAllStandardOutput() + cli.readAllStandardError()));
-        };
+        auto run = [](const QStringList& args) { return test::runProgram(TESSERA_CLI_PATH, args); };
         const QString vocab = QString::fromStdString(kVocabulary);
         const QString in = m_dir.filePath("in.png");
         writeImage(smoothImage(128, 96), in.toStdString(), {});

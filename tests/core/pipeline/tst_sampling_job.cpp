@@ -12,6 +12,7 @@
 #include "pipeline/sampling_job.h"
 
 #include "diffusion_fixtures.h"
+#include "support/cli_process.h"
 #include "support/error_checks.h"
 
 #include <QDir>
@@ -243,12 +244,7 @@ private slots:
         // tessera-cli generate writes a PNG whose "parameters" text
         // tessera-cli info shows; img2img re-samples it; bad usage is exit 2.
         const QString out = m_dir.filePath("generated.png");
-        auto run = [](const QStringList& args) {
-            QProcess cli;
-            cli.start(TESSERA_CLI_PATH, args);
-            cli.waitForFinished(300000);
-            return std::make_pair(cli.exitCode(), QString::fromUtf8(cli.readAllStandardOutput() + cli.readAllStandardError()));
-        };
+        auto run = [](const QStringList& args) { return test::runProgram(TESSERA_CLI_PATH, args); };
         const QString vocab = QString::fromStdString(kVocabulary);
         const auto [generated, generateText] =
             run({"generate", "-o", out, "--model", QString::fromStdString(m_sd15), "--prompt", "a photo of a cat",
