@@ -272,6 +272,13 @@ int runRefineTiming(const Options& options)
     base.overlap = std::stoi(option(options, "--overlap", "-1"));
     base.steps = std::stoi(option(options, "--steps", "30"));
     base.denoise = std::stod(option(options, "--denoise", "0.25"));
+    if (const std::string tile = option(options, "--hypertile"); !tile.empty()) {
+        HyperTileOptions hyperTile;
+        hyperTile.tileSize = std::stoi(tile);
+        hyperTile.maxDepth = std::stoi(option(options, "--hypertile-depth", "0"));
+        hyperTile.vae = option(options, "--hypertile-vae", "0") != "0";
+        base.hyperTile = hyperTile;
+    }
     if (load.device.kind == DeviceKind::Cuda)
         at::globalContext().setBenchmarkCuDNN(true);
     // A smooth synthetic picture (the content does not change the cost).
@@ -291,9 +298,9 @@ int runRefineTiming(const Options& options)
             const RefinePlan plan = job.plan(s, size, size);
             const double ms = medianMilliseconds(load.device, runs, [&] { job.run(s, image); }, 1);
             const int tileSteps = plan.tiles.tileCount() * plan.steps();
-            std::printf("refine %s batch %d %dx%d %s: %d tiles of %d, %d steps: %.1f ms (median of %d), %.2f ms per "
+            std::printf("refine %s%s batch %d %dx%d %s: %d tiles of %d, %d steps: %.1f ms (median of %d), %.2f ms per "
                         "tile step\n",
-                        mode.c_str(), plan.batch, size, size, precisionName(load.precision), plan.tiles.tileCount(),
+                        mode.c_str(), base.hyperTile ? " (HyperTile)" : "", plan.batch, size, size, precisionName(load.precision), plan.tiles.tileCount(),
                         plan.tiles.settings().tileSize, plan.steps(), ms, runs, ms / tileSteps);
             std::fflush(stdout);
         }

@@ -54,7 +54,8 @@ Modes:
   refine       RefineJob on a synthetic --size image (default 2048) with a
                --checkpoint, --vocab DIR, --tile (1024), --steps (30), --denoise
                (0.25): median wall time per --modes (blend,tiles,pixel) and
-               blend --batches (1,4); --runs N (default 3)
+               blend --batches (1,4); --runs N (default 3); --hypertile TILE
+               [--hypertile-depth D] [--hypertile-vae 1]
   diffusion-verify
                --checkpoint FILE against --reference FILE (the original code's
                outputs on the same weights, from scripts/diffusion_reference/
