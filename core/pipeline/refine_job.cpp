@@ -2,23 +2,17 @@
 
 #include "pipeline/checkpoint_cache.h"
 #include "pipeline/diffusion_steps.h"
+#include "pipeline/refine_run.h"
 
 #include "common/error.h"
 #include "common/torch_compat.h"
-#include "diffusion/sampling/tiled_denoiser.h"
-#include "diffusion/unet/unet.h"
 #include "diffusion/vae/vae.h"
 #include "image/tensor_convert.h"
-#include "tiling/tile_accumulator.h"
 #include "tiling/tile_tensors.h"
 
 #include <c10/core/InferenceMode.h>
 
-#include <functional>
-#include <memory>
-#include <optional>
 #include <sstream>
-#include <vector>
 
 namespace tessera {
 namespace {
@@ -28,190 +22,6 @@ using sd::ModelFamily;
 int roundUpTo8(int value)
 {
     return (value + 7) / 8 * 8;
-}
-
-/// The colour channels of a run: [1, C, H, W] in [0, 1] -> [1, 3 or 1, H, W]
-/// (alpha, when there is one, is not refined).
-at::Tensor colourOf(const at::Tensor& pixels)
-{
-    const int64_t c = pixels.size(1);
-    return (c == 2 || c == 4) ? pixels.slice(1, 0, c - 1) : pixels;
-}
-
-/// One checkpoint's part of the refinement: its networks, guidance and window.
-struct RefineStage {
-    sd::DiffusionModels models;
-    Conditioning conditioning;
-    SamplingPass pass;
-    at::Tensor sigmas;
-    std::optional<UNetPassPatches> patches;
-};
-
-/// What every run of one plan shares: the stages (the checkpoint, then the
-/// refiner), the VAE and the progress over the plan's units.
-struct RefineRun {
-    RefineRun(const RefineSettings& s, const RefinePlan& p, const CancelToken& c, const ProgressSink& sink)
-        : settings(s), plan(p), cancel(c), progress(sink)
-    {
-    }
-
-    const RefineSettings& settings;
-    const RefinePlan& plan;
-    const CancelToken& cancel;
-    const ProgressSink& progress;
-    std::vector<std::unique_ptr<RefineStage>> stages;
-    std::shared_ptr<sd::VaeModel> vae;
-    std::optional<VaeHyperTilePatch> vaePatch; ///< after `vae`: removed before it is released
-    sd::DiscreteSchedule schedule = sd::DiscreteSchedule::stableDiffusion();
-    sd::ModelFamily family = sd::ModelFamily::Sd1; ///< the checkpoint's: the VAE's latent scale
-    EtaEstimator eta;
-    int64_t done = 0;
-
-    /// Loads the checkpoints and encodes the prompts for each.
-    void prepare(CheckpointCache& cache)
-    {
-        auto addStage = [&](const std::string& path, const SamplingPass& pass, const at::Tensor& sigmas) {
-            auto stage = std::make_unique<RefineStage>();
-            stage->models = cache.models(path, settings.device, settings.precision);
-            cancel.throwIfCancelled();
-            const PromptText text{settings.prompt, settings.negativePrompt, settings.clipSkip, settings.aestheticScore,
-                                  settings.negativeAestheticScore};
-            stage->conditioning = encodePrompts(stage->models, cache.tokenizer(path, settings.vocabularyPath), text,
-                                                plan.paddedWidth, plan.paddedHeight);
-            stage->pass = pass;
-            stage->sigmas = sigmas;
-            // One checkpoint as both: its UNet is patched once.
-            if (stages.empty() || stages.front()->models.unet != stage->models.unet)
-                stage->patches.emplace(*stage->models.unet, cancel, settings.hyperTile, settings.seed);
-            stages.push_back(std::move(stage));
-        };
-        addStage(settings.checkpoint, plan.pass, plan.sigmas);
-        family = stages.front()->models.layout.family;
-        if (plan.refinerSigmas.defined())
-            addStage(settings.refinerCheckpoint, plan.refinerPass, plan.refinerSigmas);
-        vae = cache.vae(settings.checkpoint, settings.vaePath, settings.device, settings.precision);
-        vaePatch.emplace(*vae, settings.hyperTile, settings.seed);
-    }
-
-    void report(const std::string& stage)
-    {
-        if (progress)
-            progress(eta.update(done, stage));
-    }
-    static sd::Denoiser guided(const RefineStage& stage, const sd::DiscreteSchedule& schedule)
-    {
-        return sd::guidedEpsDenoiser(*stage.models.unet, schedule, stage.conditioning.positive,
-                                     stage.conditioning.negative, stage.pass.cfg);
-    }
-    std::string tileStage(int tile, int step) const
-    {
-        return "tile " + std::to_string(tile + 1) + "/" + std::to_string(plan.tiles.tileCount()) + ", step " +
-               std::to_string(step + 1) + "/" + std::to_string(plan.steps());
-    }
-    /// latent [B, 4, h, w] through every stage: each stage's denoiser made by
-    /// `denoiserOf`, `stepDone(step)` after each step (counted over the stages).
-    at::Tensor sampleStages(at::Tensor latent, const std::function<sd::Denoiser(const RefineStage&)>& denoiserOf,
-                            const std::function<void(int step)>& stepDone)
-    {
-        int first = 0;
-        for (const auto& stage : stages) {
-            latent = sampleLatent(denoiserOf(*stage), stage->pass, stage->sigmas, latent, settings.seed,
-                                  [&](int index, int, const at::Tensor&, const at::Tensor&) {
-                                      stepDone(first + index);
-                                      cancel.throwIfCancelled();
-                                  });
-            first += int(std::max<int64_t>(stage->sigmas.numel() - 1, 0));
-        }
-        return latent;
-    }
-    /// One tile's latent [1, 4, h, w] resampled alone with the seed's noise for its shape.
-    at::Tensor sampleTile(const at::Tensor& latent, int tile)
-    {
-        return sampleStages(latent, [&](const RefineStage& stage) { return guided(stage, schedule); },
-                            [&](int step) {
-                                ++done;
-                                report(tileStage(tile, step));
-                            });
-    }
-    /// One pixel window [1, 3, h, w] through the VAE and the sampler: -> [1, 3, h, w] on the CPU.
-    at::Tensor refinePixels(const at::Tensor& window, int tile)
-    {
-        const at::Tensor latent = encodeToLatent(*vae, family, window, cancel);
-        ++done;
-        const at::Tensor sampled = sampleTile(latent, tile);
-        cancel.throwIfCancelled();
-        const at::Tensor pixels = decodeToPixels(*vae, family, sampled, cancel);
-        ++done;
-        report(tileStage(tile, plan.steps() - 1));
-        return pixels;
-    }
-};
-
-/// Blend mode: one latent [1, 4, h, w], every step over all tiles, blended.
-at::Tensor refineBlended(RefineRun& run, const at::Tensor& latent)
-{
-    const RefinePlan& plan = run.plan;
-    const int tiles = plan.tiles.tileCount();
-    int step = 0; // the step under way, over both stages
-    sd::TiledDenoiserOptions options;
-    options.batch = plan.batch;
-    options.ramp = run.settings.ramp;
-    options.tilesDone = [&](int done, int) {
-        // A sampler may evaluate twice per step: the count stays inside the step.
-        run.done = 1 + std::min<int64_t>(int64_t(step) * tiles + done, int64_t(step + 1) * tiles - 1);
-        run.report(run.tileStage(done - 1, step));
-        run.cancel.throwIfCancelled();
-    };
-    return run.sampleStages(
-        latent,
-        [&](const RefineStage& stage) {
-            return sd::tiledDenoiser(RefineRun::guided(stage, run.schedule), plan.tiles, options);
-        },
-        [&](int index) {
-            step = index + 1;
-            run.done = 1 + int64_t(step) * tiles;
-        });
-}
-
-/// Tiles mode: each tile of the latent [1, 4, h, w] resampled alone, stitched with the ramps.
-at::Tensor refineLatentTiles(RefineRun& run, const at::Tensor& latent, const RefineHooks& hooks)
-{
-    const RefinePlan& plan = run.plan;
-    TileAccumulator accumulator({0, 0, plan.tiles.outputWidth(), plan.tiles.outputHeight()}, int(latent.size(1)),
-                                latent.device());
-    BlendWeightCache weights(run.settings.ramp, latent.device());
-    for (const Tile& tile : plan.tiles.tiles()) {
-        if (hooks.tileStarted)
-            hooks.tileStarted(tile);
-        const TileRect halo = plan.tiles.toOutput(tile.halo), blend = plan.tiles.toOutput(tile.blend);
-        const at::Tensor sampled = run.sampleTile(detail::reflectWindow(latent, halo), tile.index);
-        accumulator.add(blend, detail::cropWithin(sampled[0], halo, blend), weights.y(plan.tiles, tile),
-                        weights.x(plan.tiles, tile));
-    }
-    return accumulator.result().unsqueeze(0);
-}
-
-/// The latent modes: latent [1, 4, h, w] -> refined, the same shape.
-at::Tensor refineLatent(RefineRun& run, const at::Tensor& latent, const RefineHooks& hooks)
-{
-    return run.settings.mode == RefineMode::Tiles ? refineLatentTiles(run, latent, hooks) : refineBlended(run, latent);
-}
-
-/// Pixel mode: each pixel tile through the VAE and the sampler, blended in pixels.
-at::Tensor refinePixelTiles(RefineRun& run, const at::Tensor& colour, const RefineHooks& hooks)
-{
-    const RefinePlan& plan = run.plan;
-    const c10::Device device = run.vae->device();
-    TileAccumulator accumulator({0, 0, plan.paddedWidth, plan.paddedHeight}, 3, device);
-    BlendWeightCache weights(run.settings.ramp, device);
-    for (const Tile& tile : plan.tiles.tiles()) {
-        if (hooks.tileStarted)
-            hooks.tileStarted(tile);
-        const at::Tensor refined = run.refinePixels(detail::reflectWindow(colour, tile.halo), tile.index).to(device);
-        accumulator.add(tile.blend, detail::cropWithin(refined[0], tile.halo, tile.blend),
-                        weights.y(plan.tiles, tile), weights.x(plan.tiles, tile));
-    }
-    return accumulator.result().unsqueeze(0).to(at::kCPU);
 }
 
 } // namespace
