@@ -36,6 +36,17 @@ void copyCommonOptions(const DiffusionOptions& o, Settings& s)
     s.precision = o.precision;
 }
 
+/// The pass options given put over a SamplingPass or RefineSettings (same names).
+template <class Pass>
+void putPassOptions(const PassOptions& o, Pass& p)
+{
+    if (o.sampler) p.sampler = *o.sampler;
+    if (o.scheduler) p.scheduler = *o.scheduler;
+    if (o.steps) p.steps = *o.steps;
+    if (o.cfg) p.cfg = *o.cfg;
+    if (o.denoise) p.denoise = *o.denoise;
+}
+
 } // namespace
 
 bool takeDiffusionOption(const std::string& arg, const std::function<std::string()>& value, DiffusionOptions& o)
@@ -129,22 +140,14 @@ void applyDiffusionOptions(const DiffusionOptions& options, GenerationSettings& 
     copyCommonOptions(options, settings);
 }
 
-void applyPassOptions(const PassOptions& o, RefineSettings& s)
+void applyPassOptions(const PassOptions& options, RefineSettings& settings)
 {
-    if (o.sampler) s.sampler = *o.sampler;
-    if (o.scheduler) s.scheduler = *o.scheduler;
-    if (o.steps) s.steps = *o.steps;
-    if (o.cfg) s.cfg = *o.cfg;
-    if (o.denoise) s.denoise = *o.denoise;
+    putPassOptions(options, settings);
 }
 
-SamplingPass withPassOptions(SamplingPass pass, const PassOptions& o)
+SamplingPass withPassOptions(SamplingPass pass, const PassOptions& options)
 {
-    if (o.sampler) pass.sampler = *o.sampler;
-    if (o.scheduler) pass.scheduler = *o.scheduler;
-    if (o.steps) pass.steps = *o.steps;
-    if (o.cfg) pass.cfg = *o.cfg;
-    if (o.denoise) pass.denoise = *o.denoise;
+    putPassOptions(options, pass);
     return pass;
 }
 
