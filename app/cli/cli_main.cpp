@@ -1,6 +1,7 @@
 // tessera-cli: the command line. Dispatches to one file per subcommand and
 // turns errors into messages and exit codes (DESIGN.md: catch at the boundary).
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "common/error.h"
 
@@ -21,6 +22,9 @@ Commands:
           [--blend linear|smooth|gaussian] [--scale X] [--device cpu|cuda|cuda:N]
           [--precision fp32|fp16|bf16] [--batch N] [--alpha model|resize]
           [--bits 8|16|32]        upscale with tiling (auto tile size by default), streaming to OUT
+  upscale IN [IN...] -o FOLDER -m MODEL [--suffix S] [--format F] [--recursive]
+          [--skip-existing] [--shard I/N] [upscale's options]
+                                  many images or folders into FOLDER, one model load
   models [DIR]                    list the models in DIR (default: the models folder)
   tokens "PROMPT" [--vocab DIR|FILE] [--pad-zero] [--show]
                                   CLIP token ids and the token count per 75-token chunk
@@ -53,6 +57,7 @@ Models folder: $TESSERA_MODELS, else ~/.local/share/tessera/models.
 int main(int argc, char** argv)
 {
     using namespace tessera::cli;
+    installSignalCleanup();
     Args args(argv + 1, argv + argc);
     if (args.empty()) {
         std::cerr << kUsage;

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "io/image_writer.h"
+#include "io/temporary_files.h"
 #include "pipeline/model_registry.h"
 
 #include <unistd.h>
@@ -21,10 +22,34 @@ namespace fs = std::filesystem;
 
 std::atomic<CancelToken*> g_cancel{nullptr};
 
-void onInterrupt(int)
+// Signal handlers below use only async-signal-safe calls: write, unlink
+// (inside removeTemporaryFilesNow), _exit, and lock-free atomics.
+template <size_t N>
+void writeToStderr(const char (&text)[N])
 {
-    if (CancelToken* cancel = g_cancel.load())
+    // Nothing to do when stderr is gone; the write is best effort.
+    [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, text, N - 1);
+}
+
+[[noreturn]] void exitRemovingTemporaryFiles(int number)
+{
+    removeTemporaryFilesNow();
+    ::_exit(128 + number);
+}
+
+// The first Ctrl+C cancels (the run stops at its next check); a second one,
+// while that cancel is pending, stops at once.
+void onInterrupt(int number)
+{
+    CancelToken* cancel = g_cancel.load();
+    if (cancel && !cancel->isCancelled()) {
         cancel->cancel();
+        writeToStderr("\ntessera-cli: cancelling (Ctrl+C again stops at once)\n");
+        return;
+    }
+    if (cancel)
+        writeToStderr("\ntessera-cli: interrupted again, stopping now\n");
+    exitRemovingTemporaryFiles(number);
 }
 
 std::string etaText(const Progress& p)
@@ -112,6 +137,12 @@ void ProgressPrinter::operator()(const Progress& p)
     }
     std::fflush(stderr);
     m_lastPrint = now;
+}
+
+void installSignalCleanup()
+{
+    for (const int number : {SIGTERM, SIGHUP, SIGQUIT, SIGINT})
+        std::signal(number, exitRemovingTemporaryFiles);
 }
 
 InterruptScope::InterruptScope(CancelToken& cancel)

@@ -65,8 +65,15 @@ void runCancellable(const std::string& unit, const std::function<void(const Canc
 /// A plan's notes on stderr, one "note: ..." line each.
 void printNotes(const std::vector<std::string>& notes);
 
-/// While alive, Ctrl+C (SIGINT) cancels `cancel`; the previous handler comes
-/// back when it ends, however it ends.
+/// Makes SIGTERM, SIGHUP, SIGQUIT, and Ctrl+C outside an InterruptScope,
+/// remove the temporary files being written (io/temporary_files.h) and exit
+/// at once with 128 + the signal's number, so an ended run leaves no
+/// `.name.tmp-XXXX` file. Called once, at the start of main.
+void installSignalCleanup();
+
+/// While alive, Ctrl+C (SIGINT) cancels `cancel`, and a second Ctrl+C while
+/// that cancel is pending exits at once (130) like installSignalCleanup's
+/// handlers; the previous handler comes back when it ends, however it ends.
 class InterruptScope {
 public:
     explicit InterruptScope(CancelToken& cancel);

@@ -1,8 +1,10 @@
-// tessera-cli upscale: tiled upscaling from file to file. Large inputs are read
-// band by band and the output is written as rows finish, so memory stays
-// bounded by one band of tiles. Ctrl+C cancels between batches: exit 130 and
-// nothing at the destination.
+// tessera-cli upscale: tiled upscaling from file to file, or of many files
+// into a folder with one model load. Large inputs are read band by band and
+// the output is written as rows finish, so memory stays bounded by one band of
+// tiles. Ctrl+C cancels between batches: exit 130 and nothing at the
+// destination; a bad file in a batch is reported and the rest go on.
 
+#include "cli/cli_batch.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "io/file_rows.h"
@@ -11,7 +13,6 @@
 #include "common/error.h"
 #include "pipeline/model_registry.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -28,8 +29,13 @@ constexpr int64_t kStreamAbovePixels = int64_t(64) << 20;
 
 constexpr const char* kUpscaleUsage =
     "Usage: tessera-cli upscale IN -o OUT -m MODEL [options]\n"
+    "       tessera-cli upscale IN [IN...] -o FOLDER -m MODEL [options]\n"
     "Upscales IN with MODEL tile by tile and streams the result to OUT (its\n"
     "extension picks the format: .png .tif .tiff .exr .jpg .jpeg .webp).\n"
+    "With several inputs, a folder as input, or -o an existing folder (or one\n"
+    "ending in /), every image is written into FOLDER (created if missing) as\n"
+    "its name + suffix, with the model loaded once. A bad file is reported and\n"
+    "the others go on; a summary ends the run (exit 1 if any failed).\n"
     "  -m, --model MODEL    a model file (.pth .safetensors .ckpt, ncnn .param), or a\n"
     "                       file name in the models folder\n"
     "  --tile S             tile size S (default: auto, the whole image as one tile\n"
@@ -43,14 +49,33 @@ constexpr const char* kUpscaleUsage =
     "  --precision P        fp32 | fp16 | bf16 (default fp32; the CPU always runs fp32)\n"
     "  --batch N            tiles per forward call (default 1)\n"
     "  --alpha A            resize | model: how alpha is upscaled (default resize)\n"
-    "  --bits 8|16|32       bits per sample of OUT (default: the source's)\n";
+    "  --bits 8|16|32       bits per sample of OUT (default: the source's)\n"
+    "  --skip-existing      leave out inputs whose output exists (reruns resume)\n"
+    "Into a folder:\n"
+    "  --suffix S           appended to each name (default -x<scale>: photo.png ->\n"
+    "                       photo-x4.png; --suffix '' keeps the name)\n"
+    "  --format F           png | tif | tiff | exr | jpg | jpeg | webp (default: the\n"
+    "                       input's own format when it can be written, else png)\n"
+    "  --recursive          folders: their subfolders too, kept under FOLDER\n"
+    "                       (folders take the files OpenImageIO reads as images;\n"
+    "                       hidden files and FOLDER itself are left out)\n"
+    "  --shard I/N          only files I, I+N, I+2N, ... of the sorted list (0 <= I < N),\n"
+    "                       so N independent jobs (a Slurm array) share a collection\n";
 
 struct UpscaleArgs {
-    std::string input;
+    std::vector<std::string> inputs;
     std::string output;
     UpscaleSettings settings;
     int bits = 0;
+    BatchOptions batch;
     bool help = false;
+};
+
+/// What one file's upscale made: the run's report and the output's size.
+struct FileResult {
+    TiledReport report;
+    int width = 0;
+    int height = 0;
 };
 
 UpscaleArgs parseArgs(const Args& args)
@@ -83,19 +108,179 @@ UpscaleArgs parseArgs(const Args& args)
             parsed.bits = parseInt(arg, value(), 8);
             if (parsed.bits != 8 && parsed.bits != 16 && parsed.bits != 32)
                 throw UsageError{"--bits must be 8, 16 or 32"};
-        } else if (!arg.empty() && arg[0] == '-')
+        } else if (arg == "--suffix")
+            parsed.batch.suffix = value();
+        else if (arg == "--format")
+            parseFormat(value(), parsed.batch);
+        else if (arg == "--recursive")
+            parsed.batch.recursive = true;
+        else if (arg == "--skip-existing")
+            parsed.batch.skipExisting = true;
+        else if (arg == "--shard")
+            parseShard(value(), parsed.batch);
+        else if (!arg.empty() && arg[0] == '-')
             throw UsageError{"unknown option " + arg};
-        else if (parsed.input.empty())
-            parsed.input = arg;
         else
-            throw UsageError{"more than one input: '" + parsed.input + "' and '" + arg + "'"};
+            parsed.inputs.push_back(arg);
     });
     if (parsed.help)
         return parsed;
-    if (parsed.input.empty() || parsed.output.empty() || parsed.settings.modelPath.empty())
+    if (parsed.inputs.empty() || parsed.output.empty() || parsed.settings.modelPath.empty())
         throw UsageError{"upscale needs IN, -o OUT and -m MODEL (see tessera-cli upscale --help)"};
-    checkOutputPath(parsed.output);
     return parsed;
+}
+
+/// True when -o is a folder: several inputs, a folder among them, or -o an
+/// existing folder or a name ending in /.
+bool writesIntoFolder(const UpscaleArgs& parsed)
+{
+    std::error_code ec;
+    return parsed.inputs.size() > 1 || fs::is_directory(parsed.inputs.front(), ec) ||
+           fs::is_directory(parsed.output, ec) || parsed.output.back() == '/';
+}
+
+/// The output scale the settings give with the job's (loaded) model.
+int outputScale(UpscaleJob& job, const UpscaleSettings& settings)
+{
+    return settings.outputScale > 0 ? settings.outputScale : job.prepare(settings).scale;
+}
+
+/// Upscales the image file `input` into `output` with the job's model. The
+/// file appears only for a run that was not interrupted.
+FileResult upscaleFile(UpscaleJob& job, const UpscaleArgs& parsed, const fs::path& input, const fs::path& output,
+                       const CancelToken& cancel, const ProgressSink& progress)
+{
+    ImageFileReader reader(input.string());
+    const ImageFileInfo& info = reader.info();
+    std::optional<Image> whole;
+    std::unique_ptr<RowSource> source;
+    if (int64_t(info.width) * info.height <= kStreamAbovePixels) {
+        whole = readImage(input.string());
+        source = std::make_unique<ImageRowSource>(*whole);
+    } else {
+        source = std::make_unique<FileRowSource>(reader);
+    }
+    WriteOptions write;
+    write.bits = parsed.bits;
+    FileRowSink sink(output.string(), info.metadata, write);
+    FileResult result;
+    result.report = job.run(parsed.settings, *source, sink, cancel, progress);
+    cancel.throwIfCancelled();
+    sink.finish();
+    const int scale = outputScale(job, parsed.settings);
+    result.width = info.width * scale;
+    result.height = info.height * scale;
+    return result;
+}
+
+/// The run's notes on stderr and "wrote OUT (size, tiles)" on stdout.
+void printResult(const fs::path& output, const FileResult& result)
+{
+    const TiledReport& report = result.report;
+    printNotes(report.notes);
+    std::cout << "wrote " << output.string() << " (" << result.width << " x " << result.height << ", "
+              << report.tiles << (report.tiles == 1 ? " tile" : " tiles") << " of " << report.tileSize
+              << " px, overlap " << report.overlap << ", halo " << report.halo << ")\n";
+}
+
+int runOneFile(UpscaleArgs& parsed)
+{
+    if (parsed.batch.suffix || !parsed.batch.format.empty() || parsed.batch.recursive || parsed.batch.shardCount > 1)
+        throw UsageError{"--suffix, --format, --recursive and --shard need -o to be a folder (several inputs, a "
+                         "folder as input, or -o ending in /)"};
+    checkOutputPath(parsed.output);
+    if (parsed.batch.skipExisting && fs::exists(parsed.output)) {
+        std::cerr << "skipped " << parsed.inputs.front() << ": " << parsed.output << " exists\n";
+        return kExitOk;
+    }
+    UpscaleJob job;
+    job.prepare(parsed.settings);
+    FileResult result;
+    runCancellable("tiles", [&](const CancelToken& cancel, const ProgressSink& progress) {
+        result = upscaleFile(job, parsed, parsed.inputs.front(), parsed.output, cancel, progress);
+    });
+    printResult(parsed.output, result);
+    return kExitOk;
+}
+
+/// Counts of a batch and its failures, one "FILE: cause" line each.
+struct BatchSummary {
+    int upscaled = 0;
+    int skipped = 0;
+    std::vector<std::string> failures;
+
+    /// Records that `input` failed with `message`; says so at once after `label`.
+    void addFailure(const std::string& label, const fs::path& input, const std::string& message)
+    {
+        std::cerr << label << ": failed: " << message << "\n";
+        // Our errors name the file already; others (LibTorch's) get its name.
+        const std::string name = input.string();
+        failures.push_back(message.rfind(name + ":", 0) == 0 ? message : name + ": " + message);
+    }
+
+    void print() const
+    {
+        std::cerr << upscaled << " upscaled, " << skipped << " skipped, " << failures.size() << " failed"
+                  << (failures.empty() ? "\n" : ":\n");
+        for (const std::string& failure : failures)
+            std::cerr << "  " << failure << "\n";
+    }
+};
+
+int runIntoFolder(UpscaleArgs& parsed)
+{
+    checkOutputFolder(parsed.output);
+    const fs::path folder = parsed.output;
+    const std::vector<BatchInput> inputs = listInputs(parsed.inputs, folder, parsed.batch.recursive);
+    UpscaleJob job; // the model is loaded once here and kept for every file
+    const std::vector<BatchFile> all = planOutputs(inputs, folder, parsed.batch, outputScale(job, parsed.settings));
+    const std::vector<BatchFile> files = takeShard(all, parsed.batch);
+    if (files.empty()) {
+        std::cerr << "nothing to do: shard " << parsed.batch.shardIndex << "/" << parsed.batch.shardCount << " of "
+                  << all.size() << (all.size() == 1 ? " file" : " files") << " is empty\n";
+        return kExitOk;
+    }
+
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec)
+        throw Error(ErrorCode::Io, folder.string() + ": cannot create the folder (" + ec.message() + ")");
+
+    BatchSummary summary;
+    CancelToken cancel;
+    InterruptScope interrupt(cancel);
+    for (size_t i = 0; i < files.size() && !cancel.isCancelled(); ++i) {
+        const BatchFile& file = files[i];
+        const std::string label = "file " + std::to_string(i + 1) + "/" + std::to_string(files.size()) + " " + file.shown;
+        if (parsed.batch.skipExisting && fs::exists(file.output)) {
+            ++summary.skipped;
+            std::cerr << label << ": skipped, " << file.output.string() << " exists\n";
+            continue;
+        }
+        try {
+            std::optional<FileResult> result;
+            {
+                ProgressPrinter printer("tiles"); // one per file: its bar ends before the file's result line
+                fs::create_directories(file.output.parent_path());
+                result = upscaleFile(job, parsed, file.input, file.output, cancel, [&](Progress progress) {
+                    progress.stage = label;
+                    printer(progress);
+                });
+            }
+            printResult(file.output, *result);
+            ++summary.upscaled;
+        } catch (const std::exception& error) {
+            if (!cancel.isCancelled()) // Error(Cancelled), or whatever a cancel interrupted, ends the batch
+                summary.addFailure(label, file.input, error.what());
+        }
+    }
+    if (cancel.isCancelled()) {
+        std::cerr << "cancelled: ";
+        summary.print();
+        throw Error(ErrorCode::Cancelled, "cancelled");
+    }
+    summary.print();
+    return summary.failures.empty() ? kExitOk : kExitFailed;
 }
 
 } // namespace
@@ -108,36 +293,7 @@ int runUpscale(const Args& args)
         return kExitOk;
     }
     parsed.settings.modelPath = resolveModelPath(parsed.settings.modelPath);
-    UpscaleJob job;
-    job.prepare(parsed.settings);
-
-    ImageFileReader reader(parsed.input);
-    const ImageFileInfo& info = reader.info();
-    std::optional<Image> whole;
-    std::unique_ptr<RowSource> source;
-    if (int64_t(info.width) * info.height <= kStreamAbovePixels) {
-        whole = readImage(parsed.input);
-        source = std::make_unique<ImageRowSource>(*whole);
-    } else {
-        source = std::make_unique<FileRowSource>(reader);
-    }
-
-    WriteOptions write;
-    write.bits = parsed.bits;
-    FileRowSink sink(parsed.output, info.metadata, write);
-
-    TiledReport report;
-    runCancellable("tiles", [&](const CancelToken& cancel, const ProgressSink& progress) {
-        report = job.run(parsed.settings, *source, sink, cancel, progress);
-        cancel.throwIfCancelled();
-        sink.finish(); // the file appears only for a run that was not interrupted
-    });
-    printNotes(report.notes);
-    const int scale = parsed.settings.outputScale > 0 ? parsed.settings.outputScale : job.prepare(parsed.settings).scale;
-    std::cout << "wrote " << parsed.output << " (" << info.width * scale << " x " << info.height * scale << ", "
-              << report.tiles << (report.tiles == 1 ? " tile" : " tiles") << " of " << report.tileSize
-              << " px, overlap " << report.overlap << ", halo " << report.halo << ")\n";
-    return kExitOk;
+    return writesIntoFolder(parsed) ? runIntoFolder(parsed) : runOneFile(parsed);
 }
 
 } // namespace tessera::cli

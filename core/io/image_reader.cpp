@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <new>
+#include <set>
+#include <string_view>
 #include <system_error>
 
 // Files with more than four channels (EXR with depth or normals, multispectral
@@ -53,6 +55,34 @@ std::unique_ptr<OIIO::ImageInput> openInput(const std::string& path)
     if (!input)
         throwIo(path, OIIO::geterror());
     return input;
+}
+
+// OIIO's "extension_list" reads "format:ext,ext;format:ext;...".
+std::set<std::string> readableExtensions()
+{
+    static constexpr std::string_view kNotPictures[] = {"ffmpeg", "openvdb", "null", "term", "zfile"};
+    std::set<std::string> extensions;
+    const std::string list = OIIO::get_string_attribute("extension_list");
+    size_t start = 0;
+    while (start < list.size()) {
+        size_t end = list.find(';', start);
+        if (end == std::string::npos)
+            end = list.size();
+        const std::string_view entry(list.data() + start, end - start);
+        start = end + 1;
+        const size_t colon = entry.find(':');
+        if (colon == std::string_view::npos
+            || std::find(std::begin(kNotPictures), std::end(kNotPictures), entry.substr(0, colon))
+                != std::end(kNotPictures))
+            continue;
+        std::string_view names = entry.substr(colon + 1);
+        while (!names.empty()) {
+            const size_t comma = std::min(names.find(','), names.size());
+            extensions.emplace(names.substr(0, comma));
+            names.remove_prefix(std::min(comma + 1, names.size()));
+        }
+    }
+    return extensions;
 }
 
 std::string pixelCountText(int64_t count)
@@ -139,6 +169,12 @@ Image allocate(int width, int height, int channels, const std::string& path)
 }
 
 } // namespace
+
+bool isReadableExtension(const std::string& extension)
+{
+    static const std::set<std::string> kExtensions = readableExtensions();
+    return kExtensions.count(extension) > 0;
+}
 
 ImageFileInfo probeImage(const std::string& path)
 {

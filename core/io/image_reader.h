@@ -29,6 +29,13 @@ struct ImageFileInfo {
     ImageMetadata metadata; ///< includes sourceFormat, sourceSampleType and ICC
 };
 
+/// True for the extensions (lower case, without the dot) of the still-image
+/// formats OpenImageIO reads here, from its own list: png, jpg, tif, exr, webp,
+/// bmp, tga, dpx, camera raw and the rest its plugins bring. Video (ffmpeg),
+/// volumes (openvdb) and OIIO's pseudo formats (null, term, zfile) are left
+/// out, so a folder's listing holds only pictures.
+bool isReadableExtension(const std::string& extension);
+
 /// Reads only the header. Throws Error(Io) naming the file and the cause.
 ImageFileInfo probeImage(const std::string& path);
 

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/text.h"
 #include "io/oiio_metadata.h"
+#include "io/temporary_files.h"
 
 #include <OpenImageIO/imageio.h>
 
@@ -308,9 +309,16 @@ std::string randomSuffix()
     return suffix;
 }
 
+struct ReservedFile {
+    fs::path path;
+    int slot = -1; ///< on the signal cleanup list (io/temporary_files.h)
+};
+
 // Creates an empty, uniquely named file beside `destination` with the same
-// (lower-case) extension, so OIIO picks the same format for it.
-fs::path reserveTemporary(const fs::path& destination, const std::string& extension)
+// (lower-case) extension, so OIIO picks the same format for it. The name is
+// put on the signal cleanup list before the file exists, so a SIGTERM at any
+// moment after creation removes it.
+ReservedFile reserveTemporary(const fs::path& destination, const std::string& extension)
 {
     fs::path folder = destination.parent_path();
     if (folder.empty())
@@ -321,14 +329,18 @@ fs::path reserveTemporary(const fs::path& destination, const std::string& extens
     for (int attempt = 0; attempt < 16; ++attempt) {
         const fs::path candidate = folder
             / (std::string(".") + destination.stem().string() + ".tmp-" + randomSuffix() + "." + extension);
+        // Absolute: the handler must find it whatever the working folder is then.
+        const int slot = registerTemporaryFile(fs::absolute(candidate, ec).string());
         // "x": fail if the name exists, so two writers never share a file.
         if (std::FILE* file = std::fopen(candidate.c_str(), "wbx")) {
             std::fclose(file);
-            return candidate;
+            return {candidate, slot};
         }
-        if (errno != EEXIST)
+        const int cause = errno;
+        unregisterTemporaryFile(slot);
+        if (cause != EEXIST)
             throwIo(destination.string(), "cannot create a file in " + folder.string() + " ("
-                                              + std::error_code(errno, std::generic_category()).message()
+                                              + std::error_code(cause, std::generic_category()).message()
                                               + ")");
     }
     throwIo(destination.string(), "cannot find a free temporary file name in " + folder.string());
@@ -348,6 +360,7 @@ bool isWritableExtension(const std::string& extension)
 struct ImageFileWriter::Impl {
     fs::path destination;
     fs::path temporary;
+    int temporarySlot = -1; ///< the temporary file's place on the signal cleanup list
     std::unique_ptr<OIIO::ImageOutput> output;
     int width = 0;
     int height = 0;
@@ -372,6 +385,8 @@ struct ImageFileWriter::Impl {
             std::error_code ec;
             fs::remove(temporary, ec);
             temporary.clear();
+            unregisterTemporaryFile(temporarySlot); // only once it is gone
+            temporarySlot = -1;
         }
     }
 
@@ -451,7 +466,9 @@ ImageFileWriter::ImageFileWriter(const std::string& path, int width, int height,
         spec.attribute("tiff:write_exif", 0);
     }
 
-    impl.temporary = reserveTemporary(impl.destination, extension);
+    ReservedFile reserved = reserveTemporary(impl.destination, extension);
+    impl.temporary = std::move(reserved.path);
+    impl.temporarySlot = reserved.slot;
     impl.output = OIIO::ImageOutput::create(impl.temporary.string());
     if (!impl.output)
         impl.fail(OIIO::geterror());
@@ -521,6 +538,8 @@ void ImageFileWriter::finish()
     if (ec)
         impl.fail(ec.message());
     impl.temporary.clear();
+    unregisterTemporaryFile(impl.temporarySlot); // only once renamed
+    impl.temporarySlot = -1;
     impl.finished = true;
 }
 

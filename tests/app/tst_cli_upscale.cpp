@@ -1,5 +1,6 @@
 // tessera-cli upscale end to end with a real model (label "model"): output
-// size and bit depth, bad usage, and Ctrl+C leaving no output file.
+// size and bit depth, bad usage, and Ctrl+C, a second Ctrl+C, SIGTERM, SIGHUP
+// and SIGQUIT leaving neither an output nor a temporary file.
 
 #include "io/file_rows.h"
 #include "image/image.h"
@@ -8,6 +9,7 @@
 #include "io/image_reader.h"
 #include "io/image_writer.h"
 
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -54,6 +56,27 @@ Run runCli(const QStringList& args)
     process.start(TESSERA_CLI_PATH, args);
     process.waitForFinished(120000);
     return {process.exitCode(), QString::fromUtf8(process.readAllStandardError())};
+}
+
+bool hasTemporaryFile(const std::filesystem::path& folder)
+{
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec))
+        if (entry.path().filename().string().find(".tmp-") != std::string::npos)
+            return true;
+    return false;
+}
+
+/// Starts tessera-cli with `args` and waits until a temporary output file
+/// exists in `out` (the run is writing); false when the run ended first.
+bool startWriting(QProcess& process, const QStringList& args, const std::filesystem::path& out)
+{
+    process.start(TESSERA_CLI_PATH, args);
+    QElapsedTimer waited;
+    waited.start();
+    while (!hasTemporaryFile(out) && process.state() != QProcess::NotRunning && waited.elapsed() < 60000)
+        process.waitForFinished(50);
+    return hasTemporaryFile(out);
 }
 
 } // namespace
@@ -217,6 +240,64 @@ private slots:
         for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path().toStdString()))
             ++files;
         QCOMPARE(files, 1);
+    }
+
+    void signalLeavesNoTemporaryFile_data()
+    {
+        QTest::addColumn<int>("number");
+        QTest::newRow("SIGTERM") << int(SIGTERM);
+        QTest::newRow("SIGHUP") << int(SIGHUP);
+        QTest::newRow("SIGQUIT") << int(SIGQUIT);
+    }
+
+    void signalLeavesNoTemporaryFile()
+    {
+        // Mid-run, with the temporary output open: the process ends at once
+        // with 128 + the signal and removes the temporary file first.
+        QFETCH(int, number);
+        QTemporaryDir dir;
+        const std::filesystem::path in = dir.filePath("in").toStdString();
+        const std::filesystem::path out = dir.filePath("out").toStdString();
+        std::filesystem::create_directories(in);
+        writeImage(gradient(384, 384), (in / "big.png").string());
+        QProcess process;
+        QVERIFY2(startWriting(process, {"upscale", QString::fromStdString(in.string()), "-o",
+                                        QString::fromStdString(out.string()), "-m",
+                                        QString::fromStdString(modelPath().string()), "--tile", "96"}, out),
+                 process.readAllStandardError().constData());
+        ::kill(pid_t(process.processId()), number);
+        QVERIFY(process.waitForFinished(3000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 128 + number);
+        QVERIFY(std::filesystem::is_empty(out));
+    }
+
+    void secondInterruptStopsAtOnce()
+    {
+        // The whole image as one tile: the first Ctrl+C would wait for it; the
+        // second one ends the process at once, removing the temporary file.
+        QTemporaryDir dir;
+        const std::filesystem::path in = dir.filePath("big.png").toStdString();
+        const std::filesystem::path out = dir.filePath("out").toStdString();
+        writeImage(gradient(512, 512), in.string());
+        QProcess process;
+        QVERIFY2(startWriting(process, {"upscale", QString::fromStdString(in.string()), "-o",
+                                        QString::fromStdString(out.string()) + "/", "-m",
+                                        QString::fromStdString(modelPath().string()), "--tile", "512"}, out),
+                 process.readAllStandardError().constData());
+        ::kill(pid_t(process.processId()), SIGINT);
+        QByteArray err;
+        while (!err.contains("Ctrl+C again") && process.state() == QProcess::Running) {
+            process.waitForReadyRead(100);
+            err += process.readAllStandardError();
+        }
+        ::kill(pid_t(process.processId()), SIGINT);
+        QVERIFY(process.waitForFinished(3000));
+        err += process.readAllStandardError();
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 130);
+        QVERIFY2(err.contains("interrupted again, stopping now"), err.constData()); // not the ordinary cancel
+        QVERIFY(std::filesystem::is_empty(out));
     }
 };
 
