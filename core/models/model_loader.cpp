@@ -1,6 +1,7 @@
 #include "models/upscale_model.h"
 
 #include "common/error.h"
+#include "common/convolution_format.h"
 #include "common/torch_compat.h"
 #include "models/arch/arch.h"
 #include "models/detect.h"
@@ -38,8 +39,19 @@ public:
             dtype = at::kFloat;
         if (m_fellBack)
             dtype = at::kFloat;
-        m_net->to(toTorchDevice(device), dtype);
+        const c10::Device torchDevice = toTorchDevice(device);
+        m_net->to(torchDevice, dtype);
         m_dtype = dtype;
+        m_format = convolutionMemoryFormat(torchDevice);
+        if (torchDevice.is_cuda()) {
+            // Convolution weights in the input's memory format, or cuDNN
+            // converts them at every call.
+            at::NoGradGuard noGrad;
+            for (at::Tensor& p : m_net->parameters())
+                if (p.dim() == 4)
+                    p.set_data(p.contiguous(m_format));
+            enableConvolutionAutotuning();
+        }
     }
 
     // x: [N, C, H, W] -> [N, C, H * scale, W * scale], in x's dtype
@@ -47,7 +59,7 @@ public:
     {
         try {
             const int64_t h = x.size(2), w = x.size(3), multiple = m_info.inputMultiple;
-            at::Tensor input = x.to(m_dtype);
+            at::Tensor input = x.to(m_dtype).contiguous(m_format);
             // Pad up to the input multiple (callers normally send multiples already).
             const int64_t padH = (multiple - h % multiple) % multiple, padW = (multiple - w % multiple) % multiple;
             if (padH || padW)
@@ -72,6 +84,7 @@ public:
 private:
     std::shared_ptr<ArchNetwork> m_net;
     at::ScalarType m_dtype = at::kFloat;
+    at::MemoryFormat m_format = at::MemoryFormat::Contiguous;
     bool m_fellBack = false;
 };
 

@@ -13,7 +13,9 @@ public:
     /// Called once before any rows, with the output's size and channel count.
     virtual void begin(int width, int height, int channels) = 0;
     /// Rows [y, y + rowCount), HWC float32, width * channels floats per row.
-    /// Rows arrive in order: y is always the first row not yet written.
+    /// Rows arrive in order: y is always the first row not yet written. The
+    /// runner calls this from its writer thread (RowWriter), one call at a
+    /// time, after begin() returned.
     virtual void writeRows(int y, int rowCount, const float* pixels) = 0;
 };
 

@@ -15,7 +15,9 @@ public:
     virtual int channels() const = 0;
     /// Fills `pixels` with rows [y, y + rowCount): HWC float32, width * channels
     /// floats per row. The runner asks for rows in increasing order and never
-    /// for the same row twice, so a sequential reader can serve it.
+    /// for the same row twice, so a sequential reader can serve it. It reads
+    /// ahead from a thread of its own: one call at a time, never alongside
+    /// another readRows.
     virtual void readRows(int y, int rowCount, float* pixels) = 0;
 };
 

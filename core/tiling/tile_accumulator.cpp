@@ -31,7 +31,7 @@ void TileAccumulator::add(const TileRect& rect, const at::Tensor& values, const 
         throw Error(ErrorCode::Internal, "tile values or weights of the wrong size");
     // w2: [h, w] = wy [h, 1] * wx [1, w]
     const at::Tensor w2 = wy.unsqueeze(1) * wx.unsqueeze(0);
-    m_sum.narrow(1, top, rect.height).narrow(2, left, rect.width).add_(values * w2);
+    m_sum.narrow(1, top, rect.height).narrow(2, left, rect.width).addcmul_(values, w2);
     m_weight.narrow(0, top, rect.height).narrow(1, left, rect.width).add_(w2);
 }
 
@@ -53,53 +53,41 @@ bool TileAccumulator::addClipped(const TileRect& rect, const at::Tensor& values,
 
 at::Tensor TileAccumulator::normalised(const TileRect& rect) const
 {
+    return normalisedRows(rect, /*checkCoverage=*/true);
+}
+
+at::Tensor TileAccumulator::normalisedRows(const TileRect& rect, bool checkCoverage) const
+{
     const int top = rect.y - m_origin;
     const int left = rect.x - m_region.x;
     if (top < 0 || top + rect.height > m_weight.size(0) || left < 0 || rect.right() > m_region.right())
         throw Error(ErrorCode::Internal, "reading outside the reconstruction buffer");
     const at::Tensor weight = m_weight.narrow(0, top, rect.height).narrow(1, left, rect.width);
-    if (weight.min().item<float>() <= 0.0f)
+    if (checkCoverage && weight.min().item<float>() <= 0.0f)
         throw Error(ErrorCode::Internal, "output pixels that no tile covered");
     // [C, h, w] / [1, h, w]
     return m_sum.narrow(1, top, rect.height).narrow(2, left, rect.width) / weight.unsqueeze(0);
 }
 
-void TileAccumulator::flush(int untilRow, RowSink& sink, int chunkRows)
+at::Tensor TileAccumulator::takeRows(int untilRow)
 {
     const int count = untilRow - m_origin;
     const int capacity = int(m_weight.size(0));
-    if (count <= 0)
-        return;
-    if (count > capacity || untilRow > m_region.bottom())
-        throw Error(ErrorCode::Internal, "flushing rows that are not in the reconstruction buffer");
-    chunkRows = std::max(1, chunkRows);
-    const int width = m_region.width;
-    at::Tensor staging;
-    for (int offset = 0; offset < count; offset += chunkRows) {
-        const int rows = std::min(chunkRows, count - offset);
-        // part: [C, rows, W] -> [rows, W, C] on the host
-        const at::Tensor part = normalised({m_region.x, m_origin + offset, width, rows}).permute({1, 2, 0});
-        at::Tensor host;
-        if (part.is_cuda()) {
-            if (!staging.defined())
-                staging = at::empty({chunkRows, width, part.size(2)},
-                                    at::TensorOptions().dtype(at::kFloat).pinned_memory(true));
-            host = staging.narrow(0, 0, rows);
-            host.copy_(part);
-        } else {
-            host = part.contiguous();
-        }
-        sink.writeRows(m_origin + offset, rows, host.data_ptr<float>());
-    }
+    if (count < 0 || count > capacity || untilRow > m_region.bottom())
+        throw Error(ErrorCode::Internal, "taking rows that are not in the reconstruction buffer");
+    // rows: [C, count, W] -> [count, W, C]
+    const at::Tensor rows =
+        normalisedRows({m_region.x, m_origin, m_region.width, count}, !m_weight.is_cuda()).permute({1, 2, 0}).contiguous();
     // Move the rows that later tiles still add to up to the top.
     const int remaining = capacity - count;
-    if (remaining > 0) {
+    if (remaining > 0 && count > 0) {
         m_sum.narrow(1, 0, remaining).copy_(m_sum.narrow(1, count, remaining).clone());
         m_weight.narrow(0, 0, remaining).copy_(m_weight.narrow(0, count, remaining).clone());
     }
     m_sum.narrow(1, remaining, count).zero_();
     m_weight.narrow(0, remaining, count).zero_();
     m_origin = untilRow;
+    return rows;
 }
 
 const at::Tensor& BlendWeightCache::axis(const AxisBlend& blend)

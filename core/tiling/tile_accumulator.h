@@ -15,10 +15,10 @@
 /// - In memory: capacity = the region's height; add every tile, then
 ///   result() gives the normalised [C, H, W] (split retry, preview, latents).
 /// - Sliding window (the streaming runner): capacity = the rows one tile row
-///   spans; flush() hands finished rows to a sink and moves the open rows up.
+///   spans; takeRows() gives the finished rows (for a RowWriter) and moves the
+///   open rows up.
 
 #include "tiling/blend.h"
-#include "tiling/row_sink.h"
 #include "tiling/tile_plan.h"
 
 #include <ATen/ATen.h>
@@ -49,18 +49,23 @@ public:
                     const at::Tensor& wx);
 
     /// The normalised sums over `rect` (inside the open rows).
-    /// Throws Error(Internal) when a pixel received no weight.
+    /// Throws Error(Internal) when a pixel received no weight; on a GPU that
+    /// check waits for the device, so the streaming takeRows() leaves it out.
     /// returns [C, rect.height, rect.width]
     at::Tensor normalised(const TileRect& rect) const;
     /// normalised(region()): the whole in-memory result. returns [C, H, W]
     at::Tensor result() const { return normalised(m_region); }
 
-    /// Normalises rows [firstOpenRow(), untilRow) and hands them to `sink` in
-    /// chunks of at most chunkRows (full region width, HWC float32, through
-    /// pinned memory from a GPU); later rows move up to the top of the buffer.
-    void flush(int untilRow, RowSink& sink, int chunkRows);
+    /// Normalises rows [firstOpenRow(), untilRow) and returns them as HWC
+    /// rows on the accumulator's device, without waiting for it (on the CPU a
+    /// pixel no tile covered is still an Error(Internal)); later rows move up
+    /// to the top of the buffer.
+    /// returns [untilRow - firstOpenRow(), region.width, C] float32, contiguous
+    at::Tensor takeRows(int untilRow);
 
 private:
+    at::Tensor normalisedRows(const TileRect& rect, bool checkCoverage) const;
+
     TileRect m_region;
     int m_origin = 0;    ///< output row of buffer row 0
     at::Tensor m_sum;    ///< [C, capacityRows, region.width]

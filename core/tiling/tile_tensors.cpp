@@ -6,6 +6,8 @@
 
 #include <c10/util/StringUtil.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -32,6 +34,11 @@ at::Tensor reflectWindow(const at::Tensor& x, const TileRect& window, int imageH
     const int width = int(x.size(-1));
     if (imageHeight < 0)
         imageHeight = rowsHeld;
+    // A window inside the image and the rows held needs no reflection: one
+    // copy, and no index tensors to upload.
+    if (window.x >= 0 && window.right() <= width && window.y >= firstRow && window.y >= 0
+        && window.bottom() <= std::min(imageHeight, firstRow + rowsHeld))
+        return x.narrow(-1, window.x, window.width).narrow(-2, window.y - firstRow, window.height).clone();
     at::Tensor cols = reflectedIndices(window.x, window.width, width, 0);
     at::Tensor rows = reflectedIndices(window.y, window.height, imageHeight, firstRow);
     if (window.height > 0) {

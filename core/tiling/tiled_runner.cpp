@@ -4,6 +4,7 @@
 #include "common/int_math.h"
 #include "common/torch_compat.h"
 #include "image/tensor_convert.h"
+#include "tiling/row_writer.h"
 #include "tiling/tile_accumulator.h"
 #include "tiling/tile_tensors.h"
 
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -57,6 +59,42 @@ std::string gigabytes(int64_t bytes)
 
 } // namespace
 
+namespace {
+
+/// Tiles along a side of `length` (tile_plan.cpp's tileStarts: the last tile is
+/// shifted inward to end at the border).
+int tilesAlong(int length, int tile, int overlap)
+{
+    if (length <= tile)
+        return 1;
+    const int stride = std::max(1, tile - overlap);
+    return 1 + (length - tile + stride - 1) / stride;
+}
+
+} // namespace
+
+int balancedTileSize(int size, int width, int height, int overlap)
+{
+    auto count = [&](int tile) {
+        const int o = overlap >= 0 ? std::min(overlap, tile / 2) : defaultOverlap(tile);
+        return std::pair{tilesAlong(width, tile, o), tilesAlong(height, tile, o)};
+    };
+    if (size < 2 || (width <= size && height <= size))
+        return size;
+    const auto [columns, rows] = count(size);
+    // The counts only grow as the tile shrinks: the smallest that keeps them.
+    int lo = 1, hi = size;
+    while (lo < hi) {
+        const int mid = lo + (hi - lo) / 2;
+        const auto [c, r] = count(mid);
+        if (c <= columns && r <= rows)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return hi;
+}
+
 int autoTileSize(const AutoTileInput& in, std::vector<std::string>* notes)
 {
     int64_t freeBytes = in.freeBytes;
@@ -75,6 +113,8 @@ int autoTileSize(const AutoTileInput& in, std::vector<std::string>* notes)
             notes->emplace_back("auto tile size 512 (free memory unknown)");
         return 512;
     }
+    // Half: measured on an H200 (tests/bench/NOTES.md), a whole 4096² RRDBNet
+    // tile in three quarters of its memory ran 1.4x slower than balanced tiles.
     const int64_t budget = freeBytes / 2;
     const int k = std::max(1, in.inputMultiple);
     // A padded tile's (or the padded image's) working memory.
@@ -93,6 +133,11 @@ int autoTileSize(const AutoTileInput& in, std::vector<std::string>* notes)
         if (in.bytesPerPixel > 0)
             while (size > 64 && cost(size, size) > budget)
                 size /= 2;
+        const int balanced = balancedTileSize(size, in.width, in.height, in.overlap);
+        if (balanced < size && in.width > 0 && in.height > 0) {
+            why = "balanced from " + std::to_string(size) + " to the fewest tiles per side";
+            size = balanced;
+        }
     }
     if (notes) {
         std::string note = "auto tile size " + std::to_string(size);
@@ -122,6 +167,7 @@ TileSettings resolveTileSettings(const TileModel& model, const TiledOptions& opt
         in.device = model.device;
         in.bytesPerPixel = model.bytesPerPixel;
         in.halo = settings.halo;
+        in.overlap = options.overlap;
         in.width = width;
         in.height = height;
         in.inputMultiple = leastCommonMultiple(std::max(1, model.inputMultiple),
@@ -147,7 +193,12 @@ public:
     TiledReport run();
 
 private:
+    /// Makes the band of input rows tile row `row` needs, and starts reading
+    /// the rows the next tile row adds while the device works on this one.
     void loadBand(int row);
+    /// Rows [from, to) of the source: [to - from, W, C] float32 on the host,
+    /// pinned for a CUDA device so that their upload is asynchronous.
+    at::Tensor readRows(int from, int to);
     /// Plan tiles run together. returns [N, C, s * th, s * tw] on the device
     at::Tensor runBatch(const std::vector<const Tile*>& tiles);
     /// Any area inside the image, run whole when it fits in `limit`, else (or on
@@ -175,13 +226,16 @@ private:
     int m_limit = 0; ///< largest tile side that currently runs whole
     int m_batch = 1;
     std::vector<int> m_needFirst, m_needLast; ///< input rows per tile row, monotone
-    at::Tensor m_band; ///< input rows [m_bandFirst, m_bandLast): [rows, W, C] float32 host
-    /// The band where tiles are gathered, [C, rows, W]: a view of m_band on
-    /// the CPU, a copy on a CUDA device (one pinned, asynchronous upload per
-    /// tile row).
-    at::Tensor m_gatherBand;
+    /// Input rows [m_bandFirst, m_bandLast) on the model's device: [rows, W, C]
+    /// float32, assembled there from the rows kept of the last band and the
+    /// new rows (one asynchronous upload per tile row).
+    at::Tensor m_band;
+    at::Tensor m_gatherBand; ///< m_band as [C, rows, W]: tiles are gathered channels first
     int m_bandFirst = 0;
     int m_bandLast = 0;
+    /// The next tile row's new rows, being read on another thread.
+    std::future<at::Tensor> m_nextRows;
+    int m_nextFrom = 0, m_nextTo = 0;
 };
 
 TiledReport Runner::run()
@@ -220,6 +274,9 @@ TiledReport Runner::run()
                                 m_mapper->outputChannels(), toTorchDevice(m_model.device),
                                 scale.toOutput(m_plan.tileHeight()));
     m_sink.begin(m_plan.outputWidth(), m_plan.outputHeight(), m_mapper->outputChannels());
+    // Finished rows go to the sink from the writer's thread while the next
+    // tile row is computed.
+    RowWriter writer(m_sink, toTorchDevice(m_model.device), m_options.sinkChunkRows);
 
     EtaEstimator eta;
     eta.start(m_plan.tileCount());
@@ -284,8 +341,12 @@ TiledReport Runner::run()
             if (m_progress)
                 m_progress(eta.update(done, "upscale"));
         }
-        accumulator.flush(m_plan.outputRowsFinalAfter(r), m_sink, m_options.sinkChunkRows);
+        const int firstRow = accumulator.firstOpenRow();
+        const at::Tensor finished = accumulator.takeRows(m_plan.outputRowsFinalAfter(r));
+        if (finished.size(0) > 0)
+            writer.write(firstRow, finished);
     }
+    writer.finish();
     m_report.smallestTileSize = std::min(m_limit, std::max(m_plan.tileWidth(), m_plan.tileHeight()));
     return m_report;
 }
@@ -294,27 +355,46 @@ void Runner::loadBand(int row)
 {
     const int first = m_needFirst[size_t(row)];
     const int last = m_needLast[size_t(row)];
-    const int width = m_source.width();
-    const int channels = m_source.channels();
     const c10::Device device = toTorchDevice(m_model.device);
-    // band: [last - first, W, C] float32 on the host, pinned for a CUDA
-    // device so that its upload below is asynchronous and needs no copy.
-    at::Tensor band = at::empty({last - first, width, channels},
-                                at::TensorOptions().dtype(at::kFloat).pinned_memory(device.is_cuda()));
+    std::vector<at::Tensor> parts;
     const int keepFrom = std::max(first, m_bandFirst);
     const int keepTo = std::min(last, m_bandLast);
     if (m_band.defined() && keepTo > keepFrom)
-        band.narrow(0, keepFrom - first, keepTo - keepFrom)
-            .copy_(m_band.narrow(0, keepFrom - m_bandFirst, keepTo - keepFrom));
+        parts.push_back(m_band.narrow(0, keepFrom - m_bandFirst, keepTo - keepFrom));
     const int readFrom = std::max(first, m_band.defined() ? m_bandLast : first);
-    if (last > readFrom)
-        m_source.readRows(readFrom, last - readFrom,
-                          band.data_ptr<float>() + int64_t(readFrom - first) * width * channels);
-    m_band = band;
+    if (last > readFrom) {
+        at::Tensor fresh;
+        if (m_nextRows.valid()) {
+            const bool fits = m_nextFrom == readFrom && m_nextTo == last;
+            fresh = m_nextRows.get();
+            if (!fits)
+                fresh = at::Tensor();
+        }
+        if (!fresh.defined())
+            fresh = readRows(readFrom, last);
+        parts.push_back(device.is_cuda() ? fresh.to(device, /*non_blocking=*/true) : fresh);
+    }
+    // band: [last - first, W, C] on the device
+    m_band = parts.size() == 1 ? parts[0] : at::cat(parts, 0);
     m_bandFirst = first;
     m_bandLast = last;
-    // [rows, W, C] -> a [C, rows, W] view: tiles are gathered channels first.
-    m_gatherBand = (device.is_cuda() ? band.to(device, /*non_blocking=*/true) : band).permute({2, 0, 1});
+    // [rows, W, C] -> a [C, rows, W] view
+    m_gatherBand = m_band.permute({2, 0, 1});
+    if (row + 1 < m_plan.rows() && m_needLast[size_t(row) + 1] > last) {
+        m_nextFrom = last;
+        m_nextTo = m_needLast[size_t(row) + 1];
+        m_nextRows = std::async(std::launch::async, [this] { return readRows(m_nextFrom, m_nextTo); });
+    }
+}
+
+at::Tensor Runner::readRows(int from, int to)
+{
+    const bool pinned = m_model.device.kind == DeviceKind::Cuda;
+    at::Tensor rows = at::empty({to - from, m_source.width(), m_source.channels()},
+                                at::TensorOptions().dtype(at::kFloat).pinned_memory(pinned));
+    if (to > from)
+        m_source.readRows(from, to - from, rows.data_ptr<float>());
+    return rows;
 }
 
 at::Tensor Runner::runBatch(const std::vector<const Tile*>& tiles)

@@ -58,6 +58,7 @@ struct AutoTileInput {
     /// model's architecture); 0 when unknown.
     int64_t bytesPerPixel = 0;
     int halo = 0;              ///< P of the plan
+    int overlap = -1;          ///< O of the plan; -1: 10% of the tile size
     int width = 0;             ///< image size (input pixels)
     int height = 0;
     int inputMultiple = 1;     ///< padded sides round up to multiples of this
@@ -65,13 +66,20 @@ struct AutoTileInput {
     int64_t freeBytes = -1;
 };
 
-/// Auto tile size. The budget is half the free memory. With a known cost per
-/// pixel: when the whole padded image fits the budget, max(width, height) (one
-/// tile: no halo or overlap is computed twice); otherwise the design note's
+/// Auto tile size. The budget is half the free memory. With a known cost per pixel: when the whole padded image fits the
+/// budget, max(width, height) (one tile: no halo or overlap is computed
+/// twice); otherwise the design note's
 /// table (recommendedTileSize), halved until a padded tile fits. With an
-/// unknown cost (bytesPerPixel 0): the table alone. Appends a note saying
-/// why to `notes` when given.
+/// unknown cost (bytesPerPixel 0): the table alone. Then the size shrinks to
+/// the smallest that needs no more tiles per side (balancedTileSize). Appends
+/// a note saying why to `notes` when given.
 int autoTileSize(const AutoTileInput& in, std::vector<std::string>* notes = nullptr);
+
+/// The smallest tile side up to `size` that covers width x height in no more
+/// tiles per side than `size` does, with `overlap` (-1: 10% of the side). A
+/// 4096-pixel side in tiles of 2048 takes 3 tiles either way; at 1502 they
+/// compute 1.3x the image's pixels instead of 2.2x.
+int balancedTileSize(int size, int width, int height, int overlap);
 
 /// The exact tile settings runTiled uses for this model, options and image
 /// size: options.tileSize when > 0, else autoTileSize; options.halo when >= 0,

@@ -5,6 +5,8 @@
 #include "bench_load.h"
 #include "bench_models.h"
 
+#include <c10/core/InferenceMode.h>
+
 #include "common/device.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
@@ -33,7 +35,9 @@ namespace {
 const char* kUsage = R"(Usage: tessera-bench <mode> [options]
 
 Modes:
-  throughput   tiles/s and megapixels/s on a synthetic image
+  throughput   tiles/s and megapixels/s on a synthetic image (median of --runs,
+               default 3), the model's bare forward on --batch tiles of S, and
+               the share of the run the model's forward takes
   verify       tiled output on --device against the CPU and against one
                whole-image tile (max differences; exit 1 past --tolerance)
   memory       peak resident memory of a streamed upscale; with OpenImageIO:
@@ -170,11 +174,35 @@ void printReport(const TiledReport& report)
         std::cout << "note: " << note << "\n";
 }
 
+/// Median seconds of `model`'s bare forward on a [batch, C, side, side]
+/// random input at its precision: no tiling, blending or transfers, the
+/// figure a plain PyTorch script times.
+double bareForwardSeconds(const TileModel& model, int side, int batch, int runs)
+{
+    c10::InferenceMode inference;
+    const c10::Device device = toTorchDevice(model.device);
+    const at::Tensor x = at::rand({batch, model.inChannels, side, side},
+                                  at::TensorOptions().device(device).dtype(toTorchDtype(model.precision)));
+    for (int i = 0; i < 3; ++i)
+        model.forward(x);
+    std::vector<double> seconds;
+    for (int i = 0; i < runs; ++i) {
+        synchronizeDevice(model.device);
+        const auto start = std::chrono::steady_clock::now();
+        model.forward(x);
+        synchronizeDevice(model.device);
+        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    return seconds[seconds.size() / 2];
+}
+
 int runThroughput(const Options& options)
 {
     BenchModel model;
     makeModel(options, model);
     const int size = intOption(options, "--size", 1024);
+    const int runs = std::max(1, intOption(options, "--runs", 3));
     // A warm-up run on a small image (cuDNN autotuning, allocator growth).
     {
         const int warm = std::min(size, model.settings.tileSize > 0 ? model.settings.tileSize : 512);
@@ -182,19 +210,49 @@ int runThroughput(const Options& options)
         bench::NullSink sink;
         model.run(source, sink);
     }
-    bench::SyntheticSource source(size, size);
-    bench::NullSink sink;
-    const auto start = std::chrono::steady_clock::now();
-    const TiledReport report = model.run(source, sink);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::vector<double> seconds;
+    TiledReport report;
+    for (int i = 0; i < runs; ++i) {
+        bench::SyntheticSource source(size, size);
+        bench::NullSink sink;
+        const auto start = std::chrono::steady_clock::now();
+        report = model.run(source, sink);
+        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    const double median = seconds[seconds.size() / 2];
     printReport(report);
     const double inputMp = double(size) * size / 1e6;
     const double outputMp = inputMp * model.scale * model.scale;
     std::printf("input: %d x %d (%.2f MP) -> %.2f MP\n", size, size, inputMp, outputMp);
-    std::printf("seconds: %.3f\n", seconds);
-    std::printf("tiles/s: %.2f\n", report.tiles / seconds);
-    std::printf("input MP/s: %.3f\n", inputMp / seconds);
-    std::printf("output MP/s: %.3f\n", outputMp / seconds);
+    std::printf("seconds: %.3f (median of %d)\n", median, runs);
+    std::printf("tiles/s: %.2f\n", report.tiles / median);
+    std::printf("input MP/s: %.3f\n", inputMp / median);
+    std::printf("output MP/s: %.3f\n", outputMp / median);
+
+    // The model alone, on the run's tiles: bare tiles of S (what a plain
+    // script times) and the run's padded tiles, whose sum over the run's
+    // batches against the wall time is the share the device spent computing.
+    const TileModel tileModel = model.settings.modelPath.empty() ? model.tiny : model.job.tileModel(model.settings);
+    const int batch = std::max(1, model.settings.batch);
+    const int tile = report.tileSize;
+    const double bare = bareForwardSeconds(tileModel, tile, batch, 10);
+    std::printf("bare forward, %d x %d x %d: %.2f ms = %.3f input MP/s (median of 10)\n", batch, tile, tile,
+                bare * 1e3, double(batch) * tile * tile / 1e6 / bare);
+    const int multiple = std::max(1, tileModel.inputMultiple);
+    const int padded = (tile + 2 * report.halo + multiple - 1) / multiple * multiple;
+    const int perSide = std::max(1, int(std::lround(std::sqrt(double(report.tiles))))); // a square image
+    if (padded <= 2 * size) {
+        // Each tile row runs perSide / batch full batches and one of the rest.
+        const int rest = perSide % batch;
+        const double full = bareForwardSeconds(tileModel, padded, batch, 5);
+        const double part = rest > 0 ? bareForwardSeconds(tileModel, padded, rest, 5) : 0.0;
+        const double compute = perSide * ((perSide / batch) * full + part);
+        std::printf("model compute share of the run: %.0f%% (%.1f ms of forwards on tiles padded to %d)\n",
+                    100.0 * compute / median, compute * 1e3, padded);
+    }
+    if (tileModel.device.kind == DeviceKind::Cuda)
+        std::printf("device-to-host copy (pinned, 1 GB): %.1f GB/s\n", bench::deviceToHostGigabytesPerSecond(tileModel.device));
     std::printf("peak RSS: %.1f MB\n", megabytes(bench::peakResidentBytes()));
     return 0;
 }

@@ -1,24 +1,38 @@
 #include "bench_models.h"
 
+#include "common/torch_compat.h"
+
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <string>
 
 namespace tessera::bench {
 
-void SyntheticSource::readRows(int y, int rowCount, float* pixels)
+SyntheticSource::SyntheticSource(int width, int height)
+    : m_width(width), m_height(height), m_pattern(size_t(kPatternRows) * size_t(width) * 3)
 {
-    for (int row = y; row < y + rowCount; ++row) {
+    float* pixels = m_pattern.data();
+    for (int row = 0; row < kPatternRows; ++row) {
         for (int x = 0; x < m_width; ++x) {
             // A little texture: a cheap integer hash per pixel.
             uint32_t h = uint32_t(x) * 73856093u ^ uint32_t(row) * 19349663u;
             h ^= h >> 13;
             const float noise = float(h & 255u) / 255.0f * 0.1f;
             *pixels++ = float(x) / float(m_width) * 0.9f + noise;
-            *pixels++ = float(row) / float(m_height) * 0.9f + noise;
+            *pixels++ = float(row) / float(kPatternRows) * 0.9f + noise;
             *pixels++ = 0.5f + 0.4f * std::sin(float(x + row) * 0.01f);
         }
     }
+}
+
+void SyntheticSource::readRows(int y, int rowCount, float* pixels)
+{
+    const size_t rowFloats = size_t(m_width) * 3;
+    for (int row = y; row < y + rowCount; ++row, pixels += rowFloats)
+        std::memcpy(pixels, m_pattern.data() + size_t(row % kPatternRows) * rowFloats, rowFloats * sizeof(float));
 }
 
 void NullSink::begin(int width, int height, int channels)
@@ -32,6 +46,24 @@ void NullSink::writeRows(int y, int rowCount, const float* pixels)
     // One sample per row keeps the compiler from dropping the work.
     for (int r = 0; r < rowCount; ++r)
         checksum += pixels[int64_t(r) * m_rowFloats];
+}
+
+double deviceToHostGigabytesPerSecond(const DeviceSpec& device)
+{
+    const int64_t floats = int64_t(1) << 28;
+    const at::Tensor source = at::rand({floats}, at::TensorOptions().device(toTorchDevice(device)));
+    const at::Tensor host = at::empty({floats}, at::TensorOptions().dtype(at::kFloat).pinned_memory(true));
+    std::vector<double> rates;
+    for (int i = 0; i < 6; ++i) {
+        synchronizeDevice(device);
+        const auto start = std::chrono::steady_clock::now();
+        host.copy_(source);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (i > 0)
+            rates.push_back(double(floats) * 4 / 1e9 / seconds);
+    }
+    std::sort(rates.begin(), rates.end());
+    return rates[rates.size() / 2];
 }
 
 int64_t peakResidentBytes()

@@ -8,23 +8,30 @@
 #include "tiling/row_sink.h"
 #include "tiling/row_source.h"
 
+#include "common/device.h"
+
 #include <cstdint>
+#include <vector>
 
 namespace tessera::bench {
 
 /// A deterministic RGB test pattern (gradients and a little texture) of any
-/// size, generated row by row: no image in memory.
+/// size, its rows repeated from a short pattern: no image in memory.
 class SyntheticSource : public RowSource {
 public:
-    SyntheticSource(int width, int height) : m_width(width), m_height(height) {}
+    /// A texture of kPatternRows rows made once and repeated, so that reading
+    /// costs a copy and the bench times the engine, not the generator.
+    SyntheticSource(int width, int height);
     int width() const override { return m_width; }
     int height() const override { return m_height; }
     int channels() const override { return 3; }
     void readRows(int y, int rowCount, float* pixels) override;
 
 private:
+    static constexpr int kPatternRows = 61;
     int m_width;
     int m_height;
+    std::vector<float> m_pattern; ///< [kPatternRows, width, 3]
 };
 
 /// Discards rows, keeping a count and a checksum.
@@ -41,6 +48,9 @@ private:
 
 /// Peak resident set size of this process in bytes (VmHWM), 0 if unknown.
 int64_t peakResidentBytes();
+
+/// Median rate of copying 1 GB of float32 from `device` to pinned host memory.
+double deviceToHostGigabytesPerSecond(const DeviceSpec& device);
 /// Resets the peak to the current resident size (Linux clear_refs); false if
 /// the kernel refused.
 bool resetPeakResident();

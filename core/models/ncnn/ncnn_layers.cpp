@@ -1,6 +1,7 @@
 #include "models/ncnn/ncnn_layers_impl.h"
 
 #include "common/error.h"
+#include "common/convolution_format.h"
 
 #include <map>
 
@@ -77,8 +78,9 @@ std::vector<at::Tensor> Layer::forward(const std::vector<at::Tensor>& inputs) co
 
 void Layer::to(c10::Device device, c10::ScalarType dtype)
 {
+    // 4-d weights (convolutions) in the memory format the blobs run in there.
     for (at::Tensor& w : m_weights)
-        w = w.to(device, dtype).contiguous();
+        w = w.to(device, dtype).contiguous(w.dim() == 4 ? convolutionMemoryFormat(device) : at::MemoryFormat::Contiguous);
 }
 
 int64_t Layer::parameterCount() const

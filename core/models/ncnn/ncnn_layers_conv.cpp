@@ -114,12 +114,18 @@ std::unique_ptr<Layer> makeConvolution(const LayerDesc& desc, WeightReader& read
             pads = samePadding(c, x.size(2), x.size(3), true);
         else if (c.padLeft == -234 && c.padRight == -234 && c.padTop == -234 && c.padBottom == -234)
             pads = samePadding(c, x.size(2), x.size(3), false);
-        if (!pads.empty() && (pads[0] > 0 || pads[1] > 0 || pads[2] > 0 || pads[3] > 0))
+        // Zero padding the same on both sides is the convolution's own (no
+        // padded copy of the input); anything else is padded first.
+        std::vector<int64_t> convPadding{0, 0};
+        if (!pads.empty() && pads[0] == pads[1] && pads[2] == pads[3] && c.padValue == 0.f && pads[0] >= 0
+            && pads[2] >= 0)
+            convPadding = {pads[2], pads[0]};
+        else if (!pads.empty() && (pads[0] > 0 || pads[1] > 0 || pads[2] > 0 || pads[3] > 0))
             x = at::constant_pad_nd(x, pads, c.padValue);
         const at::Tensor bias = weights.size() > 1 ? weights[1] : at::Tensor();
         // y: [N, num_output, H', W']
-        const std::vector<int64_t> stride{c.strideH, c.strideW}, noPadding{0, 0}, dilation{c.dilationH, c.dilationW};
-        at::Tensor y = at::conv2d(x, weights[0], bias, stride, noPadding, dilation, c.group);
+        const std::vector<int64_t> stride{c.strideH, c.strideW}, dilation{c.dilationH, c.dilationW};
+        at::Tensor y = at::conv2d(x, weights[0], bias, stride, convPadding, dilation, c.group);
         return std::vector<at::Tensor>{applyActivation(y, c.activation)};
     };
     return std::make_unique<Layer>(desc.type, desc.name, std::move(w), std::move(forward), footprint);

@@ -118,6 +118,10 @@ std::unique_ptr<Layer> makePRelu(const LayerDesc& desc, WeightReader& reader)
         if (x.dim() < 2 || x.size(1) != slope.numel())
             badInput(type, name, std::to_string(slope.numel()) + " slopes for a blob of "
                                      + (x.dim() < 2 ? std::string("no") : std::to_string(x.size(1))) + " channels");
+        // One kernel (at::prelu) where the slopes run along the channels of an
+        // image blob; the general broadcast otherwise.
+        if (x.dim() == 4)
+            return std::vector<at::Tensor>{at::prelu(x, slope)};
         return std::vector<at::Tensor>{at::where(x > 0, x, x * alongDim1(slope, x))};
     };
     return std::make_unique<Layer>(desc.type, desc.name, std::move(w), std::move(forward));

@@ -15,6 +15,7 @@
 #include "models/ncnn/ncnn_model.h"
 
 #include "common/error.h"
+#include "common/convolution_format.h"
 #include "common/torch_compat.h"
 #include "models/ncnn/ncnn_graph.h"
 
@@ -102,6 +103,8 @@ public:
         if (device.kind == DeviceKind::Cpu || m_fellBack)
             m_dtype = at::kFloat;
         m_graph->to(m_device, m_dtype);
+        if (m_device.is_cuda())
+            enableConvolutionAutotuning();
     }
 
     at::Tensor forward(const at::Tensor& x) override
@@ -137,7 +140,8 @@ private:
     {
         const int64_t h = x.size(2), w = x.size(3), s = m_info.scale;
         const int64_t extraH = roundUp(h, m_multiple) - h, extraW = roundUp(w, m_multiple) - w;
-        const at::Tensor padded = padImage(x, m_pad, m_pad + extraH, m_pad, m_pad + extraW, m_padMode);
+        const at::Tensor padded = padImage(x, m_pad, m_pad + extraH, m_pad, m_pad + extraW, m_padMode)
+                                      .contiguous(convolutionMemoryFormat(x.device()));
         // y: [N, outC, padded H * s + m_sizeOffset, padded W * s + m_sizeOffset]
         at::Tensor y = m_graph->run(padded);
         if (y.dim() != 4 || y.size(2) != padded.size(2) * s + m_sizeOffset

@@ -4,6 +4,7 @@
 // LibTorch headers before Qt's: its `slots` macro breaks them.
 #include "common/error.h"
 #include "tiling/blend.h"
+#include "tiling/row_sink.h"
 #include "tiling/tile_accumulator.h"
 
 #include "support/error_checks.h"
@@ -104,8 +105,12 @@ private slots:
             const at::Tensor wx = at::rand({r.width}) + 0.1;
             window.add(r, values, wy, wx);
             whole.add(r, values, wy, wx);
-            if (flushAfter[i] > 0)
-                window.flush(flushAfter[i], sink, 3);
+            if (flushAfter[i] > 0) {
+                const int first = window.firstOpenRow();
+                const at::Tensor rows = window.takeRows(flushAfter[i]); // [R, W, C]
+                QCOMPARE(rows.size(0), int64_t(flushAfter[i] - first));
+                sink.writeRows(first, int(rows.size(0)), rows.data_ptr<float>());
+            }
         }
         QCOMPARE(window.firstOpenRow(), height);
         // sink: HWC; whole: [C, H, W]
@@ -136,11 +141,9 @@ private slots:
         // Rows no tile covered cannot be read or flushed.
         accumulator.add({0, 0, 4, 4}, ones, at::ones({4}), at::ones({4}));
         TESSERA_VERIFY_ERROR(accumulator.normalised({0, 0, 8, 4}), ErrorCode::Internal);
-        ImageRowSink sink;
-        sink.begin(8, 8, 1);
-        TESSERA_VERIFY_ERROR(accumulator.flush(2, sink, 8), ErrorCode::Internal);
+        TESSERA_VERIFY_ERROR(accumulator.takeRows(2), ErrorCode::Internal);
         // More rows than the window holds.
-        TESSERA_VERIFY_ERROR(accumulator.flush(6, sink, 8), ErrorCode::Internal);
+        TESSERA_VERIFY_ERROR(accumulator.takeRows(6), ErrorCode::Internal);
     }
 };
 

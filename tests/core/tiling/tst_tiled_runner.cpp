@@ -420,9 +420,10 @@ private slots:
         in.height = 1024;
         in.freeBytes = 16 * GiB;
         std::vector<std::string> notes;
-        // Cost unknown: the design table.
-        QCOMPARE(autoTileSize(in, &notes), 512);
+        // Cost unknown: the design table (512 for 16 GB), balanced over the image.
+        QCOMPARE(autoTileSize(in, &notes), balancedTileSize(512, 1024, 1024, -1));
         QCOMPARE(int(notes.size()), 1);
+        QVERIFY(QString::fromStdString(notes.back()).contains("balanced from 512"));
         // The whole padded image (1088^2 pixels) fits half of 16 GB: one tile.
         in.bytesPerPixel = 4000;
         QCOMPARE(autoTileSize(in, &notes), 1024);
@@ -432,9 +433,10 @@ private slots:
         QCOMPARE(autoTileSize(in), 1000);
         // It does not fit: the table, halved until a padded tile fits.
         in.bytesPerPixel = 40000; // 1064 x 764 x 40 kB = 32 GB > 8 GB
-        QCOMPARE(autoTileSize(in), 256); // (512 + 64)^2 x 40 kB = 13 GB; (256 + 64)^2 x 40 kB = 4.1 GB
+        // (512 + 64)^2 x 40 kB = 13 GB; (256 + 64)^2 x 40 kB = 4.1 GB
+        QCOMPARE(autoTileSize(in), balancedTileSize(256, 1000, 700, -1));
         in.bytesPerPixel = int64_t(1) << 30;
-        QCOMPARE(autoTileSize(in), 64);
+        QCOMPARE(autoTileSize(in), balancedTileSize(64, 1000, 700, -1));
         // Free memory unknown.
         in.freeBytes = 0;
         QCOMPARE(autoTileSize(in), 512);
@@ -442,8 +444,40 @@ private slots:
         in.freeBytes = -1;
         in.bytesPerPixel = 0;
         const int measured = autoTileSize(in);
-        QVERIFY(measured == 128 || measured == 256 || measured == 512 || measured == 1024
-                || measured == 2048);
+        bool fromTable = false;
+        for (int size : {128, 256, 512, 1024, 2048})
+            fromTable = fromTable || measured == balancedTileSize(size, in.width, in.height, -1);
+        QVERIFY(fromTable);
+    }
+
+    void balancedTilesKeepTheCountAndComputeLess()
+    {
+        // A 4096 side in tiles of 2048 (overlap 10%) takes 3; the balanced side
+        // is the smallest that still takes 3, and one pixel less takes 4.
+        const auto count = [](int side, int tile) {
+            TileSettings settings;
+            settings.tileSize = tile;
+            settings.halo = 0;
+            return TilePlan(side, side, settings).columns();
+        };
+        const int balanced = balancedTileSize(2048, 4096, 4096, -1);
+        QVERIFY(balanced < 2048);
+        QCOMPARE(count(4096, balanced), count(4096, 2048));
+        QCOMPARE(count(4096, 2048), 3);
+        QVERIFY(count(4096, balanced - 1) > 3);
+        // A given overlap, a wide image: each side keeps its own count.
+        const int wide = balancedTileSize(512, 3000, 600, 64);
+        TileSettings settings;
+        settings.tileSize = wide;
+        settings.overlap = 64;
+        const TilePlan plan(3000, 600, settings);
+        settings.tileSize = 512;
+        const TilePlan before(3000, 600, settings);
+        QCOMPARE(plan.columns(), before.columns());
+        QCOMPARE(plan.rows(), before.rows());
+        QVERIFY(wide <= 512);
+        // An image inside one tile keeps the size.
+        QCOMPARE(balancedTileSize(512, 300, 200, -1), 512);
     }
 
     void autoTileSizeIsThePlanOfTheRun()

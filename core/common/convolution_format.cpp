@@ -1,0 +1,15 @@
+#include "common/convolution_format.h"
+
+namespace tessera {
+
+at::MemoryFormat convolutionMemoryFormat(const c10::Device& device)
+{
+    return device.is_cuda() ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+}
+
+void enableConvolutionAutotuning()
+{
+    at::globalContext().setBenchmarkCuDNN(true);
+}
+
+} // namespace tessera

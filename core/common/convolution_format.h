@@ -1,0 +1,20 @@
+#pragma once
+/// How image networks' convolutions are set up on a device for speed: the
+/// memory format their tensors live in, and cuDNN's algorithm search.
+
+#include <ATen/ATen.h>
+#include <c10/core/Device.h>
+
+namespace tessera {
+
+/// The memory format convolutions run fastest in on `device`: channels_last
+/// (NHWC) on CUDA, where cuDNN's tensor-core kernels want it (NCHW costs them
+/// a transposition each way); contiguous NCHW on the CPU.
+at::MemoryFormat convolutionMemoryFormat(const c10::Device& device);
+
+/// Lets cuDNN time its algorithms for each new convolution shape and keep the
+/// fastest (torch.backends.cudnn.benchmark). Tiles repeat one shape, so the
+/// search is paid once per run.
+void enableConvolutionAutotuning();
+
+} // namespace tessera
