@@ -15,11 +15,14 @@ Our own definitions of the two architectures the zoo's models use
   python3 upscale_reference.py save --arch rrdb --blocks 23 --out /tmp/rrdb23.pth
   python3 upscale_reference.py time --arch srvgg --tile 512 --batch 4
   python3 upscale_reference.py time --arch rrdb --blocks 6 --tile 256 --batch 4 --format nchw
+  python3 upscale_reference.py time --arch srvgg --device cpu --precision fp32 --format nchw \
+      --tile 512 --batch 1 --runs 3 --threads 2
 """
 
 import argparse
 import json
 import statistics
+import time
 
 import torch
 import torch.nn as nn
@@ -105,6 +108,8 @@ def build(args):
 def time_forward(args):
     torch.backends.cudnn.benchmark = True
     device = torch.device(args.device)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     dtype = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}[args.precision]
     fmt = torch.channels_last if args.format == "nhwc" else torch.contiguous_format
     model = build(args).eval().to(device, dtype).to(memory_format=fmt)
@@ -116,12 +121,17 @@ def time_forward(args):
         for _ in range(3):
             model(x)
         for _ in range(args.runs):
-            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-            model(x)
-            end.record()
-            end.synchronize()
-            times.append(start.elapsed_time(end))
+            if device.type == "cuda":
+                start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                start.record()
+                model(x)
+                end.record()
+                end.synchronize()
+                times.append(start.elapsed_time(end))
+            else:
+                begin = time.perf_counter()
+                model(x)
+                times.append((time.perf_counter() - begin) * 1e3)
     ms = statistics.median(times)
     name = args.arch if args.arch == "srvgg" else f"rrdb{args.blocks}"
     print(json.dumps({"model": name, "precision": args.precision, "format": args.format, "batch": args.batch,
@@ -146,6 +156,7 @@ def main():
     parser.add_argument("--tile", type=int, default=512)
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: PyTorch's default)")
     args = parser.parse_args()
     if args.mode == "save":
         torch.save(build(args).state_dict(), args.out)
