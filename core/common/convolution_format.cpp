@@ -7,6 +7,11 @@ at::MemoryFormat convolutionMemoryFormat(const c10::Device& device)
     return device.is_cuda() ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
 }
 
+at::Tensor inConvolutionFormat(const at::Tensor& tensor)
+{
+    return tensor.contiguous(tensor.dim() == 4 ? convolutionMemoryFormat(tensor.device()) : at::MemoryFormat::Contiguous);
+}
+
 void enableConvolutionAutotuning()
 {
     at::globalContext().setBenchmarkCuDNN(true);

@@ -12,6 +12,11 @@ namespace tessera {
 /// a transposition each way); contiguous NCHW on the CPU.
 at::MemoryFormat convolutionMemoryFormat(const c10::Device& device);
 
+/// `tensor` laid out for convolutions on its own device: 4-d tensors
+/// (convolution weights, image batches) in convolutionMemoryFormat, the rest
+/// contiguous.
+at::Tensor inConvolutionFormat(const at::Tensor& tensor);
+
 /// Lets cuDNN time its algorithms for each new convolution shape and keep the
 /// fastest (torch.backends.cudnn.benchmark). Tiles repeat one shape, so the
 /// search is paid once per run.

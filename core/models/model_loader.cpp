@@ -42,14 +42,12 @@ public:
         const c10::Device torchDevice = toTorchDevice(device);
         m_net->to(torchDevice, dtype);
         m_dtype = dtype;
-        m_format = convolutionMemoryFormat(torchDevice);
         if (torchDevice.is_cuda()) {
             // Convolution weights in the input's memory format, or cuDNN
             // converts them at every call.
             at::NoGradGuard noGrad;
             for (at::Tensor& p : m_net->parameters())
-                if (p.dim() == 4)
-                    p.set_data(p.contiguous(m_format));
+                p.set_data(inConvolutionFormat(p));
             enableConvolutionAutotuning();
         }
     }
@@ -59,7 +57,7 @@ public:
     {
         try {
             const int64_t h = x.size(2), w = x.size(3), multiple = m_info.inputMultiple;
-            at::Tensor input = x.to(m_dtype).contiguous(m_format);
+            at::Tensor input = inConvolutionFormat(x.to(m_dtype));
             // Pad up to the input multiple (callers normally send multiples already).
             const int64_t padH = (multiple - h % multiple) % multiple, padW = (multiple - w % multiple) % multiple;
             if (padH || padW)
@@ -84,7 +82,6 @@ public:
 private:
     std::shared_ptr<ArchNetwork> m_net;
     at::ScalarType m_dtype = at::kFloat;
-    at::MemoryFormat m_format = at::MemoryFormat::Contiguous;
     bool m_fellBack = false;
 };
 

@@ -50,23 +50,6 @@ DiffusionLoadOptions loadOptions(const Options& options)
     return load;
 }
 
-/// Median wall time of `run` in milliseconds, after `warmup` runs, with the device synchronised.
-double medianMilliseconds(const DeviceSpec& device, int runs, const std::function<void()>& run, int warmup = 3)
-{
-    for (int i = 0; i < warmup; ++i)
-        run();
-    synchronizeDevice(device);
-    std::vector<double> times;
-    for (int i = 0; i < runs; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        run();
-        synchronizeDevice(device);
-        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
-
 std::vector<int> sizesOption(const Options& options, ModelFamily family)
 {
     std::vector<int> sizes;

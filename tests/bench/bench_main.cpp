@@ -180,21 +180,9 @@ void printReport(const TiledReport& report)
 double bareForwardSeconds(const TileModel& model, int side, int batch, int runs)
 {
     c10::InferenceMode inference;
-    const c10::Device device = toTorchDevice(model.device);
     const at::Tensor x = at::rand({batch, model.inChannels, side, side},
-                                  at::TensorOptions().device(device).dtype(toTorchDtype(model.precision)));
-    for (int i = 0; i < 3; ++i)
-        model.forward(x);
-    std::vector<double> seconds;
-    for (int i = 0; i < runs; ++i) {
-        synchronizeDevice(model.device);
-        const auto start = std::chrono::steady_clock::now();
-        model.forward(x);
-        synchronizeDevice(model.device);
-        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(seconds.begin(), seconds.end());
-    return seconds[seconds.size() / 2];
+                                  at::TensorOptions().device(toTorchDevice(model.device)).dtype(toTorchDtype(model.precision)));
+    return bench::medianMilliseconds(model.device, runs, [&] { model.forward(x); }) / 1e3;
 }
 
 int runThroughput(const Options& options)

@@ -48,22 +48,29 @@ void NullSink::writeRows(int y, int rowCount, const float* pixels)
         checksum += pixels[int64_t(r) * m_rowFloats];
 }
 
+double medianMilliseconds(const DeviceSpec& device, int runs, const std::function<void()>& run, int warmup)
+{
+    for (int i = 0; i < warmup; ++i)
+        run();
+    synchronizeDevice(device);
+    std::vector<double> times;
+    for (int i = 0; i < runs; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        run();
+        synchronizeDevice(device);
+        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
 double deviceToHostGigabytesPerSecond(const DeviceSpec& device)
 {
     const int64_t floats = int64_t(1) << 28;
     const at::Tensor source = at::rand({floats}, at::TensorOptions().device(toTorchDevice(device)));
     const at::Tensor host = at::empty({floats}, at::TensorOptions().dtype(at::kFloat).pinned_memory(true));
-    std::vector<double> rates;
-    for (int i = 0; i < 6; ++i) {
-        synchronizeDevice(device);
-        const auto start = std::chrono::steady_clock::now();
-        host.copy_(source);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (i > 0)
-            rates.push_back(double(floats) * 4 / 1e9 / seconds);
-    }
-    std::sort(rates.begin(), rates.end());
-    return rates[rates.size() / 2];
+    const double ms = medianMilliseconds(device, 5, [&] { host.copy_(source); }, 1);
+    return double(floats) * 4 / 1e9 / (ms / 1e3);
 }
 
 int64_t peakResidentBytes()

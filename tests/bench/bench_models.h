@@ -11,6 +11,7 @@
 #include "common/device.h"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace tessera::bench {
@@ -48,6 +49,9 @@ private:
 
 /// Peak resident set size of this process in bytes (VmHWM), 0 if unknown.
 int64_t peakResidentBytes();
+
+/// Median wall time of `run` in milliseconds, after `warmup` runs, with the device synchronised.
+double medianMilliseconds(const DeviceSpec& device, int runs, const std::function<void()>& run, int warmup = 3);
 
 /// Median rate of copying 1 GB of float32 from `device` to pinned host memory.
 double deviceToHostGigabytesPerSecond(const DeviceSpec& device);

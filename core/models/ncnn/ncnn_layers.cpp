@@ -78,9 +78,9 @@ std::vector<at::Tensor> Layer::forward(const std::vector<at::Tensor>& inputs) co
 
 void Layer::to(c10::Device device, c10::ScalarType dtype)
 {
-    // 4-d weights (convolutions) in the memory format the blobs run in there.
+    // Convolution weights in the memory format the blobs run in there.
     for (at::Tensor& w : m_weights)
-        w = w.to(device, dtype).contiguous(w.dim() == 4 ? convolutionMemoryFormat(device) : at::MemoryFormat::Contiguous);
+        w = inConvolutionFormat(w.to(device, dtype));
 }
 
 int64_t Layer::parameterCount() const

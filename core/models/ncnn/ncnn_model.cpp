@@ -140,8 +140,7 @@ private:
     {
         const int64_t h = x.size(2), w = x.size(3), s = m_info.scale;
         const int64_t extraH = roundUp(h, m_multiple) - h, extraW = roundUp(w, m_multiple) - w;
-        const at::Tensor padded = padImage(x, m_pad, m_pad + extraH, m_pad, m_pad + extraW, m_padMode)
-                                      .contiguous(convolutionMemoryFormat(x.device()));
+        const at::Tensor padded = inConvolutionFormat(padImage(x, m_pad, m_pad + extraH, m_pad, m_pad + extraW, m_padMode));
         // y: [N, outC, padded H * s + m_sizeOffset, padded W * s + m_sizeOffset]
         at::Tensor y = m_graph->run(padded);
         if (y.dim() != 4 || y.size(2) != padded.size(2) * s + m_sizeOffset
