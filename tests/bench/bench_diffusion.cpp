@@ -1,6 +1,7 @@
 #include "bench_diffusion.h"
 
 #include "bench_models.h"
+#include "bench_profile.h"
 
 #include "common/error.h"
 #include "common/torch_compat.h"
@@ -10,6 +11,7 @@
 #include "diffusion/sampling/denoiser.h"
 #include "diffusion/sampling/discrete_schedule.h"
 #include "diffusion/sampling/schedulers.h"
+#include "diffusion/nn/group_norm.h"
 #include "diffusion/unet/hypertile.h"
 #include "diffusion/unet/unet.h"
 #include "diffusion/vae/vae.h"
@@ -140,6 +142,28 @@ void timeSamplerOverhead(const UNetModel& unet, const std::string& sampler, cons
                 sampler.c_str(), calls.size(), call, overhead, 100.0 * overhead / call, overheads.front(), overheads.back());
 }
 
+/// The UNet's and VAE's GroupNorm at a 2048² image's largest shapes: torch's
+/// kernel against ours (diffusion/nn/group_norm.h), time and largest
+/// difference from an fp32 at::group_norm of the same values.
+void compareGroupNorms(const DeviceSpec& device, at::ScalarType dtype)
+{
+    const at::TensorOptions options = at::TensorOptions().device(toTorchDevice(device)).dtype(dtype);
+    for (const std::vector<int64_t>& shape : {std::vector<int64_t>{2, 320, 256, 256}, std::vector<int64_t>{1, 128, 2048, 2048}}) {
+        // An offset per channel and a spread per group, as activations have.
+        const at::Tensor x = (at::randn(shape, options) * 3 + at::randn({1, shape[1], 1, 1}, options)).contiguous();
+        const at::Tensor weight = at::rand({shape[1]}, options) + 0.5, bias = at::randn({shape[1]}, options);
+        const double native = medianMilliseconds(device, 10, [&] { at::group_norm(x, 32, weight, bias, 1e-6); });
+        const double wide = medianMilliseconds(device, 10, [&] { groupNormByWideReductions(x, 32, weight, bias, 1e-6); });
+        const at::Tensor reference = at::group_norm(x.to(at::kFloat), 32, weight.to(at::kFloat), bias.to(at::kFloat), 1e-6);
+        const double ours = (groupNormByWideReductions(x, 32, weight, bias, 1e-6).to(at::kFloat) - reference).abs().max().item<double>();
+        const double theirs = (at::group_norm(x, 32, weight, bias, 1e-6).to(at::kFloat) - reference).abs().max().item<double>();
+        std::printf("group norm [%lld, %lld, %lld, %lld] %s: torch %.3f ms, wide reductions %.3f ms (%.1fx); max |diff| "
+                    "from fp32: torch %.2e, ours %.2e\n",
+                    (long long)shape[0], (long long)shape[1], (long long)shape[2], (long long)shape[3],
+                    c10::toString(dtype), native, wide, native / wide, theirs, ours);
+    }
+}
+
 } // namespace
 
 int runDiffusionTiming(const Options& options)
@@ -155,6 +179,10 @@ int runDiffusionTiming(const Options& options)
     // cuDNN autotuning per shape (--cudnn-benchmark 0 keeps cuDNN's heuristics, as PyTorch's default).
     if (load.device.kind == DeviceKind::Cuda)
         at::globalContext().setBenchmarkCuDNN(option(options, "--cudnn-benchmark", "1") != "0");
+    if (load.device.kind == DeviceKind::Cuda && option(options, "--group-norm", "0") != "0") {
+        compareGroupNorms(load.device, at::kHalf);
+        compareGroupNorms(load.device, at::kFloat);
+    }
     for (int size : sizesOption(options, models.layout.family)) {
         if (models.unet) {
             const UNetConfig& config = models.unet->config();
@@ -166,12 +194,20 @@ int runDiffusionTiming(const Options& options)
             const double ms = medianMilliseconds(load.device, runs, [&] { models.unet->forward(x, t, context, y); });
             std::printf("unet step (cfg, batch 2) %dx%d %s: %.2f ms (median of %d)\n", size, size, precision.c_str(), ms,
                         runs);
+            const int profileTop = std::stoi(option(options, "--profile", "0"));
+            const std::string sizeText = std::to_string(size) + "x" + std::to_string(size);
+            if (profileTop > 0)
+                printKernelProfile("unet step " + sizeText, load.device, 3, profileTop,
+                                   [&] { models.unet->forward(x, t, context, y); });
             if (const std::string tile = option(options, "--hypertile"); !tile.empty()) {
                 HyperTileOptions hyperTile;
                 hyperTile.tileSize = std::stoi(tile);
                 hyperTile.maxDepth = std::stoi(option(options, "--hypertile-depth", "0"));
                 std::make_shared<HyperTile>(hyperTile)->apply(*models.unet);
                 const double tiled = medianMilliseconds(load.device, runs, [&] { models.unet->forward(x, t, context, y); });
+                if (profileTop > 0)
+                    printKernelProfile("unet step with hypertile " + sizeText, load.device, 3, profileTop,
+                                       [&] { models.unet->forward(x, t, context, y); });
                 HyperTile::remove(*models.unet);
                 std::printf("unet step with hypertile %d, depth %d, %dx%d: %.2f ms (%.2fx faster)\n", hyperTile.tileSize,
                             hyperTile.maxDepth, size, size, tiled, ms / tiled);

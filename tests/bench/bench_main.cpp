@@ -53,7 +53,9 @@ Modes:
                host peak RSS); --cudnn-benchmark 0
                keeps cuDNN's heuristics instead of autotuning (default 1);
                --hypertile TILE [--hypertile-depth D]: the UNet step again with
-               HyperTile and the speed-up; --sampler NAME[,NAME...]: a 10-step
+               HyperTile and the speed-up; --profile N: the N costliest CUDA
+               kernels of those steps (LibTorch 2.x); --group-norm 1: torch's
+               CUDA GroupNorm against ours; --sampler NAME[,NAME...]: a 10-step
                run of each sampler and its cost per step beyond the denoiser's
   refine       RefineJob on a synthetic --size image (default 2048) with a
                --checkpoint, --vocab DIR, --tile (1024), --steps (30), --denoise

@@ -1,5 +1,7 @@
 #include "diffusion/nn/layers.h"
 
+#include "diffusion/nn/group_norm.h"
+
 namespace tessera::sd {
 
 at::Tensor registerEmpty(torch::nn::Module& module, const std::string& name, at::IntArrayRef shape,
@@ -43,6 +45,8 @@ GroupNorm::GroupNorm(int64_t groups_, int64_t channels, double eps_, const at::T
 
 at::Tensor GroupNorm::forward(const at::Tensor& x) const
 {
+    if (groupNormRowsAreFewAndLong(x, groups))
+        return groupNormByWideReductions(x, groups, weight, bias, eps);
     return at::group_norm(x, groups, weight, bias, eps);
 }
 

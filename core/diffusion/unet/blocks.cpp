@@ -124,8 +124,18 @@ at::Tensor TransformerBlock::forward(const at::Tensor& x, const at::Tensor& cont
     at::Tensor h = selfAttended + x;
     h = m_attn2->forward(m_norm2->forward(h), context) + h;
     // GEGLU: the projection's first half gated by gelu (exact, erf) of its second.
-    const std::vector<at::Tensor> halves = m_ffIn->forward(m_norm3->forward(h)).chunk(2, -1);
-    return m_ffOut->forward(halves[0] * at::gelu(halves[1])) + h; // [B, N, D]
+    // Computed as two half-width products, not one split in two: contiguous
+    // halves let gelu and the product run as vectorised kernels (on the split's
+    // strided halves they took 8.5 of a 2048² step's 125 ms).
+    const at::Tensor normed = m_norm3->forward(h);
+    const int64_t inner = m_ffIn->weight.size(0) / 2;
+    auto half = [&](int64_t first) {
+        return at::linear(normed, m_ffIn->weight.narrow(0, first, inner), m_ffIn->bias.narrow(0, first, inner));
+    };
+    at::Tensor value = half(0);
+    at::Tensor gate = half(inner);
+    value.mul_(at::gelu_(gate)); // [B, N, inner]
+    return m_ffOut->forward(value) + h; // [B, N, D]
 }
 
 SpatialTransformer::SpatialTransformer(int64_t channels, int64_t heads, int64_t depth, int64_t contextDim,

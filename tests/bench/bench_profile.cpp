@@ -1,0 +1,112 @@
+#include "bench_profile.h"
+
+#include <torch/version.h>
+
+#include "common/torch_compat.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <vector>
+
+#if TORCH_VERSION_MAJOR >= 2
+#include <torch/csrc/autograd/profiler_kineto.h>
+#endif
+
+namespace tessera::bench {
+namespace {
+
+struct KernelTotal {
+    double nanoseconds = 0.0;
+    int64_t calls = 0;
+};
+
+// A coarse family from a kernel's name, so that a table of hundreds of
+// template instantiations still says what kind of work dominates.
+std::string familyOf(const std::string& name)
+{
+    auto has = [&](const char* part) { return name.find(part) != std::string::npos; };
+    if (has("flash") || has("fmha") || has("attention") || has("sdpa"))
+        return "attention";
+    if (has("conv") || has("implicit") || has("Conv") || has("dgrad") || has("xmma_fprop") || has("fprop"))
+        return "convolution";
+    if (has("gemm") || has("Gemm") || has("cutlass") || has("sm90_xmma") || has("nvjet") || has("cublas"))
+        return "matrix product";
+    if (has("group_norm") || has("GroupNorm") || has("layer_norm") || has("LayerNorm") || has("RowwiseMoments")
+        || has("Welford") || has("ComputeFused") || has("norm"))
+        return "normalisation";
+    if (has("nchwToNhwc") || has("nhwcToNchw") || has("copy") || has("Copy") || has("transpose") || has("cat"))
+        return "copy / layout";
+    if (has("elementwise") || has("vectorized") || has("unrolled") || has("reduce"))
+        return "elementwise / reduce";
+    return "other";
+}
+
+void printTable(const char* heading, const std::map<std::string, KernelTotal>& totals, double allNs, int runs,
+                int top)
+{
+    std::vector<std::pair<std::string, KernelTotal>> rows(totals.begin(), totals.end());
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.second.nanoseconds > b.second.nanoseconds; });
+    std::printf("  %s\n", heading);
+    for (size_t i = 0; i < rows.size() && int(i) < top; ++i) {
+        std::string name = rows[i].first;
+        if (name.size() > 110)
+            name = name.substr(0, 107) + "...";
+        std::printf("    %8.3f ms %5.1f%% %6.1f calls  %s\n", rows[i].second.nanoseconds / 1e6 / runs,
+                    100.0 * rows[i].second.nanoseconds / std::max(allNs, 1.0), double(rows[i].second.calls) / runs,
+                    name.c_str());
+    }
+}
+
+} // namespace
+
+void printKernelProfile(const std::string& title, const DeviceSpec& device, int runs, int top,
+                        const std::function<void()>& work)
+{
+#if TORCH_VERSION_MAJOR >= 2
+    using namespace torch::profiler::impl;
+    namespace profiler = torch::autograd::profiler;
+    work(); // warm-up outside the recording (autotuning, allocations)
+    synchronizeDevice(device);
+    const ProfilerConfig config(ProfilerState::KINETO);
+    const std::set<ActivityType> activities{ActivityType::CPU, ActivityType::CUDA};
+    profiler::prepareProfiler(config, activities);
+    profiler::enableProfiler(config, activities);
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < runs; ++i)
+        work();
+    synchronizeDevice(device);
+    const double wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const std::unique_ptr<profiler::ProfilerResult> result = profiler::disableProfiler();
+
+    std::map<std::string, KernelTotal> kernels, families;
+    double allNs = 0.0;
+    for (const profiler::KinetoEvent& event : result->events()) {
+        if (event.deviceType() != c10::DeviceType::CUDA)
+            continue;
+        const std::string name = event.name();
+        // Runtime calls and memcpy/memset records also land on the device lane;
+        // keep kernels and copies.
+        const double ns = double(event.durationNs());
+        kernels[name].nanoseconds += ns;
+        kernels[name].calls += 1;
+        families[familyOf(name)].nanoseconds += ns;
+        families[familyOf(name)].calls += 1;
+        allNs += ns;
+    }
+    std::printf("profile %s: %d runs, wall %.2f ms per run under the profiler, device kernels %.2f ms per run (%.0f%%)\n",
+                title.c_str(), runs, wallMs / runs, allNs / 1e6 / runs, 100.0 * allNs / 1e6 / std::max(wallMs, 1e-9));
+    printTable("by family", families, allNs, runs, 10);
+    printTable("by kernel", kernels, allNs, runs, top);
+#else
+    (void)device;
+    (void)runs;
+    (void)top;
+    (void)work;
+    std::printf("profile %s: needs LibTorch 2.x (this build has %s)\n", title.c_str(), TORCH_VERSION);
+#endif
+}
+
+} // namespace tessera::bench
