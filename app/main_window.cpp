@@ -689,20 +689,21 @@ void MainWindow::exportDialog()
     ExportDialog dialog(source.dir().filePath(source.completeBaseName() + "-upscaled.png"), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const ExportChoice c = dialog.choice();
-    exportResult(c.path, c.bits, c.quality, c.keepMetadata);
+    exportResult(dialog.choice());
 }
 
-bool MainWindow::exportResult(const QString& path, int bits, int quality, bool keepMetadata)
+bool MainWindow::exportResult(const ExportChoice& choice)
 {
     if (!m_result || m_exportId)
         return false;
     WriteOptions options;
-    options.bits = bits;
-    options.quality = quality;
-    options.keepMetadata = keepMetadata;
+    options.bits = choice.bits;
+    options.quality = choice.quality;
+    options.keepMetadata = choice.keepMetadata;
+    if (QFileInfo(choice.path).suffix().compare(QLatin1String("png"), Qt::CaseInsensitive) == 0)
+        options.compression = "zip:" + std::to_string(choice.pngLevel);
     showFileProgress(tr("Exporting…"), 0, 1);
-    m_exportId = m_engine->submit(std::make_shared<ExportImageJob>(m_result, path, options));
+    m_exportId = m_engine->submit(std::make_shared<ExportImageJob>(m_result, choice.path, options));
     return true;
 }
 

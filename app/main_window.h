@@ -11,6 +11,7 @@
 
 #include "bridge/engine_job.h"
 #include "bridge/model_choice.h"
+#include "dialogs/export_dialog.h"
 #include "image/image.h"
 #include "panels/upscale_panel.h"
 #include "pipeline/upscale_plan.h"
@@ -78,7 +79,7 @@ public:
     std::shared_ptr<const Image> result() const { return m_result; }
     /// Starts writing the result on the file thread, with a progress bar;
     /// exportFinished() tells how it ended. False when there is no result.
-    bool exportResult(const QString& path, int bits, int quality, bool keepMetadata);
+    bool exportResult(const ExportChoice& choice);
 
     /// Saves the panel's tile settings as preset `name` (what Presets > Save does after asking).
     void savePresetAs(const QString& name);

@@ -21,7 +21,8 @@ Commands:
   upscale IN -o OUT -m MODEL [--tile S] [--overlap O] [--halo P]
           [--blend linear|smooth|gaussian] [--scale X] [--device cpu|cuda|cuda:N]
           [--precision fp32|fp16|bf16] [--batch N] [--alpha model|resize]
-          [--bits 8|16|32]        upscale with tiling (auto tile size by default), streaming to OUT
+          [--bits 8|16|32] [--compression NAME] [--quality N]
+                                  upscale with tiling (auto tile size by default), streaming to OUT
   upscale IN [IN...] -o FOLDER -m MODEL [--suffix S] [--format F] [--recursive]
           [--skip-existing] [--shard I/N] [upscale's options]
                                   many images or folders into FOLDER, one model load

@@ -50,6 +50,11 @@ constexpr const char* kUpscaleUsage =
     "  --batch N            tiles per forward call (default 1)\n"
     "  --alpha A            resize | model: how alpha is upscaled (default resize)\n"
     "  --bits 8|16|32       bits per sample of OUT (default: the source's)\n"
+    "  --compression NAME   PNG: zip[:0-9] (deflate level, default zip = 6; zip:1 is\n"
+    "                       the fastest, zip:9 the smallest) or none; TIFF: zip lzw\n"
+    "                       packbits none; EXR: zip zips piz rle pxr24 b44 b44a dwaa\n"
+    "                       dwab none\n"
+    "  --quality N          JPEG/WebP quality 1-100 (default 95)\n"
     "  --skip-existing      leave out inputs whose output exists (reruns resume)\n"
     "Into a folder:\n"
     "  --suffix S           appended to each name (default -x<scale>: photo.png ->\n"
@@ -66,7 +71,7 @@ struct UpscaleArgs {
     std::vector<std::string> inputs;
     std::string output;
     UpscaleSettings settings;
-    int bits = 0;
+    WriteOptions write; ///< --bits, --compression, --quality
     BatchOptions batch;
     bool help = false;
 };
@@ -105,9 +110,17 @@ UpscaleArgs parseArgs(const Args& args)
         else if (arg == "--alpha")
             parsed.settings.alpha = parseAlphaMode(value());
         else if (arg == "--bits") {
-            parsed.bits = parseInt(arg, value(), 8);
-            if (parsed.bits != 8 && parsed.bits != 16 && parsed.bits != 32)
+            parsed.write.bits = parseInt(arg, value(), 8);
+            if (parsed.write.bits != 8 && parsed.write.bits != 16 && parsed.write.bits != 32)
                 throw UsageError{"--bits must be 8, 16 or 32"};
+        } else if (arg == "--compression") {
+            parsed.write.compression = value();
+            if (parsed.write.compression.empty())
+                throw UsageError{"--compression needs a name"};
+        } else if (arg == "--quality") {
+            parsed.write.quality = parseInt(arg, value(), 1);
+            if (parsed.write.quality > 100)
+                throw UsageError{"--quality must be 1-100, not " + std::to_string(parsed.write.quality)};
         } else if (arg == "--suffix")
             parsed.batch.suffix = value();
         else if (arg == "--format")
@@ -160,9 +173,7 @@ FileResult upscaleFile(UpscaleJob& job, const UpscaleArgs& parsed, const fs::pat
     } else {
         source = std::make_unique<FileRowSource>(reader);
     }
-    WriteOptions write;
-    write.bits = parsed.bits;
-    FileRowSink sink(output.string(), info.metadata, write);
+    FileRowSink sink(output.string(), info.metadata, parsed.write);
     FileResult result;
     result.report = job.run(parsed.settings, *source, sink, cancel, progress);
     cancel.throwIfCancelled();

@@ -2,9 +2,11 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "encode/png_encoder.h"
 #include "io/oiio_metadata.h"
 #include "io/temporary_files.h"
 
+#include <OpenImageIO/filesystem.h>
 #include <OpenImageIO/imageio.h>
 
 #include <algorithm>
@@ -13,8 +15,10 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <random>
+#include <stdexcept>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -32,6 +36,9 @@
 //   so that PNG -> EXR -> PNG gives back the same pixels.
 // - Integer formats get OIIO's conversion: clamped to [0, 1], then rounded
 //   to the nearest step.
+// - PNG pixels go through our own encoder (encode/png_encoder.h: deflate on
+//   every core; libpng's one stream was the wall of large upscales), with the
+//   metadata chunks OIIO writes for the same attributes (pngMetadataChunks).
 
 namespace fs = std::filesystem;
 
@@ -298,6 +305,59 @@ void premultiplyForWebp(float* rgba, size_t pixels)
     }
 }
 
+uint32_t bigEndian32(const unsigned char* p)
+{
+    return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+}
+
+// The chunks OIIO writes for `spec`'s metadata (ICC profile, text, Exif,
+// resolution, colour space), cut from a 1x1 PNG it writes to memory with the
+// same attributes: our encoder writes the pixels and OIIO still decides how
+// metadata is stored, so a PNG keeps exactly what OIIO would keep.
+struct PngMetadataChunks {
+    std::vector<uint8_t> beforeData, afterData;
+};
+
+PngMetadataChunks pngMetadataChunks(const OIIO::ImageSpec& spec, const std::string& path)
+{
+    OIIO::ImageSpec tiny = spec;
+    tiny.width = tiny.height = tiny.full_width = tiny.full_height = 1;
+    tiny.x = tiny.y = tiny.full_x = tiny.full_y = 0;
+    std::vector<unsigned char> bytes;
+    OIIO::Filesystem::IOVecOutput proxy(bytes);
+    std::unique_ptr<OIIO::ImageOutput> output = OIIO::ImageOutput::create("png");
+    if (!output || !output->supports("ioproxy"))
+        throwIo(path, "this OpenImageIO cannot write PNG metadata to memory");
+    output->set_ioproxy(&proxy);
+    const std::vector<float> pixel(size_t(spec.nchannels), 0.0f);
+    if (!output->open("metadata.png", tiny) || !output->write_scanline(0, 0, OIIO::TypeFloat, pixel.data())
+        || !output->close())
+        throwIo(path, output->geterror());
+    PngMetadataChunks chunks;
+    bool afterData = false;
+    for (size_t at = 8; at + 12 <= bytes.size();) {
+        const size_t size = 12 + size_t(bigEndian32(bytes.data() + at));
+        if (at + size > bytes.size())
+            break;
+        const std::string type(reinterpret_cast<const char*>(bytes.data() + at + 4), 4);
+        if (type == "IDAT")
+            afterData = true;
+        else if (type != "IHDR" && type != "IEND") {
+            std::vector<uint8_t>& into = afterData ? chunks.afterData : chunks.beforeData;
+            into.insert(into.end(), bytes.begin() + std::ptrdiff_t(at), bytes.begin() + std::ptrdiff_t(at + size));
+        }
+        at += size;
+    }
+    return chunks;
+}
+
+// The deflate level of a checked PNG compression attribute ("zip" or "zip:N").
+int pngLevel(const std::string& compression)
+{
+    const size_t colon = compression.find(':');
+    return colon == std::string::npos ? 6 : std::clamp(std::stoi(compression.substr(colon + 1)), 0, 9);
+}
+
 std::string randomSuffix()
 {
     static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -361,7 +421,9 @@ struct ImageFileWriter::Impl {
     fs::path destination;
     fs::path temporary;
     int temporarySlot = -1; ///< the temporary file's place on the signal cleanup list
-    std::unique_ptr<OIIO::ImageOutput> output;
+    std::unique_ptr<OIIO::ImageOutput> output; ///< every format but PNG
+    std::FILE* pngFile = nullptr;               ///< PNG: the temporary file, written by pngEncoder
+    std::unique_ptr<PngEncoder> pngEncoder;
     int width = 0;
     int height = 0;
     int channels = 0;
@@ -380,6 +442,11 @@ struct ImageFileWriter::Impl {
             output->close();
             output->geterror(); // the cause, if any, was already reported
             output.reset();
+        }
+        pngEncoder.reset(); // joins its workers
+        if (pngFile) {
+            std::fclose(pngFile);
+            pngFile = nullptr;
         }
         if (!temporary.empty()) {
             std::error_code ec;
@@ -448,12 +515,6 @@ ImageFileWriter::ImageFileWriter(const std::string& path, int width, int height,
         io::applyMetadataToSpec(metadata, spec);
     // Ours come last so the source's values cannot override them.
     spec.attribute("Compression", compression);
-    if (format == Format::Png) {
-        // OIIO 2.4's PNG writer takes the deflate level from its own attribute.
-        const size_t colon = compression.find(':');
-        const int level = colon == std::string::npos ? 6 : std::stoi(compression.substr(colon + 1));
-        spec.attribute("png:compressionLevel", std::clamp(level, 0, 9));
-    }
     if (spec.alpha_channel >= 0)
         spec.attribute("oiio:UnassociatedAlpha", 1);
     if (format == Format::Exr)
@@ -469,6 +530,34 @@ ImageFileWriter::ImageFileWriter(const std::string& path, int width, int height,
     ReservedFile reserved = reserveTemporary(impl.destination, extension);
     impl.temporary = std::move(reserved.path);
     impl.temporarySlot = reserved.slot;
+    if (format == Format::Png) {
+        try {
+            PngMetadataChunks chunks = pngMetadataChunks(spec, path);
+            impl.pngFile = std::fopen(impl.temporary.c_str(), "wb");
+            if (!impl.pngFile)
+                impl.fail(std::strerror(errno));
+            PngEncoderSettings settings;
+            settings.width = width;
+            settings.height = height;
+            settings.channels = written;
+            settings.bits = bits;
+            settings.level = pngLevel(compression);
+            settings.chunksBeforeData = std::move(chunks.beforeData);
+            settings.chunksAfterData = std::move(chunks.afterData);
+            std::FILE* file = impl.pngFile;
+            impl.pngEncoder = std::make_unique<PngEncoder>(settings, [file](const uint8_t* bytes, size_t size) {
+                if (std::fwrite(bytes, 1, size, file) != size)
+                    throw std::runtime_error(std::strerror(errno));
+            });
+        } catch (const Error&) {
+            impl.failed = true;
+            impl.discard();
+            throw;
+        } catch (const std::exception& error) {
+            impl.fail(error.what());
+        }
+        return;
+    }
     impl.output = OIIO::ImageOutput::create(impl.temporary.string());
     if (!impl.output)
         impl.fail(OIIO::geterror());
@@ -509,9 +598,17 @@ void ImageFileWriter::writeRows(int y, int rowCount, const float* pixels)
             premultiplyForWebp(remapped.data(), count);
         source = remapped.data();
     }
-    const bool ok = impl.output->write_scanlines(y, y + rowCount, 0, OIIO::TypeFloat, source);
-    if (!ok || impl.output->has_error())
-        impl.fail(impl.output->geterror());
+    if (impl.pngEncoder) {
+        try {
+            impl.pngEncoder->writeRows(rowCount, source);
+        } catch (const std::exception& error) {
+            impl.fail(error.what());
+        }
+    } else {
+        const bool ok = impl.output->write_scanlines(y, y + rowCount, 0, OIIO::TypeFloat, source);
+        if (!ok || impl.output->has_error())
+            impl.fail(impl.output->geterror());
+    }
     impl.nextRow = y + rowCount;
 }
 
@@ -524,11 +621,27 @@ void ImageFileWriter::finish()
         throw Error(ErrorCode::InvalidArgument,
                     "only " + std::to_string(impl.nextRow) + " of " + std::to_string(impl.height)
                         + " rows were written to " + impl.name());
-    // Formats that encode at the end (WebP) report most failures here.
-    const bool closed = impl.output->close();
-    if (!closed || impl.output->has_error())
-        impl.fail(impl.output->geterror());
-    impl.output.reset();
+    if (impl.pngEncoder) {
+        try {
+            impl.pngEncoder->finish();
+        } catch (const std::exception& error) {
+            impl.fail(error.what());
+        }
+        impl.pngEncoder.reset();
+        // A full disk may show only when the buffered bytes reach it.
+        const bool flushed = std::fflush(impl.pngFile) == 0;
+        const int cause = errno;
+        const bool closed = std::fclose(impl.pngFile) == 0;
+        impl.pngFile = nullptr;
+        if (!flushed || !closed)
+            impl.fail(std::strerror(flushed ? errno : cause));
+    } else {
+        // Formats that encode at the end (WebP) report most failures here.
+        const bool closed = impl.output->close();
+        if (!closed || impl.output->has_error())
+            impl.fail(impl.output->geterror());
+        impl.output.reset();
+    }
 
     std::error_code ec;
     const auto previous = fs::status(impl.destination, ec);

@@ -154,6 +154,30 @@ private slots:
         QVERIFY(run.err.contains("upscale: "));
     }
 
+    // The PNG deflate level is the user's: the same pixels, smaller at 9
+    // than at 0; a misspelt name is refused naming the file.
+    void compressionLevelIsAnOption()
+    {
+        QTemporaryDir dir;
+        const std::string in = dir.filePath("in.png").toStdString();
+        writeImage(gradient(90, 70), in);
+        const QString model = QString::fromStdString(modelPath().string());
+        const QString stored = dir.filePath("stored.png"), smallest = dir.filePath("smallest.png");
+        const Run none = runCli({"upscale", QString::fromStdString(in), "-o", stored, "-m", model, "--compression", "none"});
+        QVERIFY2(none.exitCode == 0, qPrintable(none.err));
+        const Run nine = runCli({"upscale", QString::fromStdString(in), "-o", smallest, "-m", model, "--compression", "zip:9"});
+        QVERIFY2(nine.exitCode == 0, qPrintable(nine.err));
+        QVERIFY(QFileInfo(stored).size() >= 180 * 140 * 3);                  // measured: 75834 bytes
+        QVERIFY(QFileInfo(smallest).size() * 3 < QFileInfo(stored).size() * 2); // 45498
+        const Image a = readImage(stored.toStdString()), b = readImage(smallest.toStdString());
+        QVERIFY(std::memcmp(a.data(), b.data(), sizeof(float) * size_t(a.pixelCount()) * 3) == 0);
+        const Run typo = runCli({"upscale", QString::fromStdString(in), "-o", dir.filePath("typo.png"), "-m", model,
+                                 "--compression", "zipp"});
+        QCOMPARE(typo.exitCode, 1);
+        QVERIFY2(typo.err.contains("typo.png") && typo.err.contains("unknown PNG compression 'zipp'"), qPrintable(typo.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath("typo.png")));
+    }
+
     void outputEqualsTheTiledRunner_data()
     {
         QTest::addColumn<QStringList>("tiling");

@@ -2,6 +2,7 @@
 // upscaling on the CPU or CUDA. Not a test: it prints numbers to compare.
 
 #include "bench_diffusion.h"
+#include "bench_png.h"
 #include "bench_load.h"
 #include "bench_models.h"
 
@@ -62,6 +63,9 @@ Modes:
                (0.25): median wall time per --modes (blend,tiles,pixel) and
                blend --batches (1,4); --runs N (default 3); --hypertile TILE
                [--hypertile-depth D] [--hypertile-vae 1]
+  png          the PNG encoder on a --size image (default 8192) in 64-row bands:
+               one thread (one deflate stream, as libpng) against --threads
+               (default every core); --bits 8|16, --level 0-9 (6), --runs (3)
   diffusion-verify
                --checkpoint FILE against --reference FILE (the original code's
                outputs on the same weights, from scripts/diffusion_reference/
@@ -445,6 +449,8 @@ int main(int argc, char** argv)
             return bench::runDiffusionVerify(options);
         if (mode == "refine")
             return bench::runRefineTiming(options);
+        if (mode == "png")
+            return bench::runPngTiming(options);
         std::cerr << "tessera-bench: unknown mode '" << mode << "'\n" << kUsage;
         return 2;
     } catch (const std::exception& error) {

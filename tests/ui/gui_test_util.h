@@ -111,7 +111,12 @@ template <typename Window>
 bool exportAndWait(Window& window, const QString& path, int bits, int quality, bool keepMetadata)
 {
     QSignalSpy finished(&window, &Window::exportFinished);
-    if (!window.exportResult(path, bits, quality, keepMetadata))
+    ExportChoice choice;
+    choice.path = path;
+    choice.bits = bits;
+    choice.quality = quality;
+    choice.keepMetadata = keepMetadata;
+    if (!window.exportResult(choice))
         return false;
     return waitFor(finished) && finished.first().at(0).toBool();
 }

@@ -6,6 +6,7 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QSpinBox>
 #include <QTest>
 
 using namespace tessera;
@@ -74,6 +75,26 @@ private slots:
         ExportDialog again(QStringLiteral("/elsewhere/other.png"));
         QCOMPARE(again.choice().path, folder + QStringLiteral("/other.tif"));
         QCOMPARE(again.choice().bits, 16);
+    }
+
+    void pngCompressionIsOfferedForPngOnly()
+    {
+        ExportDialog dialog(m_config.path() + QStringLiteral("/photo.png"));
+        QComboBox* format = comboWith(dialog, QStringLiteral("png"));
+        format->setCurrentIndex(format->findData(QStringLiteral("png")));
+        QSpinBox* level = nullptr;
+        for (QSpinBox* box : dialog.findChildren<QSpinBox*>())
+            if (box->maximum() == 9)
+                level = box;
+        QVERIFY(level);
+        QCOMPARE(dialog.choice().pngLevel, 6);
+        QVERIFY(level->isEnabled());
+        level->setValue(1);
+        QCOMPARE(dialog.choice().pngLevel, 1);
+        format->setCurrentIndex(format->findData(QStringLiteral("jpg")));
+        QVERIFY(!level->isEnabled());
+        dialog.remember();
+        QCOMPARE(ExportDialog(QStringLiteral("/x/y.png")).choice().pngLevel, 1);
     }
 };
 

@@ -18,6 +18,7 @@ namespace {
 const char* kFormatKey = "export/format";
 const char* kBitsKey = "export/bits";
 const char* kQualityKey = "export/quality";
+const char* kPngLevelKey = "export/pngLevel";
 const char* kMetadataKey = "export/keepMetadata";
 const char* kFolderKey = "export/folder";
 } // namespace
@@ -58,6 +59,11 @@ ExportDialog::ExportDialog(const QString& suggestedPath, QWidget* parent) : QDia
     m_quality = new QSpinBox;
     m_quality->setRange(1, 100);
     m_quality->setValue(settings.value(kQualityKey, 95).toInt());
+    m_pngLevel = new QSpinBox;
+    m_pngLevel->setRange(0, 9);
+    m_pngLevel->setValue(settings.value(kPngLevelKey, 6).toInt());
+    m_pngLevel->setToolTip(tr("Lossless at every level: 0 stores the pixels as they are, 1 writes "
+                              "fastest, 9 writes the smallest file"));
     m_keepMetadata = new QCheckBox(tr("Keep metadata and colour profile"));
     m_keepMetadata->setChecked(settings.value(kMetadataKey, true).toBool());
 
@@ -66,6 +72,7 @@ ExportDialog::ExportDialog(const QString& suggestedPath, QWidget* parent) : QDia
     form->addRow(tr("Format:"), m_format);
     form->addRow(tr("Bit depth:"), m_bits);
     form->addRow(tr("Quality:"), m_quality);
+    form->addRow(tr("PNG compression:"), m_pngLevel);
     form->addRow(m_keepMetadata);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
     auto* layout = new QVBoxLayout(this);
@@ -108,6 +115,7 @@ void ExportDialog::updateForFormat()
     m_bits->setCurrentIndex(index >= 0 ? index : 0);
     const bool lossy = extension() == QLatin1String("jpg") || extension() == QLatin1String("webp");
     m_quality->setEnabled(lossy);
+    m_pngLevel->setEnabled(extension() == QLatin1String("png"));
 }
 
 void ExportDialog::browse()
@@ -133,6 +141,7 @@ ExportChoice ExportDialog::choice() const
     c.path = m_path->text();
     c.bits = m_bits->currentData().toInt();
     c.quality = m_quality->value();
+    c.pngLevel = m_pngLevel->value();
     c.keepMetadata = m_keepMetadata->isChecked();
     return c;
 }
@@ -143,6 +152,7 @@ void ExportDialog::remember() const
     settings.setValue(kFormatKey, extension());
     settings.setValue(kBitsKey, m_bits->currentData().toInt());
     settings.setValue(kQualityKey, m_quality->value());
+    settings.setValue(kPngLevelKey, m_pngLevel->value());
     settings.setValue(kMetadataKey, m_keepMetadata->isChecked());
     settings.setValue(kFolderKey, QFileInfo(m_path->text()).absolutePath());
 }

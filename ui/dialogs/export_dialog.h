@@ -17,6 +17,7 @@ struct ExportChoice {
     QString path;
     int bits = 8;          ///< 8, 16 or 32 (float)
     int quality = 95;      ///< JPEG / WebP
+    int pngLevel = 6;      ///< PNG deflate level: 0 stores, 1 is the fastest, 9 the smallest
     bool keepMetadata = true;
 };
 
@@ -42,6 +43,7 @@ private:
     QComboBox* m_format = nullptr;
     QComboBox* m_bits = nullptr;
     QSpinBox* m_quality = nullptr;
+    QSpinBox* m_pngLevel = nullptr;
     QCheckBox* m_keepMetadata = nullptr;
 };
 
