@@ -47,7 +47,8 @@ int runModels(const Args& args)
                      "$TESSERA_MODELS or ~/.local/share/tessera/models): for upscale models the\n"
                      "architecture, scale, parameters, file size and hyper-parameters; for Stable\n"
                      "Diffusion checkpoints the family (SD 1.x, SDXL base, SDXL refiner, VAE) and\n"
-                     "components. All read from the files' headers, no weights.\n";
+                     "components. All read from the files' headers, no weights (an ncnn graph's\n"
+                     "scale from its layers). A file that cannot be read is listed with the reason.\n";
         return kExitOk;
     }
     if (args.size() > 1 || (args.size() == 1 && !args[0].empty() && args[0][0] == '-'))

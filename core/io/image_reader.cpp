@@ -1,17 +1,16 @@
 #include "io/image_reader.h"
 
 #include "common/error.h"
+#include "common/regular_file.h"
 #include "io/oiio_metadata.h"
 
 #include <OpenImageIO/imageio.h>
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
 #include <new>
 #include <set>
 #include <string_view>
-#include <system_error>
 
 // Files with more than four channels (EXR with depth or normals, multispectral
 // TIFF) are read as their first four channels: OIIO orders R, G, B, A first,
@@ -42,13 +41,8 @@ std::string trimmed(std::string text)
 
 std::unique_ptr<OIIO::ImageInput> openInput(const std::string& path)
 {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (!std::filesystem::exists(status))
-        throwIo(path, "no such file");
-    if (std::filesystem::is_directory(status))
-        throwIo(path, "it is a folder, not an image file");
-
+    // A FIFO or /dev/zero would make the decoder wait or read forever.
+    requireRegularFile(path);
     OIIO::ImageSpec config;
     config.attribute("oiio:UnassociatedAlpha", 1);
     auto input = OIIO::ImageInput::open(path, &config);

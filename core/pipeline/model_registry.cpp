@@ -7,12 +7,10 @@
 #include "models/detect.h"
 #include "models/ncnn/ncnn_model.h"
 #include "models/ncnn/ncnn_param.h"
+#include "models/ncnn/ncnn_shape_check.h"
 #include "models/loaders/weight_store.h"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -21,43 +19,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
-// ncnn files carry no scale in their header: read it from names such as
-// "realesr-animevideov3-x2", "up2x-conservative", "4x_model" or "scale2.0x".
-int scaleFromName(const std::string& fileName)
-{
-    const std::string name = toLower(fs::path(fileName).stem().string());
-    for (size_t i = 0; i < name.size(); ++i) {
-        if (!std::isdigit(static_cast<unsigned char>(name[i])))
-            continue;
-        const bool before = i > 0 && name[i - 1] == 'x' && (i < 2 || !std::isalpha(static_cast<unsigned char>(name[i - 2])));
-        size_t end = i;
-        while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end])))
-            ++end;
-        size_t afterDigits = end;
-        if (name.compare(end, 2, ".0") == 0)
-            afterDigits = end + 2;
-        const bool after = afterDigits < name.size() && name[afterDigits] == 'x'
-                           && (afterDigits + 1 == name.size() || !std::isalpha(static_cast<unsigned char>(name[afterDigits + 1])));
-        const bool startsWord = i == 0 || !std::isdigit(static_cast<unsigned char>(name[i - 1]));
-        if ((before || after) && startsWord && end - i <= 2)
-            return std::stoi(name.substr(i, end - i));
-        i = end;
-    }
-    return 0;
-}
-
 /// Layer count, parameter count (weights from weight_data_size, biases, PReLU
 /// slopes) and widest convolution of an ncnn graph from its .param text.
-void describeNcnnGraph(const std::string& path, ModelEntry& entry)
+void describeNcnnGraph(const ncnn::GraphDesc& graph, ModelEntry& entry)
 {
     ModelInfo info;
     info.name = entry.name;
     info.architecture = "ncnn";
     info.scale = entry.scale;
-    std::ifstream file(path, std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    const ncnn::GraphDesc graph = ncnn::parseParam(text, path);
     int64_t parameters = 0;
     for (const ncnn::LayerDesc& layer : graph.layers) {
         const std::string& type = layer.type;
@@ -138,14 +107,17 @@ ModelEntry describeModelFile(const std::string& path)
             const auto binSize = fs::file_size(weights, ec);
             if (!ec)
                 entry.fileSize += int64_t(binSize);
-            entry.scale = scaleFromName(path);
+            // The scale from the layers (strides, Interp, PixelShuffle), never from
+            // the file's name; the same pass refuses graphs over the pixel budget.
+            const ncnn::GraphDesc graph = ncnn::parseParamFile(path);
+            entry.scale = ncnn::checkBlobShapes(graph).scale;
             if (entry.scale > 0) {
                 // Describing must stay cheap (a model picker lists hundreds of
                 // files): parse the graph text and leave running it to loading.
-                describeNcnnGraph(path, entry);
+                describeNcnnGraph(graph, entry);
                 return entry;
             }
-            // No scale in the name: the executor measures it by running the graph.
+            // The layers do not fix the scale: the executor measures it by running the graph.
             try {
                 const std::unique_ptr<UpscaleModel> model = loadNcnnModel(path);
                 entry.scale = model->info().scale;
@@ -192,15 +164,16 @@ std::vector<ModelEntry> scanModels(const std::string& folder)
         throw Error(ErrorCode::Io, folder + ": cannot read the folder (" + ec.message() + ")");
     for (const fs::directory_entry& file : it) {
         // A diffusers pipeline folder is one model: listed whole, its component files not.
+        // Other folders are passed over; a FIFO or a device with a model's name is
+        // listed, with the reason it cannot be read.
         const bool diffusersFolder = file.is_directory(ec) && sd::isDiffusersFolder(file.path().string());
         if (diffusersFolder)
             it.disable_recursion_pending();
-        else if (!file.is_regular_file(ec) || !isModelFileName(file.path().filename().string()))
+        else if (file.is_directory(ec) || !isModelFileName(file.path().filename().string()))
             continue;
         ModelEntry entry = describeModelFile(file.path().string());
-        entry.name = fs::relative(file.path(), folder, ec).generic_string();
-        if (ec)
-            entry.name = file.path().filename().string();
+        // Lexically: a symbolic link is named where it lies, not where it points.
+        entry.name = file.path().lexically_relative(folder).generic_string();
         entries.push_back(std::move(entry));
     }
     std::sort(entries.begin(), entries.end(), [](const ModelEntry& a, const ModelEntry& b) { return a.name < b.name; });

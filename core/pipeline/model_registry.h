@@ -38,7 +38,7 @@ struct ModelEntry {
     std::string error;         ///< why the file could not be described (one line); empty when fine
     /// What detection learned (tile multiple, receptive radius, channels,
     /// feature channels, fp16 safety); absent when the file could not be
-    /// described. For ncnn graphs described from their name, only scale,
+    /// described. For ncnn graphs described from their .param text, only scale,
     /// channels, feature channels and the parameter count are known.
     std::optional<ModelInfo> info;
 };

@@ -6,7 +6,9 @@
 
 #include <ATen/ATen.h>
 
+#include <fstream>
 #include <string>
+#include <vector>
 
 namespace tessera::test {
 
@@ -22,6 +24,22 @@ inline void writeCompactUpscaler(const std::string& path)
             sd["body." + std::to_string(2 * i + 1) + ".weight"] = at::zeros({8});
     }
     saveSafetensors(path, sd);
+}
+
+/// An ncnn upscaler of `scale` (a 3x3 convolution 3 -> 3 scale^2 channels with
+/// zero weights, then PixelShuffle) as `paramPath` and the .bin beside it. The
+/// scale is the graph's, whatever the file is named.
+inline void writeNcnnUpscaler(const std::string& paramPath, int scale)
+{
+    const int channels = 3 * scale * scale;
+    const int weights = channels * 3 * 3 * 3;
+    std::ofstream(paramPath) << "7767517\n3 3\nInput in 0 1 data\n"
+                             << "Convolution conv 1 1 data c 0=" << channels << " 1=3 4=1 5=1 6=" << weights << "\n"
+                             << "PixelShuffle shuffle 1 1 c out 0=" << scale << "\n";
+    // tag 0 (raw fp32), the weights, the bias: all zeros
+    const std::vector<char> bin(size_t(4 + 4 * weights + 4 * channels), 0);
+    const std::string binPath = paramPath.substr(0, paramPath.size() - 6) + ".bin";
+    std::ofstream(binPath, std::ios::binary).write(bin.data(), std::streamsize(bin.size()));
 }
 
 } // namespace tessera::test

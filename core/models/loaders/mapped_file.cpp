@@ -1,36 +1,18 @@
 #include "models/loaders/mapped_file.h"
 
 #include "common/error.h"
+#include "common/regular_file.h"
+#include "models/loaders/finite_weights.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tessera {
 namespace {
-
-const char* fileKind(mode_t mode)
-{
-    if (S_ISDIR(mode))
-        return "a folder";
-    if (S_ISFIFO(mode))
-        return "a FIFO";
-    if (S_ISCHR(mode) || S_ISBLK(mode))
-        return "a device";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    return "not a regular file";
-}
-
-[[noreturn]] void failIo(const std::string& path, const std::string& what)
-{
-    throw Error(ErrorCode::Io, path + ": " + what);
-}
 
 uint64_t pageSize()
 {
@@ -42,31 +24,14 @@ uint64_t pageSize()
 
 MappedFile::MappedFile(const std::string& path) : m_path(path)
 {
-    // Check the kind before opening: opening a FIFO for reading blocks until a writer appears.
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0)
-        failIo(path, std::string("cannot open the file (") + std::strerror(errno) + ")");
-    if (!S_ISREG(info.st_mode))
-        failIo(path, std::string("refused: ") + fileKind(info.st_mode) + ", not a regular file");
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        failIo(path, std::string("cannot open the file (") + std::strerror(errno) + ")");
-    // Again on the open descriptor: the path may have been replaced in between.
-    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-        ::close(fd);
-        failIo(path, "refused: not a regular file");
-    }
-    m_size = uint64_t(info.st_size);
-    if (m_size > 0) {
-        void* mapping = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        const int error = errno;
-        ::close(fd);
-        if (mapping == MAP_FAILED)
-            failIo(path, std::string("cannot map the file (") + std::strerror(error) + ")");
-        m_data = static_cast<const uint8_t*>(mapping);
-    } else {
-        ::close(fd);
-    }
+    const RegularFile file(path);
+    m_size = file.size();
+    if (m_size == 0)
+        return;
+    void* mapping = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, file.descriptor(), 0);
+    if (mapping == MAP_FAILED)
+        throw Error(ErrorCode::Io, path + ": cannot map the file (" + std::strerror(errno) + ")");
+    m_data = static_cast<const uint8_t*>(mapping);
 }
 
 MappedFile::~MappedFile()
@@ -110,6 +75,7 @@ void copyMappedTensor(const MappedFile& file, const MappedTensor& tensor, at::Te
     }
     // A view of the mapping (or of the buffer): nothing is copied until copy_.
     const at::Tensor view = at::from_blob(const_cast<uint8_t*>(source), tensor.sizes, tensor.strides, stored);
+    requireFiniteWeights(view, file.path(), tensor.name);
     if (destination.is_cpu() || destination.scalar_type() == tensor.dtype)
         destination.copy_(view);
     else

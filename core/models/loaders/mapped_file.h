@@ -46,6 +46,7 @@ struct MappedTensor {
     at::ScalarType dtype = at::kFloat;
     std::vector<int64_t> sizes;
     std::vector<int64_t> strides;
+    std::string name; ///< the key, for error messages
 };
 
 /// Copies `tensor` from `file` into `destination` (same shape; any dtype and
@@ -53,7 +54,9 @@ struct MappedTensor {
 /// data is read in place; unaligned data (legacy .pth storages) goes through
 /// one aligned buffer of the stored size first. A conversion for a GPU
 /// destination happens on the GPU, after uploading the stored dtype.
-/// The caller has checked that the view lies inside the file.
+/// The caller has checked that the view lies inside the file. Throws
+/// Error(InvalidModel) naming the file and the tensor when a stored value is
+/// NaN or Inf (checked as stored, before any conversion).
 void copyMappedTensor(const MappedFile& file, const MappedTensor& tensor, at::Tensor& destination);
 
 } // namespace tessera

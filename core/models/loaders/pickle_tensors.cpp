@@ -2,10 +2,36 @@
 
 #include "common/error.h"
 
+#include <algorithm>
 #include <map>
 
 namespace tessera {
 namespace {
+
+std::string sizesText(const std::vector<int64_t>& sizes)
+{
+    std::string text = "[";
+    for (size_t i = 0; i < sizes.size(); ++i)
+        text += (i ? ", " : "") + std::to_string(sizes[i]);
+    return text + "]";
+}
+
+// A tensor's element count (the product of its sizes) must fit its storage:
+// stride 0 could otherwise declare 2^62 elements over one stored value, which
+// later overflows the element count or the allocation of the tensor.
+void requireElementsFit(const std::string& key, const pickle::TensorRef& ref, const std::string& context)
+{
+    if (std::find(ref.sizes.begin(), ref.sizes.end(), 0) != ref.sizes.end())
+        return; // empty, whatever the other sizes say
+    const int64_t stored = ref.storage.numel - ref.storage.viewOffset;
+    // Sizes are non-negative (the unpickler checked); the product stops at the
+    // first factor that takes it past `stored`, so it stays within 2^111.
+    __int128 elements = 1;
+    for (int64_t size : ref.sizes)
+        if ((elements *= size) > stored)
+            throw Error(ErrorCode::InvalidModel, context + ": tensor '" + key + "' has sizes " + sizesText(ref.sizes)
+                                                     + ", more elements than its storage's " + std::to_string(stored));
+}
 
 bool holdsTensors(const pickle::Value& dict)
 {
@@ -47,6 +73,7 @@ std::vector<std::pair<std::string, pickle::TensorRef>> weightTensors(const pickl
         if (key->kind != pickle::Kind::String || value->kind != pickle::Kind::Tensor)
             continue;
         const pickle::TensorRef& ref = value->tensor;
+        requireElementsFit(key->text, ref, context);
         // The unpickler checked that each view lies inside its own StorageRef;
         // a second tensor on the same storage must agree on what the storage is.
         const auto [it, inserted] = storages.emplace(ref.storage.key, &ref.storage);

@@ -124,7 +124,7 @@ public:
                                 + " bytes but its tensors need " + std::to_string(needed));
         // The unpickler checked that the view lies inside storage.numel elements.
         MappedTensor tensor{storageOffset + uint64_t(storage.viewOffset + ref.offset) * element, storage.dtype,
-                            ref.sizes, ref.strides};
+                            ref.sizes, ref.strides, key};
         addTensor(key, TensorInfo{storage.dtype, ref.sizes}, m_tensors.size());
         m_tensors.push_back(std::move(tensor));
     }
@@ -165,7 +165,8 @@ std::unique_ptr<WeightStore> openPthZip(std::shared_ptr<const MappedFile> file)
             fail(context, "written on a " + order + "-endian machine; only little-endian checkpoints are supported");
     }
     const ZipEntry& pkl = entries.at(prefix + "data.pkl");
-    const pickle::Unpickled root = pickle::unpickle(bytes + pkl.offset, pkl.size, context);
+    pickle::MemoryBudget budget(file->size());
+    const pickle::Unpickled root = pickle::unpickle(bytes + pkl.offset, pkl.size, context, budget);
     auto store = std::make_unique<PthStore>(file);
     for (const auto& [key, ref] : weightTensors(*root.value, context)) {
         const auto found = entries.find(prefix + "data/" + ref.storage.key);
@@ -182,8 +183,10 @@ std::unique_ptr<WeightStore> openPthLegacy(std::shared_ptr<const MappedFile> fil
     const uint8_t* bytes = file->data();
     const uint64_t size = file->size();
     uint64_t pos = 0;
+    // One budget for the file's five pickles: any of them may be the hostile one.
+    pickle::MemoryBudget budget(size);
     auto next = [&]() {
-        const pickle::Unpickled u = pickle::unpickle(bytes + pos, size - pos, context);
+        const pickle::Unpickled u = pickle::unpickle(bytes + pos, size - pos, context, budget);
         pos += u.consumed;
         return u.value;
     };
@@ -200,7 +203,7 @@ std::unique_ptr<WeightStore> openPthLegacy(std::shared_ptr<const MappedFile> fil
     if (const pickle::ValuePtr little = pickle::dictGet(*sysInfo, "little_endian");
         little && little->kind == pickle::Kind::Bool && !little->boolean)
         fail(context, "written on a big-endian machine; only little-endian checkpoints are supported");
-    const pickle::Unpickled main = pickle::unpickle(bytes + pos, size - pos, context);
+    const pickle::Unpickled main = pickle::unpickle(bytes + pos, size - pos, context, budget);
     pos += main.consumed;
     const pickle::ValuePtr keys = next();
     if (keys->kind != pickle::Kind::List)

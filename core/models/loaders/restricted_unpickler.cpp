@@ -15,6 +15,16 @@ constexpr int kMaxDepth = 64;
 constexpr size_t kMaxGlobalName = 256;
 constexpr int kMaxDims = 16;
 
+// What the budget charges, in bytes of the memory each thing really takes.
+// A value: the Value and make_shared's control block with allocator overhead.
+constexpr uint64_t kValueBytes = sizeof(Value) + 32;
+// A pointer in a vector (the stack, a container's items): twice its size, as
+// a doubling vector holds up to twice what it uses.
+constexpr uint64_t kSlotBytes = 2 * sizeof(ValuePtr);
+constexpr uint64_t kEntryBytes = 2 * sizeof(std::pair<ValuePtr, ValuePtr>);
+// A memo entry: an unordered_map node (key, pointer, link, hash) and its bucket.
+constexpr uint64_t kMemoBytes = 64;
+
 // The storage classes torch.save names in persistent ids, with their dtypes.
 struct StorageType {
     const char* name;
@@ -39,8 +49,8 @@ constexpr const char* kAllowedCallables[] = {
 
 class Unpickler {
 public:
-    Unpickler(const uint8_t* data, size_t size, const std::string& context)
-        : m_data(data), m_size(size), m_context(context)
+    Unpickler(const uint8_t* data, size_t size, const std::string& context, MemoryBudget& budget)
+        : m_data(data), m_size(size), m_context(context), m_budget(budget)
     {
     }
 
@@ -58,6 +68,15 @@ private:
                                                  + ", which torch.save never writes for weights");
     }
 
+    // Every allocation of the unpickler is charged here first.
+    void charge(uint64_t bytes)
+    {
+        if (!m_budget.take(bytes))
+            throw Error(ErrorCode::InvalidModel,
+                        m_context + ": the pickle builds more objects than a file of its size can describe (over "
+                            + std::to_string(m_budget.total() >> 20) + " MiB)");
+    }
+
     const uint8_t* take(size_t n)
     {
         if (n > m_size - m_pos)
@@ -71,6 +90,7 @@ private:
     {
         if (n > m_size - m_pos)
             fail("string of " + std::to_string(n) + " bytes runs past the end of the data");
+        charge(n);
         const uint8_t* p = take(size_t(n));
         return std::string(reinterpret_cast<const char*>(p), size_t(n));
     }
@@ -87,13 +107,18 @@ private:
         }
     }
 
-    static ValuePtr make(Kind kind)
+    ValuePtr make(Kind kind)
     {
+        charge(kValueBytes);
         auto v = std::make_shared<Value>();
         v->kind = kind;
         return v;
     }
-    void push(ValuePtr v) { m_stack.push_back(std::move(v)); }
+    void push(ValuePtr v)
+    {
+        charge(kSlotBytes);
+        m_stack.push_back(std::move(v));
+    }
     ValuePtr pop()
     {
         if (m_stack.size() <= markFloor())
@@ -135,8 +160,10 @@ private:
     ValuePtr makeTuple(std::vector<ValuePtr> items)
     {
         ValuePtr t = make(Kind::Tuple);
-        for (const ValuePtr& item : items)
+        for (const ValuePtr& item : items) {
+            charge(kSlotBytes);
             adopt(*t, item);
+        }
         t->items = std::move(items);
         return t;
     }
@@ -147,6 +174,7 @@ private:
         if (kv.size() % 2 != 0)
             fail("SETITEMS with an odd number of items");
         for (size_t i = 0; i < kv.size(); i += 2) {
+            charge(kEntryBytes);
             adopt(dict, kv[i]);
             adopt(dict, kv[i + 1]);
             dict.entries.emplace_back(kv[i], kv[i + 1]);
@@ -157,6 +185,7 @@ private:
         if (list.kind != Kind::List)
             fail("APPEND(S) on something that is not a list");
         for (const ValuePtr& item : items) {
+            charge(kSlotBytes);
             adopt(list, item);
             list.items.push_back(item);
         }
@@ -192,6 +221,7 @@ private:
     size_t m_size;
     size_t m_pos = 0;
     std::string m_context;
+    MemoryBudget& m_budget;
     std::vector<ValuePtr> m_stack;
     std::vector<size_t> m_marks;
     std::unordered_map<uint64_t, ValuePtr> m_memo;
@@ -215,6 +245,7 @@ ValuePtr Unpickler::persistentLoad(const ValuePtr& pid)
     if (it[2]->kind != Kind::String || it[3]->kind != Kind::String)
         fail("storage key or location is not a string");
     ValuePtr storage = make(Kind::Storage);
+    charge(2 * (sizeof(StorageRef) + it[2]->text.size())); // the key in the value and in m_storages
     storage->storage.key = it[2]->text;
     storage->storage.dtype = type->dtype;
     storage->storage.numel = intArg(it[4], "storage size");
@@ -243,6 +274,7 @@ ValuePtr Unpickler::rebuildTensor(const std::vector<ValuePtr>& args)
         || args[3]->kind != Kind::Tuple)
         fail("_rebuild_tensor with unexpected arguments");
     ValuePtr tensor = make(Kind::Tensor);
+    charge(args[0]->storage.key.size() + (args[2]->items.size() + args[3]->items.size()) * sizeof(int64_t));
     TensorRef& ref = tensor->tensor;
     ref.storage = args[0]->storage;
     ref.offset = intArg(args[1], "storage offset");
@@ -318,7 +350,10 @@ Unpickled Unpickler::run()
                 fail("STOP with " + std::to_string(m_stack.size()) + " values on the stack");
             return {m_stack.back(), m_pos, m_storages};
         }
-        case '(': m_marks.push_back(m_stack.size()); break;
+        case '(':
+            charge(2 * sizeof(size_t));
+            m_marks.push_back(m_stack.size());
+            break;
         case '0': pop(); break;
         case '1': popToMark(); break;
         case '2': push(top()); break;
@@ -430,6 +465,7 @@ Unpickled Unpickler::run()
         }
         case 'q': case 'r': case 0x94: { // BINPUT, LONG_BINPUT, MEMOIZE
             const uint64_t index = op == 'q' ? takeLe(1) : op == 'r' ? takeLe(4) : m_memo.size();
+            charge(kMemoBytes);
             m_memo[index] = top();
             break;
         }
@@ -492,9 +528,23 @@ Unpickled Unpickler::run()
 
 } // namespace
 
-Unpickled unpickle(const uint8_t* data, size_t size, const std::string& context)
+MemoryBudget::MemoryBudget(uint64_t fileSize)
+    : m_total(std::min(uint64_t(1) << 30, (uint64_t(64) << 20) + 2 * std::min(fileSize, uint64_t(1) << 40)))
+    , m_left(m_total)
 {
-    Unpickler unpickler(data, size, context);
+}
+
+bool MemoryBudget::take(uint64_t bytes)
+{
+    if (bytes > m_left)
+        return false;
+    m_left -= bytes;
+    return true;
+}
+
+Unpickled unpickle(const uint8_t* data, size_t size, const std::string& context, MemoryBudget& budget)
+{
+    Unpickler unpickler(data, size, context, budget);
     return unpickler.run();
 }
 

@@ -3,8 +3,10 @@
 /// plain containers. It never imports or calls anything: globals are checked
 /// against a short allow-list and turned into inert values; tensors become
 /// TensorRef descriptions that the .pth loaders materialise from storage bytes.
-/// Any other global is refused by name. Sizes, nesting and memo growth are
-/// bounded by the input, so hostile files cannot exhaust memory.
+/// Any other global is refused by name. Every object it creates (values,
+/// their strings and items, stack and memo entries) is charged against a
+/// memory budget that grows with the file's size, so a hostile file of
+/// one-byte pushes cannot make the process grow much past its own size.
 
 #include <ATen/ATen.h>
 
@@ -58,9 +60,27 @@ struct Unpickled {
     std::vector<StorageRef> storages; ///< every storage named by a persistent id
 };
 
-/// Reads one pickle starting at data[0]. `context` (the file name) prefixes
-/// error messages. Throws Error(InvalidModel) for malformed or refused input.
-Unpickled unpickle(const uint8_t* data, size_t size, const std::string& context);
+/// The memory the pickles of one file may build: 64 MiB plus twice the file's
+/// size, at most 1 GiB. A real checkpoint's pickle builds a few KiB per tensor,
+/// and its tensors' bytes make the file far larger than that.
+class MemoryBudget {
+public:
+    explicit MemoryBudget(uint64_t fileSize);
+    /// Takes `bytes` from what is left; false (and nothing taken) when they do not fit.
+    bool take(uint64_t bytes);
+    uint64_t total() const { return m_total; }
+
+private:
+    uint64_t m_total;
+    uint64_t m_left;
+};
+
+/// Reads one pickle starting at data[0], charging what it builds to `budget`
+/// (shared by the pickles of one file). `context` (the file name) prefixes
+/// error messages. Throws Error(InvalidModel) for malformed or refused input,
+/// and "<context>: the pickle builds more objects than a file of its size can
+/// describe" when the budget runs out.
+Unpickled unpickle(const uint8_t* data, size_t size, const std::string& context, MemoryBudget& budget);
 
 /// Looks up a string key in a Dict value; nullptr when absent or not a Dict.
 ValuePtr dictGet(const Value& dict, const std::string& key);

@@ -176,7 +176,7 @@ SafetensorsStore::SafetensorsStore(std::shared_ptr<const MappedFile> file)
         for (size_t d = shape.size(); d-- > 1;)
             strides[d - 1] = strides[d] * shape[d];
         addTensor(name, TensorInfo{dtype->type, shape}, m_tensors.size());
-        m_tensors.push_back(MappedTensor{dataStart + begin, dtype->type, std::move(shape), std::move(strides)});
+        m_tensors.push_back(MappedTensor{dataStart + begin, dtype->type, std::move(shape), std::move(strides), name});
     }
 
     // Empty tensors hold no bytes and overlap nothing (writers put them at the next tensor's offset).

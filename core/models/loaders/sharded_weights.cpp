@@ -1,12 +1,11 @@
 #include "models/loaders/sharded_weights.h"
 
 #include "common/error.h"
+#include "common/regular_file.h"
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <vector>
 
@@ -57,18 +56,12 @@ bool isShardIndex(const std::string& path)
 
 std::unique_ptr<WeightStore> openShardedWeights(const std::string& indexPath)
 {
-    std::ifstream in(indexPath, std::ios::binary);
-    if (!in)
-        throw Error(ErrorCode::Io, indexPath + ": cannot be read");
     // An index lists tens of thousands of keys at most; a file far larger is not one.
-    constexpr std::streamoff kMaxIndexBytes = std::streamoff(64) << 20;
-    in.seekg(0, std::ios::end);
-    if (in.tellg() > kMaxIndexBytes)
-        invalid(indexPath, "larger than 64 MB");
-    in.seekg(0);
+    constexpr uint64_t kMaxIndexBytes = uint64_t(64) << 20;
+    const std::string text = readRegularFile(indexPath, kMaxIndexBytes);
     nlohmann::json index;
     try {
-        index = nlohmann::json::parse(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        index = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
         invalid(indexPath, std::string("invalid JSON (") + e.what() + ")");
     }
@@ -96,7 +89,7 @@ std::unique_ptr<WeightStore> openShardedWeights(const std::string& indexPath)
     for (const std::string& name : shardOrder) {
         const fs::path shardPath = folder / name;
         std::error_code ec;
-        if (!fs::is_regular_file(shardPath, ec))
+        if (!fs::exists(shardPath, ec))
             throw Error(ErrorCode::Io, indexPath + ": shard " + name + " is missing (looked for " + shardPath.string() + ")");
         const WeightStore& shard = store->addShard(openWeightStore(shardPath.string()));
         for (const std::string& key : keysOfShard[name])

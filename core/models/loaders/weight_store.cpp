@@ -99,6 +99,16 @@ void WeightStore::addTensor(const std::string& key, TensorInfo info, size_t slot
                                                  + (name != key ? " (with and without \"module.\")" : ""));
 }
 
+namespace {
+
+bool startsJsonValue(uint8_t c)
+{
+    return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f'
+           || c == 'n' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+} // namespace
+
 std::unique_ptr<WeightStore> openWeightStore(const std::string& path)
 {
     auto file = std::make_shared<const MappedFile>(path);
@@ -106,8 +116,9 @@ std::unique_ptr<WeightStore> openWeightStore(const std::string& path)
     const uint64_t size = file->size();
     std::unique_ptr<WeightStore> store;
     // safetensors first: its u64 header size may itself begin with the bytes
-    // of a pickle PROTO opcode (a 1152-byte header is 80 04 00 ...).
-    const bool safetensors = size >= 9 && bytes[8] == '{' && readLe(bytes, 8) <= size - 8;
+    // of a pickle PROTO opcode (a 1152-byte header is 80 04 00 ...). Any JSON
+    // value counts, so a header that is not an object is refused as such.
+    const bool safetensors = size >= 9 && readLe(bytes, 8) <= size - 8 && startsJsonValue(bytes[8]);
     if (safetensors)
         store = openSafetensors(file);
     else if (size >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4)

@@ -2,10 +2,10 @@
 
 #include "common/error.h"
 #include "common/torch_compat.h"
+#include "models/loaders/mapped_file.h"
+#include "models/ncnn/ncnn_shape_check.h"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <map>
 
 namespace tessera::ncnn {
@@ -79,7 +79,10 @@ at::Tensor Graph::run(const at::Tensor& input) const
         std::vector<at::Tensor> outputs;
         try {
             outputs = node.layer->forward(inputs);
-        } catch (const Error&) {
+        } catch (const Error& error) {
+            // A layer refusing its input names itself; the file goes in front.
+            if (error.code() == ErrorCode::InvalidArgument)
+                throw Error(error.code(), m_source + ": " + error.what());
             throw;
         } catch (const std::exception& error) {
             if (isOutOfMemory(error))
@@ -117,21 +120,6 @@ int64_t Graph::parameterCount() const
     return count;
 }
 
-namespace {
-
-std::vector<uint8_t> readBytes(const std::string& path)
-{
-    std::ifstream file(path, std::ios::binary);
-    if (!file)
-        throw Error(ErrorCode::Io, path + ": cannot open the file");
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    if (file.bad())
-        throw Error(ErrorCode::Io, path + ": read failed");
-    return bytes;
-}
-
-} // namespace
-
 std::string binPathFor(const std::string& paramPath)
 {
     const std::string suffix = ".param";
@@ -143,10 +131,14 @@ std::string binPathFor(const std::string& paramPath)
 
 std::unique_ptr<Graph> loadGraph(const std::string& paramPath)
 {
-    const std::vector<uint8_t> paramBytes = readBytes(paramPath);
-    const GraphDesc desc = parseParam(std::string(paramBytes.begin(), paramBytes.end()), paramPath);
+    const GraphDesc desc = parseParamFile(paramPath);
+    // Blob shapes against the pixel budget before any weight is read.
+    checkBlobShapes(desc);
     const std::string binPath = binPathFor(paramPath);
-    WeightReader weights(readBytes(binPath), binPath);
+    // Mapped: the layers copy what they read, and a .bin longer than they
+    // need is refused without reading the rest.
+    const MappedFile bin(binPath);
+    WeightReader weights(bin.data(), size_t(bin.size()), binPath);
     return std::make_unique<Graph>(desc, weights, paramPath);
 }
 

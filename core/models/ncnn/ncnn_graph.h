@@ -59,7 +59,9 @@ private:
 };
 
 /// Reads `paramPath` and the .bin beside it (same stem) and builds the graph.
-/// Throws Error(Io) when a file cannot be read, plus Graph's errors.
+/// Throws Error(Io) when a file cannot be read or is not a regular file,
+/// Error(InvalidModel) for blob shapes over the pixel budget (checked from the
+/// .param before any weight is read, see ncnn_shape_check.h), plus Graph's errors.
 std::unique_ptr<Graph> loadGraph(const std::string& paramPath);
 
 /// The .bin path that goes with a .param path.

@@ -54,11 +54,6 @@ const std::map<std::string, LayerMaker>& makers()
     return table;
 }
 
-std::string where(const LayerDesc& desc)
-{
-    return desc.type + " layer '" + desc.name + "' (line " + std::to_string(desc.line) + ")";
-}
-
 } // namespace
 
 Layer::Layer(std::string type, std::string name, std::vector<at::Tensor> weights, ForwardFn forward,
@@ -96,8 +91,7 @@ std::unique_ptr<Layer> createLayer(const LayerDesc& desc, WeightReader& weights)
     const auto it = makers().find(desc.type);
     if (it == makers().end())
         throw Error(ErrorCode::UnsupportedModel,
-                    "ncnn layer type '" + desc.type + "' (layer '" + desc.name + "', line "
-                        + std::to_string(desc.line) + ") is not supported");
+                    layerLocation(desc) + ": the ncnn layer type '" + desc.type + "' is not supported");
     return it->second(desc, weights);
 }
 
@@ -119,12 +113,12 @@ void requireBlobs(const LayerDesc& desc, int inputs, int outputs)
 
 void unsupportedOption(const LayerDesc& desc, const std::string& what)
 {
-    throw Error(ErrorCode::UnsupportedModel, where(desc) + ": " + what + " is not supported");
+    throw Error(ErrorCode::UnsupportedModel, layerLocation(desc) + ": " + what + " is not supported");
 }
 
 void invalidLayer(const LayerDesc& desc, const std::string& what)
 {
-    throw Error(ErrorCode::InvalidModel, where(desc) + ": " + what);
+    throw Error(ErrorCode::InvalidModel, layerLocation(desc) + ": " + what);
 }
 
 void badInput(const std::string& type, const std::string& name, const std::string& what)

@@ -103,7 +103,7 @@ std::unique_ptr<Layer> makeConvolution(const LayerDesc& desc, WeightReader& read
     footprint.halfKernelIn = (std::max(kernelExtent(c.kernelW, c.dilationW), kernelExtent(c.kernelH, c.dilationH)) - 1) / 2.0;
     footprint.scale = 1.0 / c.strideW;
 
-    const LayerDesc info{desc.type, desc.name, {}, {}, {}, desc.line};
+    const LayerDesc info{desc.type, desc.name, {}, {}, {}, desc.line, desc.source};
     ForwardFn forward = [c, info](const std::vector<at::Tensor>& in, const std::vector<at::Tensor>& weights) {
         // x: [N, C, H, W]
         at::Tensor x = require4d(in[0], info);
@@ -163,7 +163,7 @@ std::unique_ptr<Layer> makeDeconvolution(const LayerDesc& desc, WeightReader& re
     footprint.halfKernelOut = (std::max(kernelExtent(c.kernelW, c.dilationW), kernelExtent(c.kernelH, c.dilationH)) - 1) / 2.0;
     footprint.scale = c.strideW;
 
-    const LayerDesc info{desc.type, desc.name, {}, {}, {}, desc.line};
+    const LayerDesc info{desc.type, desc.name, {}, {}, {}, desc.line, desc.source};
     ForwardFn forward = [c, info, outputPadRight, outputPadBottom, outputW, outputH](
                             const std::vector<at::Tensor>& in, const std::vector<at::Tensor>& weights) {
         // x: [N, C, H, W]

@@ -154,15 +154,16 @@ private:
     }
 
     // One raw graph run on a size x size probe; nullopt when the size does
-    // not fit the graph.
-    std::optional<at::Tensor> tryRaw(int64_t size) const
+    // not fit the graph, with the layer's refusal in `refusal`.
+    std::optional<at::Tensor> tryRaw(int64_t size, std::string& refusal) const
     {
         try {
             return m_graph->run(at::full({1, m_info.inChannels, size, size}, 0.5f));
         } catch (const Error& error) {
-            if (error.code() == ErrorCode::InvalidArgument)
-                return std::nullopt;
-            throw;
+            if (error.code() != ErrorCode::InvalidArgument)
+                throw;
+            refusal = error.what();
+            return std::nullopt;
         }
     }
 
@@ -177,19 +178,21 @@ private:
         // Two sizes that run give out = s * in + b.
         int64_t s1 = 0, o1 = 0, s2 = 0, o2 = 0;
         at::Tensor first;
+        std::string refusal; // the last layer that refused a probe, after the file's name
         for (int64_t size = 16; size <= 160 && s1 == 0; size += 4)
-            if (auto y = tryRaw(size)) {
+            if (auto y = tryRaw(size, refusal)) {
                 s1 = size;
                 first = *y;
             }
         if (s1 == 0)
-            unsupported("the graph rejects every probe size from 16 to 160 px");
+            unsupported("the graph rejects every probe size from 16 to 160 px (at 160 px: "
+                        + refusal.substr(refusal.rfind(paramPath + ": ", 0) == 0 ? paramPath.size() + 2 : 0) + ")");
         if (first.dim() != 4 || first.size(2) != first.size(3))
             unsupported("the graph does not output an image (output shape " + shapeText(first) + ")");
         o1 = first.size(2);
         m_info.outChannels = int(first.size(1));
         for (int64_t step : {8, 16, 32, 64})
-            if (auto y = tryRaw(s1 + step)) {
+            if (auto y = tryRaw(s1 + step, refusal)) {
                 s2 = s1 + step;
                 o2 = y->size(2);
                 break;

@@ -1,6 +1,7 @@
 #include "models/ncnn/ncnn_param.h"
 
 #include "common/error.h"
+#include "common/regular_file.h"
 
 #include <cstdint>
 #include <cctype>
@@ -18,6 +19,8 @@ constexpr int kMagic = 7767517;
 constexpr int kArrayKeyBase = 23300;
 // ncnn keeps parameters in a fixed table of this many ids.
 constexpr int kMaxParamId = 32;
+// 100000 layers of a few hundred characters each, the most the counts line allows.
+constexpr uint64_t kMaxParamBytes = uint64_t(64) << 20;
 
 [[noreturn]] void fail(const std::string& source, int line, const std::string& what)
 {
@@ -136,6 +139,11 @@ ParamValue parseValue(const std::string& source, int line, int id, bool isArrayK
 
 } // namespace
 
+std::string layerLocation(const LayerDesc& layer)
+{
+    return layer.source + ":" + std::to_string(layer.line) + ": " + layer.type + " layer '" + layer.name + "'";
+}
+
 int ParamDict::getInt(int id, int def) const
 {
     const auto it = m_values.find(id);
@@ -230,6 +238,7 @@ GraphDesc parseParam(const std::string& text, const std::string& sourceName)
             fail(sourceName, lineNumber, "a layer line needs 'type name input_count output_count'");
         LayerDesc layer;
         layer.line = lineNumber;
+        layer.source = sourceName;
         layer.type = tokens[0];
         layer.name = tokens[1];
         int inputCount = 0;
@@ -273,6 +282,11 @@ GraphDesc parseParam(const std::string& text, const std::string& sourceName)
         graph.layers.push_back(std::move(layer));
     }
     return graph;
+}
+
+GraphDesc parseParamFile(const std::string& path)
+{
+    return parseParam(readRegularFile(path, kMaxParamBytes), path);
 }
 
 } // namespace tessera::ncnn

@@ -47,7 +47,11 @@ struct LayerDesc {
     std::vector<std::string> outputs; ///< blob names produced
     ParamDict params;
     int line = 0;                     ///< 1-based line in the .param file
+    std::string source;               ///< the .param file, for error messages
 };
+
+/// "<file>:<line>: <Type> layer '<name>'": how errors about a layer begin.
+std::string layerLocation(const LayerDesc& layer);
 
 struct GraphDesc {
     std::vector<LayerDesc> layers; ///< in file order (ncnn writes them topologically sorted)
@@ -58,5 +62,10 @@ struct GraphDesc {
 /// Throws Error(InvalidModel) for a wrong magic, bad counts, a malformed line,
 /// a blob consumed before it is produced, or a blob produced twice.
 GraphDesc parseParam(const std::string& text, const std::string& sourceName);
+
+/// Reads and parses the .param file `path` (a regular file of at most 64 MiB:
+/// real graphs are a few KiB). Throws Error(Io) when it cannot be read, is not
+/// a regular file or is larger, plus parseParam's errors.
+GraphDesc parseParamFile(const std::string& path);
 
 } // namespace tessera::ncnn

@@ -1,6 +1,7 @@
 #include "models/ncnn/ncnn_weights.h"
 
 #include "common/error.h"
+#include "models/loaders/finite_weights.h"
 
 #include <cstring>
 
@@ -33,25 +34,33 @@ at::Tensor floatsFrom(const uint8_t* data, int64_t count)
 
 } // namespace
 
-WeightReader::WeightReader(std::vector<uint8_t> bytes, std::string sourceName)
-    : m_bytes(std::move(bytes))
+WeightReader::WeightReader(const uint8_t* data, size_t size, std::string sourceName)
+    : m_data(data)
+    , m_size(size)
     , m_source(std::move(sourceName))
 {
 }
 
 const uint8_t* WeightReader::take(size_t bytes, const std::string& what)
 {
-    if (bytes > m_bytes.size() - m_offset)
+    if (bytes > m_size - m_offset)
         throw Error(ErrorCode::InvalidModel,
                     m_source + ": file ends early while reading " + what + " (needs " + std::to_string(bytes)
                         + " bytes at offset " + std::to_string(m_offset) + ", file has "
-                        + std::to_string(m_bytes.size()) + "); the .bin does not match the .param");
-    const uint8_t* p = m_bytes.data() + m_offset;
+                        + std::to_string(m_size) + "); the .bin does not match the .param");
+    const uint8_t* p = m_data + m_offset;
     m_offset += bytes;
     return p;
 }
 
 at::Tensor WeightReader::readTagged(int64_t count, const std::string& what)
+{
+    at::Tensor values = readTaggedValues(count, what);
+    requireFiniteWeights(values, m_source, what);
+    return values;
+}
+
+at::Tensor WeightReader::readTaggedValues(int64_t count, const std::string& what)
 {
     if (count < 0 || count > (int64_t(1) << 34))
         throw Error(ErrorCode::InvalidModel, m_source + ": " + what + " has an impossible size "
@@ -83,7 +92,9 @@ at::Tensor WeightReader::readRaw(int64_t count, const std::string& what)
     if (count < 0 || count > (int64_t(1) << 34))
         throw Error(ErrorCode::InvalidModel, m_source + ": " + what + " has an impossible size "
                                                  + std::to_string(count));
-    return floatsFrom(take(size_t(count) * 4, what), count);
+    at::Tensor values = floatsFrom(take(size_t(count) * 4, what), count);
+    requireFiniteWeights(values, m_source, what);
+    return values;
 }
 
 } // namespace tessera::ncnn

@@ -14,29 +14,32 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace tessera::ncnn {
 
 class WeightReader {
 public:
+    /// Reads from the `size` bytes at `data`, which outlive the reader (a
+    /// mapped .bin: only the bytes the layers ask for are ever touched).
     /// `sourceName` names the file in errors.
-    WeightReader(std::vector<uint8_t> bytes, std::string sourceName);
+    WeightReader(const uint8_t* data, size_t size, std::string sourceName);
 
     /// `count` values with a leading type tag, as float32 [count].
-    /// Throws Error(InvalidModel) when the file ends early and
-    /// Error(UnsupportedModel) for int8-quantised weights.
+    /// Throws Error(InvalidModel) when the file ends early or a value is NaN
+    /// or Inf, Error(UnsupportedModel) for int8-quantised weights.
     at::Tensor readTagged(int64_t count, const std::string& what);
-    /// `count` raw float32 values, as float32 [count].
+    /// `count` raw float32 values, as float32 [count]; the same errors.
     at::Tensor readRaw(int64_t count, const std::string& what);
 
     size_t offset() const { return m_offset; }
-    size_t size() const { return m_bytes.size(); }
+    size_t size() const { return m_size; }
 
 private:
     const uint8_t* take(size_t bytes, const std::string& what);
+    at::Tensor readTaggedValues(int64_t count, const std::string& what);
 
-    std::vector<uint8_t> m_bytes;
+    const uint8_t* m_data;
+    size_t m_size;
     std::string m_source;
     size_t m_offset = 0;
 };

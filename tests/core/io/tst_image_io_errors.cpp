@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <functional>
+
 #include <sys/stat.h>
 #include <unistd.h>
 #include "support/error_checks.h"
@@ -181,6 +183,32 @@ private slots:
             readImage(path("does-not-exist.png"));
         } catch (const Error& error) {
             QVERIFY(QString(error.what()).contains("does-not-exist.png"));
+        }
+    }
+
+    void nonRegularFilesRefused()
+    {
+        // A FIFO or a device would make the decoder wait or read forever: refused by kind, at once.
+        const std::string fifo = path("pipe.png");
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        const std::pair<std::string, std::string> cases[] = {
+            {fifo, "a FIFO"},
+            {"/dev/zero", "a character device"},
+            {"/dev/urandom", "a character device"},
+            {m_dir.path().toStdString(), "a folder"},
+        };
+        for (const auto& [file, kind] : cases) {
+            const QString expected = QString::fromStdString(file + ": not a regular file (" + kind + ")");
+            for (const std::function<void()>& open : std::vector<std::function<void()>>{
+                     [&] { readImage(file); }, [&] { probeImage(file); }, [&] { ImageFileReader reader(file); }}) {
+                try {
+                    open();
+                    QFAIL(qPrintable("no error for " + expected));
+                } catch (const Error& error) {
+                    QCOMPARE(error.code(), ErrorCode::Io);
+                    QCOMPARE(QString(error.what()), expected);
+                }
+            }
         }
     }
 

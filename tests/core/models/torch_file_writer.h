@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -189,7 +190,9 @@ inline std::vector<uint8_t> torchZip(const std::map<std::string, StoredTensor>& 
     return zipArchive(files);
 }
 
-inline std::vector<uint8_t> torchLegacy(const std::map<std::string, StoredTensor>& tensors, const std::string& wrapper)
+/// What a legacy file holds before its main pickle: the magic number, protocol
+/// version and sys_info pickles.
+inline std::vector<uint8_t> legacyPreamble()
 {
     std::vector<uint8_t> out;
     PickleWriter magic;
@@ -201,13 +204,19 @@ inline std::vector<uint8_t> torchLegacy(const std::map<std::string, StoredTensor
     protocol.proto(2).integer(1001).stop();
     PickleWriter sysInfo;
     sysInfo.proto(2).op('}').mark().unicode("protocol_version").integer(1001).unicode("little_endian").op(0x88).op('u').stop();
+    for (const auto* part : {&magic.bytes, &protocol.bytes, &sysInfo.bytes})
+        out.insert(out.end(), part->begin(), part->end());
+    return out;
+}
+
+inline std::vector<uint8_t> torchLegacy(const std::map<std::string, StoredTensor>& tensors, const std::string& wrapper)
+{
+    std::vector<uint8_t> out = legacyPreamble();
     PickleWriter keys;
     keys.proto(2).op(']').mark();
     for (size_t i = 0; i < tensors.size(); ++i)
         keys.unicode(std::to_string(i));
     keys.op('e').stop();
-    for (const auto* part : {&magic.bytes, &protocol.bytes, &sysInfo.bytes})
-        out.insert(out.end(), part->begin(), part->end());
     const std::vector<uint8_t> main = statePickle(tensors, wrapper, true);
     out.insert(out.end(), main.begin(), main.end());
     out.insert(out.end(), keys.bytes.begin(), keys.bytes.end());
@@ -227,6 +236,46 @@ inline std::string writeFile(const QTemporaryDir& dir, const std::string& name, 
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
     return path;
+}
+
+/// A hostile .pth (issue 10): its pickle is PROTO 2 and then `count` times the
+/// one-byte opcode `op` (no STOP), as the zip entry archive/data.pkl or as a
+/// legacy file's main pickle. Written 1 MiB at a time, never held in memory.
+inline void writePushesPth(const std::string& path, uint8_t op, uint64_t count, bool legacy)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    auto le = [&](uint64_t value, int bytes) {
+        for (int i = 0; i < bytes; ++i)
+            out.put(char(uint8_t(value >> (8 * i))));
+    };
+    auto pushes = [&] {
+        out.put(char(0x80));
+        out.put(char(2));
+        const std::vector<char> chunk(1 << 20, char(op));
+        for (uint64_t left = count; left > 0;) {
+            const uint64_t n = std::min<uint64_t>(left, chunk.size());
+            out.write(chunk.data(), std::streamsize(n));
+            left -= n;
+        }
+    };
+    if (legacy) {
+        const std::vector<uint8_t> preamble = legacyPreamble();
+        out.write(reinterpret_cast<const char*>(preamble.data()), std::streamsize(preamble.size()));
+        pushes();
+        return;
+    }
+    // One stored entry: local header, data, central directory entry, end record (as zipArchive).
+    const std::string name = "archive/data.pkl";
+    const uint64_t size = 2 + count;
+    le(0x04034b50, 4); le(20, 2); le(0, 2); le(0, 2); le(0, 4);
+    le(0, 4); le(size, 4); le(size, 4); le(name.size(), 2); le(0, 2);
+    out << name;
+    pushes();
+    const uint64_t directory = 30 + name.size() + size;
+    le(0x02014b50, 4); le(20, 2); le(20, 2); le(0, 2); le(0, 2); le(0, 4); le(0, 4);
+    le(size, 4); le(size, 4); le(name.size(), 2); le(0, 2); le(0, 2); le(0, 2); le(0, 2); le(0, 4); le(0, 4);
+    out << name;
+    le(0x06054b50, 4); le(0, 2); le(0, 2); le(1, 2); le(1, 2); le(46 + name.size(), 4); le(directory, 4); le(0, 2);
 }
 
 } // namespace tessera::test

@@ -15,6 +15,8 @@
 #include "models/loaders/weight_store.h"
 #include "models/ncnn/ncnn_graph.h"
 #include "models/ncnn/ncnn_model.h"
+#include "models/ncnn/ncnn_param.h"
+#include "models/ncnn/ncnn_shape_check.h"
 
 #include <ATen/ATen.h>
 
@@ -146,6 +148,8 @@ private slots:
         const ModelInfo& info = model->info();
         qInfo("%s: %s, radius %d", qPrintable(param), info.details.c_str(), info.receptiveRadius);
         QCOMPARE(info.scale, scale);
+        // The listing's scale, read from the layers without running them, is the run's.
+        QCOMPARE(ncnn::checkBlobShapes(ncnn::parseParamFile(path.toStdString())).scale, scale);
         QCOMPARE(info.inChannels, 3);
         QCOMPARE(info.outChannels, 3);
         QCOMPARE(info.inputMultiple, 1);

@@ -106,7 +106,7 @@ StateDict convertNcnn(const QString& paramPath, int scale)
     QString binPath = paramPath;
     binPath.replace(QRegularExpression("\\.param$"), ".bin");
     const QByteArray bin = readAll(binPath);
-    ncnn::WeightReader reader(std::vector<uint8_t>(bin.begin(), bin.end()), binPath.toStdString());
+    ncnn::WeightReader reader(reinterpret_cast<const uint8_t*>(bin.constData()), size_t(bin.size()), binPath.toStdString());
 
     const std::vector<std::string> names = moduleNames(scale);
     size_t next = 0;

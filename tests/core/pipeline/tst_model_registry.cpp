@@ -1,11 +1,14 @@
 // The model registry (scanning a folder, describing each file, per-file
-// errors) and `tessera-cli models DIR` run as a process on the same folder.
+// errors, ncnn scales from the graph) and `tessera-cli models DIR` run as a
+// process on the same folder, also on a folder of the hostile-input probe's
+// files (issue 10): each gets a one-line reason and the others are listed.
 
 #include "common/error.h"
 #include "models/loaders/safetensors.h"
 #include "pipeline/model_registry.h"
 #include "diffusion_fixtures.h"
 #include "support/model_files.h"
+#include "core/models/torch_file_writer.h"
 
 #include <ATen/ATen.h>
 
@@ -25,7 +28,7 @@ using namespace tessera;
 
 namespace {
 
-// Folder: compact.safetensors, sub/broken.pth, ncnn/up2x-model.param, notes.txt
+// Folder: compact.safetensors, sub/broken.pth, ncnn/up2x-model.param (+ .bin), notes.txt
 void fillFolder(const QTemporaryDir& dir)
 {
     QDir(dir.path()).mkpath("sub");
@@ -35,10 +38,7 @@ void fillFolder(const QTemporaryDir& dir)
     QVERIFY(broken.open(QIODevice::WriteOnly));
     broken.write("PK\x03\x04 this is not really a zip");
     broken.close();
-    QFile param(dir.filePath("ncnn/up2x-model.param"));
-    QVERIFY(param.open(QIODevice::WriteOnly));
-    param.write("not an ncnn graph\n");
-    param.close();
+    test::writeNcnnUpscaler(dir.filePath("ncnn/up2x-model.param").toStdString(), 2);
     QFile notes(dir.filePath("notes.txt"));
     QVERIFY(notes.open(QIODevice::WriteOnly));
     notes.write("hello");
@@ -73,6 +73,23 @@ int64_t peakResident()
     return 0;
 }
 
+// The probe's hostile files beside one good model; returns how many files there are.
+int fillHostileFolder(const QTemporaryDir& dir)
+{
+    const auto at = [&](const char* name) { return dir.filePath(name).toStdString(); };
+    test::writeCompactUpscaler(at("2x-compact.safetensors"));
+    ::mkfifo(at("fifo.pth").c_str(), 0600);
+    std::filesystem::create_symlink("/dev/zero", at("zero.safetensors"));
+    test::writePushesPth(at("pushes.pth"), 'N', 30'000'000, false); // 30 MB of pickled None
+    std::ofstream(at("sparse.pth")).close();
+    std::filesystem::resize_file(at("sparse.pth"), uint64_t(8) << 30);
+    std::ofstream(at("huge-input.param")) << "7767517\n1 1\nInput in 0 1 data 0=100000 1=100000 2=100000\n";
+    std::ofstream(at("huge-input.bin")).close();
+    std::ofstream(at("interp-x100.param")) << "7767517\n2 2\nInput in 0 1 data\nInterp up 1 1 data out 0=1 1=100.0 2=100.0\n";
+    std::ofstream(at("interp-x100.bin")).close();
+    return 7;
+}
+
 } // namespace
 
 class TestRegistry : public QObject {
@@ -96,33 +113,39 @@ private slots:
         QCOMPARE(entries[0].info->inputMultiple, 1);
         QCOMPARE(QString::fromStdString(entries[1].name), QString("ncnn/up2x-model.param"));
         QCOMPARE(QString::fromStdString(entries[1].architecture), QString("ncnn"));
-        QCOMPARE(entries[1].scale, 2); // from the name: the graph itself is garbage
+        QCOMPARE(entries[1].scale, 2); // from the graph's PixelShuffle
+        QVERIFY2(entries[1].error.empty(), entries[1].error.c_str());
         QCOMPARE(QString::fromStdString(entries[2].name), QString("sub/broken.pth"));
         QVERIFY(!entries[2].error.empty());
     }
 
-    void scaleFromNcnnNames_data()
+    void ncnnScaleFromTheGraphNotTheName_data()
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<int>("scale");
-        QTest::newRow("x2 suffix") << "realesr-animevideov3-x2.param" << 2;
-        QTest::newRow("x4plus") << "realesrgan-x4plus-anime.param" << 4;
-        QTest::newRow("up3x") << "up3x-conservative.param" << 3;
-        QTest::newRow("scale2.0x") << "noise0_scale2.0x_model.param" << 2;
-        QTest::newRow("none") << "model.param" << 0;
+        QTest::newRow("x4 named -x2") << "realesr-animevideov3-x2.param" << 4;
+        QTest::newRow("x2 named up3x") << "up3x-conservative.param" << 2;
+        QTest::newRow("x3 without a scale in the name") << "model.param" << 3;
     }
-    void scaleFromNcnnNames()
+    void ncnnScaleFromTheGraphNotTheName()
     {
         QFETCH(QString, name);
         QFETCH(int, scale);
         QTemporaryDir dir;
-        QFile param(dir.filePath(name));
-        QVERIFY(param.open(QIODevice::WriteOnly));
-        param.write("garbage\n");
-        param.close();
+        test::writeNcnnUpscaler(dir.filePath(name).toStdString(), scale);
         const ModelEntry entry = describeModelFile(dir.filePath(name).toStdString());
+        QVERIFY2(entry.error.empty(), entry.error.c_str());
         QCOMPARE(entry.scale, scale);
+        QCOMPARE(entry.info->scale, scale);
         QCOMPARE(QString::fromStdString(entry.architecture), QString("ncnn"));
+        // A graph that is no graph has no scale, whatever its name says.
+        QFile garbage(dir.filePath("up4x-garbage.param"));
+        QVERIFY(garbage.open(QIODevice::WriteOnly));
+        garbage.write("not an ncnn graph\n");
+        garbage.close();
+        const ModelEntry broken = describeModelFile(dir.filePath("up4x-garbage.param").toStdString());
+        QCOMPARE(broken.scale, 0);
+        QVERIFY2(QString::fromStdString(broken.error).contains("not an ncnn .param file"), broken.error.c_str());
     }
 
     void missingFolderFails()
@@ -191,8 +214,66 @@ private slots:
         const std::string path = dir.filePath("pipe.safetensors").toStdString();
         QCOMPARE(::mkfifo(path.c_str(), 0600), 0);
         const ModelEntry entry = describeModelFile(path); // must not block waiting for a writer
-        QVERIFY2(QString::fromStdString(entry.error).contains("not a regular file"), entry.error.c_str());
-        QCOMPARE(int(scanModels(dir.path().toStdString()).size()), 0);
+        QCOMPARE(QString::fromStdString(entry.error), QString::fromStdString(path + ": not a regular file (a FIFO)"));
+        // Listed with its reason, not passed over in silence.
+        const std::vector<ModelEntry> entries = scanModels(dir.path().toStdString());
+        QCOMPARE(int(entries.size()), 1);
+        QCOMPARE(QString::fromStdString(entries[0].error), QString::fromStdString(entry.error));
+    }
+
+    void hostileFilesListedWithTheirReasons()
+    {
+        QTemporaryDir dir;
+        const int files = fillHostileFolder(dir);
+        const int64_t before = peakResident();
+        QElapsedTimer timer;
+        timer.start();
+        const std::vector<ModelEntry> entries = scanModels(dir.path().toStdString());
+        const qint64 elapsed = timer.elapsed();
+        const int64_t grown = peakResident() - before;
+        qInfo("%d hostile files listed in %lld ms, peak resident +%lld MiB", files - 1, elapsed, (long long)(grown >> 20));
+        QCOMPARE(int(entries.size()), files);
+        const QStringList reasons = {
+            "", // 2x-compact.safetensors
+            "fifo.pth: not a regular file (a FIFO)",
+            "huge-input.param:3: Input layer 'in': declares 100000 input channels",
+            "interp-x100.param:4: Interp layer 'up': enlarges the input 100 times",
+            "pushes.pth: the pickle builds more objects than a file of its size can describe",
+            "sparse.pth: not a PyTorch checkpoint or safetensors file (unrecognised first bytes)",
+            "zero.safetensors: not a regular file (a character device)",
+        };
+        for (size_t i = 0; i < entries.size(); ++i) {
+            const QString error = QString::fromStdString(entries[i].error);
+            QVERIFY2(reasons[int(i)].isEmpty() ? error.isEmpty() : error.contains(reasons[int(i)]),
+                     qPrintable(QString::fromStdString(entries[i].name) + ": " + error));
+            QVERIFY(!error.contains('\n'));
+        }
+        QCOMPARE(entries[0].scale, 2);
+        QVERIFY2(elapsed < 3000, qPrintable(QString("%1 ms").arg(elapsed)));
+        QVERIFY2(grown < (512 << 20), qPrintable(QString("peak resident grew by %1 MiB").arg(grown >> 20)));
+    }
+
+    void cliListsHostileFolder()
+    {
+#ifndef TESSERA_CLI_PATH
+        QSKIP("tessera-cli is not built (TESSERA_WITH_IO is off)");
+#else
+        QTemporaryDir dir;
+        const int files = fillHostileFolder(dir);
+        QElapsedTimer timer;
+        timer.start();
+        QProcess cli;
+        cli.start(TESSERA_CLI_PATH, {"models", dir.path()});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+        const QStringList lines = QString::fromUtf8(cli.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), files);
+        QVERIFY2(lines[0].startsWith("2x-compact.safetensors") && lines[0].contains(" x2 ") && !lines[0].contains("error:"),
+                 qPrintable(lines[0]));
+        for (int i = 1; i < files; ++i)
+            QVERIFY2(lines[i].contains("error: " + dir.path()), qPrintable(lines[i]));
+        QVERIFY2(timer.elapsed() < 10000, qPrintable(QString("%1 ms").arg(timer.elapsed())));
+#endif
     }
 
     void cliListsModels()
