@@ -3,6 +3,7 @@
 
 #include "bench_diffusion.h"
 #include "bench_png.h"
+#include "bench_profile.h"
 #include "bench_load.h"
 #include "bench_models.h"
 
@@ -39,6 +40,10 @@ Modes:
   throughput   tiles/s and megapixels/s on a synthetic image (median of --runs,
                default 3), the model's bare forward on --batch tiles of S, and
                the share of the run the model's forward takes
+               --png FILE: the runs write FILE through the PNG encoder (timed
+               with it); --cold 1: no warm-up and no model-only timings (the
+               process is one cold run, for /usr/bin/time); --profile N: the N costliest CUDA kernels of one run
+               and of one bare forward, and the device's busy share
   verify       tiled output on --device against the CPU and against one
                whole-image tile (max differences; exit 1 past --tolerance)
   memory       peak resident memory of a streamed upscale; with OpenImageIO:
@@ -197,8 +202,11 @@ int runThroughput(const Options& options)
     makeModel(options, model);
     const int size = intOption(options, "--size", 1024);
     const int runs = std::max(1, intOption(options, "--runs", 3));
-    // A warm-up run on a small image (cuDNN autotuning, allocator growth).
-    {
+    // A warm-up run on a small image (cuDNN autotuning, allocator growth);
+    // --cold 1 leaves it and the model-only timings out, so that the whole
+    // process is one cold run as a command line upscale is.
+    const bool cold = intOption(options, "--cold", 0) != 0;
+    if (!cold) {
         const int warm = std::min(size, model.settings.tileSize > 0 ? model.settings.tileSize : 512);
         bench::SyntheticSource source(warm, warm);
         bench::NullSink sink;
@@ -206,11 +214,18 @@ int runThroughput(const Options& options)
     }
     std::vector<double> seconds;
     TiledReport report;
+    const std::string pngPath = textOption(options, "--png", "");
     for (int i = 0; i < runs; ++i) {
         bench::SyntheticSource source(size, size);
-        bench::NullSink sink;
         const auto start = std::chrono::steady_clock::now();
-        report = model.run(source, sink);
+        if (pngPath.empty()) {
+            bench::NullSink sink;
+            report = model.run(source, sink);
+        } else {
+            bench::PngFileSink sink(pngPath);
+            report = model.run(source, sink);
+            sink.finish();
+        }
         seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(seconds.begin(), seconds.end());
@@ -223,6 +238,8 @@ int runThroughput(const Options& options)
     std::printf("tiles/s: %.2f\n", report.tiles / median);
     std::printf("input MP/s: %.3f\n", inputMp / median);
     std::printf("output MP/s: %.3f\n", outputMp / median);
+    if (cold)
+        return 0;
 
     // The model alone, on the run's tiles: bare tiles of S (what a plain
     // script times) and the run's padded tiles, whose sum over the run's
@@ -245,8 +262,16 @@ int runThroughput(const Options& options)
         std::printf("model compute share of the run: %.0f%% (%.1f ms of forwards on tiles padded to %d)\n",
                     100.0 * compute / median, compute * 1e3, padded);
     }
-    if (tileModel.device.kind == DeviceKind::Cuda)
+    if (tileModel.device.kind == DeviceKind::Cuda) {
         std::printf("device-to-host copy (pinned, 1 GB): %.1f GB/s\n", bench::deviceToHostGigabytesPerSecond(tileModel.device));
+        if (const int top = intOption(options, "--profile", 0); top > 0) {
+            bench::SyntheticSource source(size, size);
+            bench::NullSink sink;
+            bench::printKernelProfile("the whole run", tileModel.device, 1, top, [&] { model.run(source, sink); });
+            bench::printKernelProfile("one bare forward", tileModel.device, 3, top,
+                                      [&] { bareForwardSeconds(tileModel, tile, batch, 1); });
+        }
+    }
     std::printf("peak RSS: %.1f MB\n", megabytes(bench::peakResidentBytes()));
     return 0;
 }

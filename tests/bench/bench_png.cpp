@@ -2,6 +2,7 @@
 
 #include "bench_models.h"
 
+#include "common/error.h"
 #include "encode/png_encoder.h"
 
 #include <algorithm>
@@ -71,6 +72,43 @@ int runPngTiming(const Options& options)
                 size, size, bits, level, one, rawMegabytes / one, cores, all, rawMegabytes / all, one / all,
                 double(outputBytes) / 1e6, runs);
     return 0;
+}
+
+PngFileSink::~PngFileSink()
+{
+    m_encoder.reset();
+    if (m_file)
+        std::fclose(m_file);
+}
+
+void PngFileSink::finish()
+{
+    m_encoder->finish();
+    m_encoder.reset();
+    if (std::fclose(m_file) != 0)
+        throw Error(ErrorCode::Io, m_path + ": write failed");
+    m_file = nullptr;
+}
+
+void PngFileSink::begin(int width, int height, int channels)
+{
+    m_file = std::fopen(m_path.c_str(), "wb");
+    if (!m_file)
+        throw Error(ErrorCode::Io, m_path + ": cannot create the file");
+    PngEncoderSettings settings;
+    settings.width = width;
+    settings.height = height;
+    settings.channels = channels;
+    std::FILE* file = m_file;
+    m_encoder = std::make_unique<PngEncoder>(settings, [file](const uint8_t* bytes, size_t size) {
+        if (std::fwrite(bytes, 1, size, file) != size)
+            throw Error(ErrorCode::Io, "png sink: write failed");
+    });
+}
+
+void PngFileSink::writeRows(int, int rowCount, const float* pixels)
+{
+    m_encoder->writeRows(rowCount, pixels);
 }
 
 } // namespace tessera::bench

@@ -2,7 +2,12 @@
 // tessera-bench's png mode: the PNG encoder (core/encode) on one thread and
 // on every core, over the same synthetic image, in one process.
 
+#include "encode/png_encoder.h"
+#include "tiling/row_sink.h"
+
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 
 namespace tessera::bench {
@@ -15,5 +20,22 @@ using Options = std::map<std::string, std::string>;
 /// thread (one thread deflates one stream, as libpng does; tst_png_encoder
 /// shows the sizes match libpng's).
 int runPngTiming(const Options& options);
+
+/// Rows to an 8-bit PNG file through the encoder (every core, level 6), so
+/// the throughput mode can time an upscale together with its encoding.
+/// The file is complete after finish().
+class PngFileSink : public RowSink {
+public:
+    explicit PngFileSink(std::string path) : m_path(std::move(path)) {}
+    ~PngFileSink() override;
+    void finish();
+    void begin(int width, int height, int channels) override;
+    void writeRows(int y, int rowCount, const float* pixels) override;
+
+private:
+    std::string m_path;
+    std::FILE* m_file = nullptr;
+    std::unique_ptr<PngEncoder> m_encoder;
+};
 
 } // namespace tessera::bench
