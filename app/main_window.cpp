@@ -12,7 +12,9 @@
 #include "panels/models_panel.h"
 #include "panels/refine_panel.h"
 #include "panels/workflow_panel.h"
+#include "io/output_formats.h"
 #include "pipeline/model_registry.h"
+#include "pipeline/plan_limits.h"
 #include "views/image_view.h"
 #include "views/tile_overlay.h"
 
@@ -31,6 +33,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QStatusBar>
 
 namespace tessera {
@@ -607,6 +610,11 @@ void MainWindow::startRun()
         showError(tr("Cannot plan tiles"), tr("The tile settings do not make a plan for this image."));
         return;
     }
+    if (const std::string why = tooManyTiles(m_plan.tiles); !why.empty()
+        && !confirm(tr("Many tiles"), tr("%1: the run will take long for nothing a larger tile would not give. "
+                                         "Run it anyway?")
+                                          .arg(QString::fromStdString(why))))
+        return;
     setCompare(false);
     m_compareAction->setChecked(false);
     m_view->setImage(m_imageDisplay);
@@ -696,6 +704,12 @@ bool MainWindow::exportResult(const ExportChoice& choice)
 {
     if (!m_result || m_exportId)
         return false;
+    const int channels = m_result->channels();
+    if ((channels == 2 || channels == 4) && !formatStoresAlpha(choice.path.toStdString())
+        && !confirm(tr("Alpha is dropped"), tr("%1: %2. Export anyway?")
+                                                .arg(QFileInfo(choice.path).fileName(),
+                                                     QString::fromUtf8(kAlphaDroppedSentence))))
+        return false;
     WriteOptions options;
     options.bits = choice.bits;
     options.quality = choice.quality;
@@ -774,6 +788,18 @@ void MainWindow::showError(const QString& title, const QString& message)
     emit errorOccurred(title, message);
     if (!m_quietErrors)
         QMessageBox::warning(this, title, message);
+}
+
+bool MainWindow::confirm(const QString& title, const QString& question)
+{
+    emit questionAsked(title, question);
+    if (m_quietErrors)
+        return m_quietAnswer;
+    QMessageBox box(QMessageBox::Question, title, question, QMessageBox::Cancel, this);
+    const QAbstractButton* proceed = box.addButton(tr("Continue"), QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    return box.clickedButton() == proceed;
 }
 
 void MainWindow::showAbout()

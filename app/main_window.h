@@ -78,7 +78,9 @@ public:
     /// The result of the last run, or nullptr.
     std::shared_ptr<const Image> result() const { return m_result; }
     /// Starts writing the result on the file thread, with a progress bar;
-    /// exportFinished() tells how it ended. False when there is no result.
+    /// exportFinished() tells how it ended. False when there is no result, or
+    /// when the result has alpha, the format none (JPEG), and the person
+    /// cancels the question that says so.
     bool exportResult(const ExportChoice& choice);
 
     /// Saves the panel's tile settings as preset `name` (what Presets > Save does after asking).
@@ -88,12 +90,18 @@ public:
     QStringList presetNames() const;
 
     /// Quiet: errors only go to errorOccurred, no message box waits for a
-    /// click (for tests and scripted use).
+    /// click (for tests and scripted use); questions go to questionAsked and
+    /// get the quiet answer.
     void setQuietErrors(bool quiet) { m_quietErrors = quiet; }
+    /// What a quiet window answers a Continue/Cancel question (default Cancel).
+    void setQuietAnswer(bool proceed) { m_quietAnswer = proceed; }
 
 signals:
     /// Every error the window reports (also shown in a message box unless quiet).
     void errorOccurred(const QString& title, const QString& message);
+    /// Every Continue/Cancel question the window asks before it acts
+    /// (a plan of over 10000 tiles, alpha exported to JPEG).
+    void questionAsked(const QString& title, const QString& question);
     void imageOpened(bool ok);
     void exportFinished(bool ok);
     void modelsLoaded();
@@ -129,6 +137,8 @@ private:
     void showFileProgress(const QString& text, int done, int total);
     void showAbout();
     void showError(const QString& title, const QString& message);
+    /// Asks `question` with Continue and Cancel; true for Continue.
+    bool confirm(const QString& title, const QString& question);
     void savePreset();
     void loadPreset();
     /// What is known of the chosen model: the loaded model's own description
@@ -176,6 +186,7 @@ private:
     quint64 m_exportId = 0;
     int m_lastHovered = -2; ///< the hovered tile the last preview was scheduled for
     bool m_quietErrors = false;
+    bool m_quietAnswer = false;
 };
 
 } // namespace tessera

@@ -11,7 +11,9 @@ if(TESSERA_WITH_IO)
 endif()
 
 if(TESSERA_BUILD_GUI)
-  find_package(Qt6 REQUIRED COMPONENTS Core Gui Widgets LinguistTools)
+  # Network: the app's download of the model zoo.
+  find_package(Qt6 REQUIRED COMPONENTS Core Gui Widgets Network LinguistTools)
+  find_package(ZLIB REQUIRED)
   if(TESSERA_BUILD_TESTS)
     find_package(Qt6 REQUIRED COMPONENTS Test)
   endif()

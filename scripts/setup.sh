@@ -21,6 +21,8 @@ packages=(
   npm mesa-vulkan-drivers libvulkan1 libgomp1
   # the GUI tests and screenshots without a display; image tools for the README
   xvfb xauth openimageio-tools
+  # packaging: the PNG icons rendered from the SVG, the metainfo and .desktop validators
+  librsvg2-bin appstream desktop-file-utils
 )
 
 missing=()

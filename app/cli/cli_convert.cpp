@@ -7,6 +7,7 @@
 #include "image/image.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
+#include "io/output_formats.h"
 
 #include <algorithm>
 #include <charconv>
@@ -125,6 +126,8 @@ int runConvert(const Args& args)
 
     ImageFileReader reader(parsed.input);
     const ImageFileInfo& info = reader.info();
+    if ((info.channels == 2 || info.channels == 4) && !formatStoresAlpha(parsed.output))
+        printWarning(parsed.output, kAlphaDroppedSentence);
     ImageFileWriter writer(parsed.output, info.width, info.height, info.channels, info.metadata,
                            parsed.options);
     for (int y = 0; y < info.height; y += kBandRows) {

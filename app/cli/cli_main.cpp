@@ -104,10 +104,12 @@ int main(int argc, char** argv)
             std::cerr << "tessera-cli: cancelled\n";
             return kExitCancelled;
         }
-        std::cerr << "tessera-cli: " << error.what() << "\n";
+        std::cerr << "tessera-cli: " << firstLine(error.what()) << "\n";
         return kExitFailed;
     } catch (const std::exception& error) {
-        std::cerr << "tessera-cli: " << error.what() << "\n";
+        // A library's exception (LibTorch's c10::Error) carries a stack trace
+        // after its first line: the person gets the message, not the trace.
+        std::cerr << "tessera-cli: " << firstLine(error.what()) << "\n";
         return kExitFailed;
     }
 }

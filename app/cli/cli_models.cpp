@@ -1,5 +1,7 @@
 #include "cli/commands.h"
 
+#include "cli/cli_support.h"
+
 #include "common/error.h"
 #include "pipeline/model_registry.h"
 
@@ -54,6 +56,11 @@ int runModels(const Args& args)
     if (args.size() > 1 || (args.size() == 1 && !args[0].empty() && args[0][0] == '-'))
         throw UsageError{"usage: tessera-cli models [DIR]"};
     const std::string folder = args.empty() ? defaultModelsFolder() : args[0];
+    // A fresh install has no models folder yet: say how to get one.
+    if (args.empty() && !hasModelFiles(folder)) {
+        std::cout << noModelsMessage(folder) << "\n";
+        return kExitOk;
+    }
     std::vector<ModelEntry> entries;
     try {
         entries = scanModels(folder);
@@ -62,7 +69,7 @@ int runModels(const Args& args)
         return kExitFailed;
     }
     if (entries.empty()) {
-        std::cout << "no model files in " << folder << "\n";
+        std::cout << (args.empty() ? noModelsMessage(folder) : "no model files in " + folder) << "\n";
         return kExitOk;
     }
     // One line per model with aligned columns: name, architecture, scale,

@@ -38,6 +38,7 @@ resampled from step int(steps - steps * denoise) of the schedule.
                         in the models folder) ...
   --upscale-by X        ... and resize to IN's size times X, rounded down to
                         multiples of 8 (default 1 with a model; without one, a plain resize)
+  --force               run a plan of over 10000 tiles (refused without it)
 )" + refineTileOptionsHelp() +
            diffusionOptionsHelp() + samplerAndSchedulerNames();
 }
@@ -49,6 +50,7 @@ struct RefineArgs {
     std::optional<int> switchStep;
     DiffusionOptions options;
     RefineTileOptions tiles;
+    bool force = false; ///< run plans of over kTilesNeedingConfirmation tiles
     bool help = false;
 };
 
@@ -62,6 +64,7 @@ RefineArgs parseArgs(const Args& args)
         else if (arg == "--upscale-model") parsed.upscaleModel = value();
         else if (arg == "--upscale-by") parsed.upscaleBy = parseDouble(arg, value(), 0.1, 10.0);
         else if (arg == "--switch-step") parsed.switchStep = parseInt(arg, value(), 0);
+        else if (arg == "--force") parsed.force = true;
         else if (!arg.empty() && arg[0] == '-')
             throw UsageError{"unknown option " + arg};
         else if (parsed.input.empty())
@@ -115,6 +118,7 @@ int runRefine(const Args& args)
     const RefinePlan plan = upscales ? workflowJob.plan(workflow, &input).refine
                                      : refineJob.plan(settings, input.width(), input.height());
     printNotes(plan.notes);
+    checkTileCount(plan.tiles, parsed.force);
     Image refined;
     runCancellable("tile steps", [&](const CancelToken& cancel, const ProgressSink& progress) {
         refined = upscales ? workflowJob.run(workflow, &input, cancel, progress).refined

@@ -5,6 +5,7 @@
 #include "io/image_writer.h"
 #include "io/temporary_files.h"
 #include "pipeline/model_registry.h"
+#include "pipeline/plan_limits.h"
 
 #include <unistd.h>
 
@@ -102,8 +103,29 @@ std::string resolveModelPath(const std::string& model)
 {
     if (model.empty() || fs::exists(model))
         return model;
-    const fs::path inFolder = fs::path(defaultModelsFolder()) / model;
-    return fs::exists(inFolder) ? inFolder.string() : model;
+    const std::string folder = defaultModelsFolder();
+    const fs::path inFolder = fs::path(folder) / model;
+    if (fs::exists(inFolder))
+        return inFolder.string();
+    if (!hasModelFiles(folder))
+        throw Error(ErrorCode::Io, model + ": no such file, and " + noModelsMessage(folder));
+    return model;
+}
+
+std::string noModelsMessage(const std::string& folder)
+{
+    return "the models folder " + folder +
+           " has no models; open the Tessera app, which offers to download them, or run "
+           "scripts/fetch_models.sh from a Tessera checkout (TESSERA_MODELS names another folder)";
+}
+
+bool hasModelFiles(const std::string& folder)
+{
+    std::error_code error;
+    for (fs::recursive_directory_iterator it(folder, error), end; !error && it != end; it.increment(error))
+        if (it->is_regular_file(error) && it->path().filename().string().front() != '.')
+            return true;
+    return false;
 }
 
 ProgressPrinter::ProgressPrinter(std::string unit) : m_unit(std::move(unit)), m_terminal(isatty(STDERR_FILENO) == 1) {}
@@ -196,6 +218,23 @@ void printNotes(const std::vector<std::string>& notes)
 {
     for (const std::string& note : notes)
         std::cerr << "note: " << note << "\n";
+}
+
+std::string firstLine(const std::string& text)
+{
+    return text.substr(0, text.find('\n'));
+}
+
+void printWarning(const std::string& file, const std::string& sentence)
+{
+    std::cerr << "warning: " << file << ": " << sentence << "\n";
+}
+
+void checkTileCount(const TilePlan& plan, bool force)
+{
+    const std::string why = tooManyTiles(plan);
+    if (!why.empty() && !force)
+        throw Error(ErrorCode::InvalidArgument, why + ": use a larger --tile, or --force to run it anyway");
 }
 
 } // namespace tessera::cli

@@ -7,6 +7,7 @@
 
 #include "common/cancel.h"
 #include "common/progress.h"
+#include "tiling/tile_plan.h"
 
 #include <chrono>
 #include <functional>
@@ -36,8 +37,17 @@ double parseDouble(const std::string& option, const std::string& value, double l
 void checkOutputPath(const std::string& path);
 
 /// A model given by name is looked up in the models folder; a path is kept
-/// (the loader names a missing file).
+/// (the loader names a missing file). A name found nowhere while the models
+/// folder holds no model throws Error(Io) saying how to get the models.
 std::string resolveModelPath(const std::string& model);
+
+/// "the models folder FOLDER has no models; ..." and how to get them (the
+/// setup script, the app's download); one line, for `models` and `upscale`.
+std::string noModelsMessage(const std::string& folder);
+
+/// True when `folder` holds at least one file that is not hidden (the
+/// download's stamp is hidden), at any depth.
+bool hasModelFiles(const std::string& folder);
 
 /// Progress on stderr: a bar when it is a terminal, plain lines (about one
 /// every two seconds) otherwise. `unit` names what is counted ("tiles", "steps").
@@ -64,6 +74,19 @@ void runCancellable(const std::string& unit, const std::function<void(const Canc
 
 /// A plan's notes on stderr, one "note: ..." line each.
 void printNotes(const std::vector<std::string>& notes);
+
+/// `text` up to its first line break: an error's message without the stack
+/// trace a library (LibTorch's c10::Error) appends.
+std::string firstLine(const std::string& text);
+
+/// "warning: FILE: sentence" on stderr: something done to a file that the
+/// person should know of (alpha dropped, NaN pixels replaced).
+void printWarning(const std::string& file, const std::string& sentence);
+
+/// Throws Error(InvalidArgument) "W x H in tiles of S px makes N tiles (over
+/// 10000): use a larger --tile, or --force to run it anyway" for such a plan
+/// unless `force` (pipeline/plan_limits.h).
+void checkTileCount(const TilePlan& plan, bool force);
 
 /// Makes SIGTERM, SIGHUP, SIGQUIT, and Ctrl+C outside an InterruptScope,
 /// remove the temporary files being written (io/temporary_files.h) and exit

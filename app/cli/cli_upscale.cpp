@@ -8,6 +8,9 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "io/file_rows.h"
+#include "io/output_formats.h"
+#include "pipeline/finite_pixels.h"
+#include "pipeline/plan_limits.h"
 #include "pipeline/upscale_job.h"
 
 #include "common/error.h"
@@ -56,6 +59,9 @@ constexpr const char* kUpscaleUsage =
     "                       dwab none\n"
     "  --quality N          JPEG/WebP quality 1-100 (default 95)\n"
     "  --skip-existing      leave out inputs whose output exists (reruns resume)\n"
+    "  --force              run a plan of over 10000 tiles (refused without it)\n"
+    "Input pixels that are NaN or infinite are set to 0 (NaN, -Inf) or 1 (+Inf)\n"
+    "before the model, with a warning; so is alpha written to JPEG (dropped).\n"
     "Into a folder:\n"
     "  --suffix S           appended to each name (default -x<scale>: photo.png ->\n"
     "                       photo-x4.png; --suffix '' keeps the name)\n"
@@ -73,6 +79,7 @@ struct UpscaleArgs {
     UpscaleSettings settings;
     WriteOptions write; ///< --bits, --compression, --quality
     BatchOptions batch;
+    bool force = false; ///< run plans of over kTilesNeedingConfirmation tiles
     bool help = false;
 };
 
@@ -81,6 +88,7 @@ struct FileResult {
     TiledReport report;
     int width = 0;
     int height = 0;
+    int64_t nonFinitePixels = 0; ///< input pixels replaced by the NaN/Inf rule
 };
 
 UpscaleArgs parseArgs(const Args& args)
@@ -131,6 +139,8 @@ UpscaleArgs parseArgs(const Args& args)
             parsed.batch.skipExisting = true;
         else if (arg == "--shard")
             parseShard(value(), parsed.batch);
+        else if (arg == "--force")
+            parsed.force = true;
         else if (!arg.empty() && arg[0] == '-')
             throw UsageError{"unknown option " + arg};
         else
@@ -165,6 +175,11 @@ FileResult upscaleFile(UpscaleJob& job, const UpscaleArgs& parsed, const fs::pat
 {
     ImageFileReader reader(input.string());
     const ImageFileInfo& info = reader.info();
+    try {
+        checkTileCount(job.plan(parsed.settings, info.width, info.height).tiles, parsed.force);
+    } catch (const Error& error) {
+        throw Error(error.code(), input.string() + ": " + error.what()); // impossible settings for this image
+    }
     std::optional<Image> whole;
     std::unique_ptr<RowSource> source;
     if (int64_t(info.width) * info.height <= kStreamAbovePixels) {
@@ -173,9 +188,13 @@ FileResult upscaleFile(UpscaleJob& job, const UpscaleArgs& parsed, const fs::pat
     } else {
         source = std::make_unique<FileRowSource>(reader);
     }
-    FileRowSink sink(output.string(), info.metadata, parsed.write);
+    if ((info.channels == 2 || info.channels == 4) && !formatStoresAlpha(output.string()))
+        printWarning(output.string(), kAlphaDroppedSentence);
     FileResult result;
-    result.report = job.run(parsed.settings, *source, sink, cancel, progress);
+    UpscaleHooks hooks;
+    hooks.nonFinitePixels = [&](int64_t pixels) { result.nonFinitePixels = pixels; };
+    FileRowSink sink(output.string(), info.metadata, parsed.write);
+    result.report = job.run(parsed.settings, *source, sink, cancel, progress, hooks);
     cancel.throwIfCancelled();
     sink.finish();
     const int scale = outputScale(job, parsed.settings);
@@ -184,11 +203,14 @@ FileResult upscaleFile(UpscaleJob& job, const UpscaleArgs& parsed, const fs::pat
     return result;
 }
 
-/// The run's notes on stderr and "wrote OUT (size, tiles)" on stdout.
-void printResult(const fs::path& output, const FileResult& result)
+/// The run's notes and warnings on stderr (after the progress bar ended) and
+/// "wrote OUT (size, tiles)" on stdout.
+void printResult(const fs::path& input, const fs::path& output, const FileResult& result)
 {
     const TiledReport& report = result.report;
     printNotes(report.notes);
+    if (result.nonFinitePixels > 0)
+        printWarning(input.string(), nonFinitePixelsSentence(result.nonFinitePixels));
     std::cout << "wrote " << output.string() << " (" << result.width << " x " << result.height << ", "
               << report.tiles << (report.tiles == 1 ? " tile" : " tiles") << " of " << report.tileSize
               << " px, overlap " << report.overlap << ", halo " << report.halo << ")\n";
@@ -210,7 +232,7 @@ int runOneFile(UpscaleArgs& parsed)
     runCancellable("tiles", [&](const CancelToken& cancel, const ProgressSink& progress) {
         result = upscaleFile(job, parsed, parsed.inputs.front(), parsed.output, cancel, progress);
     });
-    printResult(parsed.output, result);
+    printResult(parsed.inputs.front(), parsed.output, result);
     return kExitOk;
 }
 
@@ -278,11 +300,11 @@ int runIntoFolder(UpscaleArgs& parsed)
                     printer(progress);
                 });
             }
-            printResult(file.output, *result);
+            printResult(file.input, file.output, *result);
             ++summary.upscaled;
         } catch (const std::exception& error) {
             if (!cancel.isCancelled()) // Error(Cancelled), or whatever a cancel interrupted, ends the batch
-                summary.addFailure(label, file.input, error.what());
+                summary.addFailure(label, file.input, firstLine(error.what()));
         }
     }
     if (cancel.isCancelled()) {

@@ -7,6 +7,7 @@
 #include <OpenImageIO/imageio.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <new>
 #include <set>
@@ -27,8 +28,12 @@ namespace {
 
 constexpr int kMaxChannels = 4;
 
+/// The first line of an error text, without trailing blanks: a reader that
+/// fails on every strip of a file (a TIFF with no data) records one error per
+/// strip, and the first says it all.
 std::string trimmed(std::string text)
 {
+    text = text.substr(0, text.find('\n'));
     while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
         text.pop_back();
     return text.empty() ? std::string("unknown error") : text;
@@ -91,7 +96,10 @@ std::string pixelCountText(int64_t count)
 ImageFileInfo describe(OIIO::ImageInput& input, const std::string& path, const ReadOptions& options)
 {
     const OIIO::ImageSpec& spec = input.spec();
-    if (spec.width <= 0 || spec.height <= 0 || spec.nchannels <= 0)
+    // OIIO keeps sizes in an int: a side of 2^31 or more comes out negative.
+    if (spec.width < 0 || spec.height < 0)
+        throwIo(path, "the image is too large (a side over " + std::to_string(INT_MAX) + " pixels)");
+    if (spec.width == 0 || spec.height == 0 || spec.nchannels <= 0)
         throwIo(path, "the header gives an empty size (" + std::to_string(spec.width) + "x"
                     + std::to_string(spec.height) + ", " + std::to_string(spec.nchannels)
                     + " channels)");
@@ -206,6 +214,9 @@ ImageFileReader::ImageFileReader(const std::string& path, const ReadOptions& opt
     m_impl->path = path;
     m_impl->input = openInput(path);
     m_impl->info = describe(*m_impl->input, path, options);
+    // The first row read now: a file whose pixel data is missing (a header
+    // alone) fails here, before a run allocates buffers for its size.
+    readRegion(0, 0, m_impl->info.width, 1);
 }
 
 ImageFileReader::~ImageFileReader() = default;

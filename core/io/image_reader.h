@@ -48,7 +48,8 @@ Image readImage(const std::string& path, const ReadOptions& options = {});
 /// band by band without holding it all in memory.
 class ImageFileReader {
 public:
-    /// Opens `path` and reads its header; applies the pixel limit.
+    /// Opens `path`, reads its header, applies the pixel limit and reads the
+    /// first row (a file without pixel data fails here, before any run).
     explicit ImageFileReader(const std::string& path, const ReadOptions& options = {});
     ~ImageFileReader();
     ImageFileReader(const ImageFileReader&) = delete;

@@ -4,6 +4,7 @@
 #include "pipeline/diffusion_steps.h"
 #include "pipeline/refine_run.h"
 
+#include "common/cancel_scope.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
 #include "diffusion/vae/vae.h"
@@ -147,6 +148,7 @@ Image RefineJob::run(const RefineSettings& settings, const Image& image, const C
                      const ProgressSink& progress, const RefineHooks& hooks)
 {
     const RefinePlan plan = this->plan(settings, image.width(), image.height());
+    const CancelScope cancelScope(cancel); // the forwards poll it between layers
     c10::InferenceMode inference;
     useAllCoresOnThisThread();
     RefineRun run{settings, plan, cancel, progress};
@@ -192,6 +194,7 @@ at::Tensor RefineJob::runLatent(const RefineSettings& settings, const at::Tensor
     if (latent.dim() != 4 || latent.size(0) != 1)
         throw Error(ErrorCode::InvalidArgument, "refine: expected a latent [1, C, h, w]");
     const RefinePlan plan = this->plan(settings, int(latent.size(3)) * 8, int(latent.size(2)) * 8);
+    const CancelScope cancelScope(cancel); // the forwards poll it between layers
     c10::InferenceMode inference;
     useAllCoresOnThisThread();
     RefineRun run{settings, plan, cancel, progress};
@@ -212,6 +215,7 @@ Image RefineJob::previewTile(const RefineSettings& settings, const Image& image,
     if (tileIndex < 0 || tileIndex >= plan.tiles.tileCount())
         throw Error(ErrorCode::InvalidArgument, "refine preview: no tile " + std::to_string(tileIndex) + " in a plan of " +
                                                     std::to_string(plan.tiles.tileCount()));
+    const CancelScope cancelScope(cancel); // the forwards poll it between layers
     c10::InferenceMode inference;
     useAllCoresOnThisThread();
     RefineRun run{settings, plan, cancel, progress};

@@ -3,6 +3,7 @@
 #include "pipeline/checkpoint_cache.h"
 #include "pipeline/diffusion_steps.h"
 
+#include "common/cancel_scope.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
 #include "diffusion/unet/unet.h"
@@ -102,6 +103,7 @@ Image SamplingJob::run(const GenerationSettings& settings, const Image* init, co
                        const ProgressSink& progress)
 {
     const SamplingPlan plan = this->plan(settings, init);
+    const CancelScope cancelScope(cancel); // the forwards poll it between layers
     c10::InferenceMode inference;
     useAllCoresOnThisThread();
     CheckpointCache& cache = *m_cache;

@@ -1,11 +1,14 @@
 #include "pipeline/upscale_job.h"
 
+#include "common/cancel_scope.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
 #include "models/upscale_model.h"
+#include "pipeline/finite_pixels.h"
 #include "pipeline/upscale_tile_model.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace tessera {
 
@@ -24,6 +27,56 @@ std::function<at::Tensor(const at::Tensor&)> resizedForward(std::function<at::Te
         if (scale < native && native % scale == 0)
             return at::avg_pool2d(y, native / scale);
         return at::upsample_bicubic2d(y.to(at::kFloat), {x.size(2) * scale, x.size(3) * scale}, false);
+    };
+}
+
+/// The plan tiles of the batch being run, so that an error about its output
+/// can name them. The runner announces a batch's tiles (tileStarted), then
+/// runs forwards for them (several after an out-of-memory split).
+class RunningTiles {
+public:
+    void started(const Tile& tile)
+    {
+        if (m_ran)
+            m_tiles.clear();
+        m_ran = false;
+        m_tiles.push_back(tile);
+    }
+    void ran() { m_ran = true; }
+
+    /// "tile 3 (x 96, y 0, 32 x 32 px)", or "tiles 3, 4 (...)" for a batch.
+    std::string describe() const
+    {
+        std::string text = m_tiles.size() == 1 ? "tile " : "tiles ";
+        for (size_t i = 0; i < m_tiles.size(); ++i) {
+            const TileRect& area = m_tiles[i].area;
+            text += (i ? ", " : "") + std::to_string(m_tiles[i].index) + " (x " + std::to_string(area.x) + ", y "
+                    + std::to_string(area.y) + ", " + std::to_string(area.width) + " x "
+                    + std::to_string(area.height) + " px)";
+        }
+        return text;
+    }
+
+private:
+    std::vector<Tile> m_tiles;
+    bool m_ran = false;
+};
+
+/// `inner` refusing outputs that hold NaN or infinity: written out they would
+/// be black. The model has already retried in fp32 when it ran in half
+/// precision (model_loader.cpp, ncnn_model.cpp), and the input is finite
+/// (FiniteRowSource), so what is left is the model's own overflow.
+/// x: [N, C, H, W] -> the inner forward's output
+std::function<at::Tensor(const at::Tensor&)> finiteForward(std::function<at::Tensor(const at::Tensor&)> inner,
+                                                           std::string modelName, RunningTiles& running)
+{
+    return [inner = std::move(inner), modelName = std::move(modelName), &running](const at::Tensor& x) {
+        at::Tensor y = inner(x);
+        running.ran();
+        if (!at::isfinite(y).all().item<bool>())
+            throw Error(ErrorCode::InvalidModel, modelName + ": the model computes NaN or infinite values for "
+                                                     + running.describe() + ", in fp32 as well");
+        return y;
     };
 }
 
@@ -75,13 +128,23 @@ TileModel UpscaleJob::tileModel(const UpscaleSettings& settings)
 TiledReport UpscaleJob::run(const UpscaleSettings& settings, RowSource& source, RowSink& sink,
                             const CancelToken& cancel, const ProgressSink& progress, const UpscaleHooks& hooks)
 {
+    const CancelScope cancelScope(cancel); // the forwards poll it between layers
     const UpscalePlan planned = plan(settings, source.width(), source.height());
-    const TileModel model = tileModel(settings);
+    RunningTiles running;
+    TileModel model = tileModel(settings);
+    model.forward = finiteForward(std::move(model.forward), m_model->info().name, running);
     TiledOptions options = tiledOptionsFor(resolvedSettings(settings, planned));
-    options.tileStarted = hooks.tileStarted;
+    options.tileStarted = [&](const Tile& tile) {
+        running.started(tile);
+        if (hooks.tileStarted)
+            hooks.tileStarted(tile);
+    };
     options.tileFinished = hooks.tileFinished;
-    TiledReport report = runTiled(source, sink, model, options, cancel, progress);
+    FiniteRowSource finite(source);
+    TiledReport report = runTiled(finite, sink, model, options, cancel, progress);
     report.notes.insert(report.notes.begin(), planned.notes.begin(), planned.notes.end());
+    if (finite.replacedPixels() > 0 && hooks.nonFinitePixels)
+        hooks.nonFinitePixels(finite.replacedPixels());
     return report;
 }
 
@@ -101,6 +164,7 @@ Image UpscaleJob::run(const UpscaleSettings& settings, const Image& image, const
 TilePreview UpscaleJob::preview(const UpscaleSettings& settings, const Image& image, int tileIndex,
                                 PreviewStage stage, int cursorX, int cursorY, const CancelToken& cancel)
 {
+    const CancelScope cancelScope(cancel); // the forwards poll it between layers
     const UpscalePlan planned = plan(settings, image.width(), image.height());
     const TileModel model = tileModel(settings);
     PreviewRequest request;

@@ -17,6 +17,7 @@
 #include "tiling/tile_preview.h"
 #include "tiling/tiled_runner.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,6 +31,10 @@ struct UpscaleHooks {
     std::function<void(const Tile&)> tileStarted;
     /// A tile's cropped output (its area at output size, before blending).
     std::function<void(const Tile&, const Image&)> tileFinished;
+    /// Called once after a run whose input had pixels that were NaN or
+    /// infinite, with their count; they were replaced by the rule of
+    /// pipeline/finite_pixels.h. Set it: nothing else reports them.
+    std::function<void(int64_t pixels)> nonFinitePixels;
 };
 
 class UpscaleJob {
@@ -49,7 +54,10 @@ public:
     UpscalePlan plan(const UpscaleSettings& settings, int width, int height);
 
     /// Upscales `source` into `sink` with plan(settings, ...). Checks `cancel`
-    /// between batches (Error(Cancelled)); reports tiles to `progress`.
+    /// between batches and, through a CancelScope, inside the model's forward
+    /// (Error(Cancelled)); reports tiles to `progress`. Throws
+    /// Error(InvalidModel) naming the model and the tile when the model's
+    /// output is not finite.
     TiledReport run(const UpscaleSettings& settings, RowSource& source, RowSink& sink,
                     const CancelToken& cancel = {}, const ProgressSink& progress = {},
                     const UpscaleHooks& hooks = {});

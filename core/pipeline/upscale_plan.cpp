@@ -1,9 +1,17 @@
 #include "pipeline/upscale_plan.h"
 
 #include "common/error.h"
+#include "common/torch_compat.h"
 #include "pipeline/upscale_tile_model.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <string>
+
+#if defined(__unix__)
+#include <unistd.h>
+#endif
 
 namespace tessera {
 
@@ -12,6 +20,74 @@ namespace {
 int bytesPerElement(Precision precision)
 {
     return precision == Precision::Fp32 ? 4 : 2;
+}
+
+std::string gigabytes(int64_t bytes)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f GB", double(bytes) / double(int64_t(1) << 30));
+    return text;
+}
+
+/// All the memory the run's buffers could ever have on `device`: the GPU's
+/// total, or the machine's RAM for the CPU; 0 when unknown. Free memory
+/// changes; a plan over the total is impossible, not merely tight.
+int64_t totalMemory(const DeviceSpec& device)
+{
+    if (device.kind == DeviceKind::Cuda)
+        return deviceMemory(device).totalBytes;
+#if defined(__unix__) && defined(_SC_PHYS_PAGES)
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long pageSize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && pageSize > 0)
+        return int64_t(pages) * pageSize;
+#endif
+    return 0;
+}
+
+/// Refuses a halo beyond the image: reflect padding would only repeat it.
+void checkHalo(const UpscaleSettings& settings, int width, int height)
+{
+    const int largest = std::max(width, height);
+    if (settings.halo > largest)
+        throw Error(ErrorCode::InvalidArgument, "halo " + std::to_string(settings.halo) + " is larger than the image ("
+                                                    + std::to_string(width) + " x " + std::to_string(height)
+                                                    + "): use at most " + std::to_string(largest));
+}
+
+/// Refuses an output whose side no image file or tile coordinate can hold
+/// (2^31 - 1, PNG's and TIFF's limit and our int's), before any plan.
+void checkOutputSide(int scale, int width, int height)
+{
+    const int64_t outputWidth = int64_t(width) * scale, outputHeight = int64_t(height) * scale;
+    if (std::max(outputWidth, outputHeight) > INT_MAX)
+        throw Error(ErrorCode::InvalidArgument, "x" + std::to_string(scale) + " makes a " + std::to_string(outputWidth)
+                                                    + " x " + std::to_string(outputHeight)
+                                                    + " output; an image side can be at most "
+                                                    + std::to_string(INT_MAX) + " pixels");
+}
+
+/// Refuses a plan whose streamed run cannot fit in the device's memory at
+/// all: the open output rows of one tile row (weighted sums of up to four
+/// channels and their weights, float32) plus one batch of tiles.
+void checkRunFits(const UpscalePlan& plan, const UpscaleSettings& settings)
+{
+    const int64_t total = totalMemory(settings.device);
+    if (total <= 0)
+        return;
+    const TilePlan& tiles = plan.tiles;
+    const int64_t bandBytes = int64_t(tiles.outputWidth()) * tiles.settings().scale.toOutput(tiles.tileHeight())
+                              * (std::max(plan.model.outChannels, 3) + 2) * 4;
+    const int64_t needed = bandBytes + plan.bytesPerTile * std::max(1, settings.batch);
+    if (needed <= total)
+        return;
+    throw Error(ErrorCode::InvalidArgument,
+                "x" + std::to_string(plan.outputScale) + " makes a " + std::to_string(tiles.outputWidth()) + " x "
+                    + std::to_string(tiles.outputHeight()) + " output whose run needs " + gigabytes(needed)
+                    + " of memory for one row of tiles, more than the " + gigabytes(total) + " "
+                    + (settings.device.kind == DeviceKind::Cuda ? "of " + deviceName(settings.device)
+                                                                 : std::string("of RAM"))
+                    + " here: use a smaller scale or tile size");
 }
 
 } // namespace
@@ -69,8 +145,11 @@ UpscalePlan planUpscale(const ModelInfo& model, const UpscaleSettings& settings,
     const TileModel tile = describeTileModel(model, settings);
     plan.outputScale = tile.scale.num;
     plan.bytesPerPixel = tile.bytesPerPixel;
+    checkOutputSide(plan.outputScale, width, height);
+    checkHalo(settings, width, height);
     plan.tiles = TilePlan(width, height, resolveTileSettings(tile, tiledOptionsFor(settings), width, height, &plan.notes));
     plan.bytesPerTile = int64_t(plan.tiles.paddedWidth()) * plan.tiles.paddedHeight() * plan.bytesPerPixel;
+    checkRunFits(plan, settings);
     return plan;
 }
 

@@ -429,7 +429,8 @@ at::Tensor Runner::runSplit(const TileRect& area, int limit)
     if (limit < m_options.minTileSize || limit < 1)
         throw Error(ErrorCode::OutOfMemory,
                     "out of memory even with tiles of " + std::to_string(limit * 2)
-                        + " pixels; try a smaller --tile, --batch 1, fp16 or the CPU");
+                        + " pixels; try a smaller --tile, --batch 1"
+                        + (m_model.device.kind == DeviceKind::Cuda ? ", fp16 or the CPU" : ""));
     m_cancel.throwIfCancelled();
     TileSettings settings = m_plan.settings();
     settings.tileSize = limit;
@@ -486,7 +487,10 @@ TiledReport runTiled(RowSource& source, RowSink& sink, const TileModel& model,
         if (detail::isOutOfMemoryError(error)) {
             std::string what = error.what();
             what = what.substr(0, what.find('\n')); // LibTorch appends a backtrace
-            throw Error(ErrorCode::OutOfMemory, what + " (try a smaller tile size or the CPU)");
+            throw Error(ErrorCode::OutOfMemory, what
+                                                    + (model.device.kind == DeviceKind::Cuda
+                                                           ? " (try a smaller tile size or the CPU)"
+                                                           : " (try a smaller tile size)"));
         }
         throw;
     }

@@ -183,7 +183,18 @@ int runDiffusionTiming(const Options& options)
         compareGroupNorms(load.device, at::kHalf);
         compareGroupNorms(load.device, at::kFloat);
     }
+    // --group-norm-rows A,B,...: the UNet steps again per shortest wide GroupNorm row (0: torch's kernel only).
+    std::vector<int64_t> rowLengths;
+    std::stringstream rowText(option(options, "--group-norm-rows"));
+    for (std::string item; std::getline(rowText, item, ',');)
+        rowLengths.push_back(std::stoll(item));
+    if (rowLengths.empty())
+        rowLengths.push_back(wideGroupNormRowLength());
+    for (const int64_t rowLength : rowLengths)
     for (int size : sizesOption(options, models.layout.family)) {
+        setWideGroupNormRowLength(rowLength);
+        if (rowLengths.size() > 1)
+            std::printf("GroupNorm rows of %lld values and longer take the wide reductions:\n", (long long)rowLength);
         if (models.unet) {
             const UNetConfig& config = models.unet->config();
             // One sampler step with classifier-free guidance: cond and uncond as one batch of 2.

@@ -4,6 +4,8 @@
 #include "bench_diffusion.h"
 #include "bench_png.h"
 #include "bench_profile.h"
+
+#include "models/bias_activation.h"
 #include "bench_load.h"
 #include "bench_models.h"
 
@@ -40,8 +42,8 @@ Modes:
   throughput   tiles/s and megapixels/s on a synthetic image (median of --runs,
                default 3), the model's bare forward on --batch tiles of S, and
                the share of the run the model's forward takes
-               --png FILE: the runs write FILE through the PNG encoder (timed
-               with it); --cold 1: no warm-up and no model-only timings (the
+               --png FILE [--png-level L]: the runs write FILE through the PNG
+               encoder (timed with it); --cold 1: no warm-up and no model-only timings (the
                process is one cold run, for /usr/bin/time); --profile N: the N costliest CUDA kernels of one run
                and of one bare forward, and the device's busy share
   verify       tiled output on --device against the CPU and against one
@@ -61,7 +63,8 @@ Modes:
                --hypertile TILE [--hypertile-depth D]: the UNet step again with
                HyperTile and the speed-up; --profile N: the N costliest CUDA
                kernels of those steps (LibTorch 2.x); --group-norm 1: torch's
-               CUDA GroupNorm against ours; --sampler NAME[,NAME...]: a 10-step
+               CUDA GroupNorm against ours; --group-norm-rows A,B: the steps per
+               shortest row for ours (0: torch's only); --sampler NAME[,NAME...]: a 10-step
                run of each sampler and its cost per step beyond the denoiser's
   refine       RefineJob on a synthetic --size image (default 2048) with a
                --checkpoint, --vocab DIR, --tile (1024), --steps (30), --denoise
@@ -196,6 +199,28 @@ double bareForwardSeconds(const TileModel& model, int side, int batch, int runs)
     return bench::medianMilliseconds(model.device, runs, [&] { model.forward(x); }) / 1e3;
 }
 
+/// The same bare forward with torch's bias and activation ops instead of our
+/// fused epilogue (models/bias_activation.h): time and largest difference.
+void compareFusedEpilogues(const TileModel& model, int side, int batch)
+{
+    c10::InferenceMode inference;
+    const at::Tensor x = at::rand({batch, model.inChannels, side, side},
+                                  at::TensorOptions().device(toTorchDevice(model.device)).dtype(toTorchDtype(model.precision)));
+    if (!fusedEpilogueApplies(x)) {
+        std::printf("fused epilogue: not in this build\n");
+        return;
+    }
+    const at::Tensor fused = model.forward(x).to(at::kFloat);
+    const double fusedSeconds = bareForwardSeconds(model, side, batch, 10);
+    setFusedEpiloguesEnabled(false);
+    const at::Tensor plain = model.forward(x).to(at::kFloat);
+    const double plainSeconds = bareForwardSeconds(model, side, batch, 10);
+    setFusedEpiloguesEnabled(true);
+    std::printf("fused epilogue: %.2f ms against torch's ops %.2f ms (%.2fx); max |difference| %.2e\n",
+                fusedSeconds * 1e3, plainSeconds * 1e3, plainSeconds / fusedSeconds,
+                (fused - plain).abs().max().item<double>());
+}
+
 int runThroughput(const Options& options)
 {
     BenchModel model;
@@ -222,7 +247,7 @@ int runThroughput(const Options& options)
             bench::NullSink sink;
             report = model.run(source, sink);
         } else {
-            bench::PngFileSink sink(pngPath);
+            bench::PngFileSink sink(pngPath, intOption(options, "--png-level", 6));
             report = model.run(source, sink);
             sink.finish();
         }
@@ -250,6 +275,8 @@ int runThroughput(const Options& options)
     const double bare = bareForwardSeconds(tileModel, tile, batch, 10);
     std::printf("bare forward, %d x %d x %d: %.2f ms = %.3f input MP/s (median of 10)\n", batch, tile, tile,
                 bare * 1e3, double(batch) * tile * tile / 1e6 / bare);
+    if (tileModel.device.kind == DeviceKind::Cuda)
+        compareFusedEpilogues(tileModel, tile, batch);
     const int multiple = std::max(1, tileModel.inputMultiple);
     const int padded = (tile + 2 * report.halo + multiple - 1) / multiple * multiple;
     const int perSide = std::max(1, int(std::lround(std::sqrt(double(report.tiles))))); // a square image

@@ -99,6 +99,7 @@ void PngFileSink::begin(int width, int height, int channels)
     settings.width = width;
     settings.height = height;
     settings.channels = channels;
+    settings.level = m_level;
     std::FILE* file = m_file;
     m_encoder = std::make_unique<PngEncoder>(settings, [file](const uint8_t* bytes, size_t size) {
         if (std::fwrite(bytes, 1, size, file) != size)

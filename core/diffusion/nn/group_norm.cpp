@@ -1,17 +1,33 @@
 #include "diffusion/nn/group_norm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <tuple>
 #include <vector>
 
 namespace tessera::sd {
 
+namespace {
+std::atomic<int64_t> g_wideRowLength{int64_t(1) << 16};
+} // namespace
+
+int64_t wideGroupNormRowLength()
+{
+    return g_wideRowLength.load();
+}
+
+void setWideGroupNormRowLength(int64_t values)
+{
+    g_wideRowLength.store(values);
+}
+
 bool groupNormRowsAreFewAndLong(const at::Tensor& x, int64_t groups)
 {
-    if (!x.is_cuda() || x.dim() < 2 || x.numel() == 0)
+    const int64_t shortest = g_wideRowLength.load();
+    if (shortest <= 0 || !x.is_cuda() || x.dim() < 2 || x.numel() == 0)
         return false;
     const int64_t rows = x.size(0) * groups;
-    return rows < 512 && x.numel() / rows >= (int64_t(1) << 16);
+    return rows < 512 && x.numel() / rows >= shortest;
 }
 
 at::Tensor groupNormByWideReductions(const at::Tensor& x, int64_t groups, const at::Tensor& weight,

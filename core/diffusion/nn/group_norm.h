@@ -15,8 +15,15 @@
 namespace tessera::sd {
 
 /// True where at::group_norm would run few long rows on a GPU: CUDA, fewer
-/// than 512 (sample, group) rows, each of at least 65536 values.
+/// than 512 (sample, group) rows, each of at least wideGroupNormRowLength()
+/// values.
 bool groupNormRowsAreFewAndLong(const at::Tensor& x, int64_t groups);
+
+/// The shortest row that takes the wide reductions (their dozen small
+/// kernels cost launch time where rows are short). For the bench:
+/// setWideGroupNormRowLength(0) sends every GroupNorm to torch's kernel.
+int64_t wideGroupNormRowLength();
+void setWideGroupNormRowLength(int64_t values);
 
 /// at::group_norm(x, groups, weight, bias, eps) from torch's generic
 /// reductions. x: [N, C, *] -> [N, C, *] in x's dtype; weight, bias [C].

@@ -4,13 +4,13 @@
 #include "diffusion/tokenizer/clip_bpe.h"
 
 #include "common/error.h"
+#include "common/regular_file.h"
 #include "diffusion/tokenizer/clip_unicode.h"
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
 #include <array>
-#include <fstream>
 #include <limits>
 #include <mutex>
 #include <sstream>
@@ -60,20 +60,17 @@ const std::array<std::string, 256>& byteEncoder()
     return encoder;
 }
 
+/// Vocabulary files are a few MB; a larger one is not a vocabulary.
+constexpr uint64_t kMaxVocabularyBytes = uint64_t(64) << 20;
+
 std::string readTextFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(ErrorCode::Io, "cannot open " + path);
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (in.bad())
-        throw Error(ErrorCode::Io, "cannot read " + path);
-    return content.str();
+    return readRegularFile(path, kMaxVocabularyBytes); // a FIFO or device is refused, not read forever
 }
 
 std::string readGzipFile(const std::string& path)
 {
+    requireRegularFile(path); // gzopen would block on a FIFO
     gzFile file = gzopen(path.c_str(), "rb");
     if (!file)
         throw Error(ErrorCode::Io, "cannot open " + path);

@@ -1,5 +1,6 @@
 #include "diffusion/vae/vae.h"
 
+#include "common/cancel_scope.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
 
@@ -39,8 +40,10 @@ at::Tensor VaeEncoder::forward(const at::Tensor& x) const
     // x: [B, 3, H, W] -> h: [B, ch, H, W]
     at::Tensor h = convIn->forward(x);
     for (const Level& level : down) {
-        for (const auto& block : level.blocks)
+        for (const auto& block : level.blocks) {
+            throwIfCurrentCancelled(); // between blocks: a whole-image pass takes seconds
             h = block->forward(h);
+        }
         if (level.downsample)
             h = level.downsample->forward(h); // [B, C, H', W'] -> [B, C, H' / 2, W' / 2]
     }
@@ -92,8 +95,10 @@ at::Tensor VaeDecoder::forward(const at::Tensor& z) const
     // z: [B, z, h, w] -> h: [B, C, h, w]
     at::Tensor h = forwardMiddle(z);
     for (auto level = up.rbegin(); level != up.rend(); ++level) {
-        for (const auto& block : level->blocks)
+        for (const auto& block : level->blocks) {
+            throwIfCurrentCancelled(); // between blocks: a whole-image pass takes seconds
             h = block->forward(h);
+        }
         if (level->upsample)
             h = level->upsample->forward(h); // [B, C, h', w'] -> [B, C, 2 h', 2 w']
     }

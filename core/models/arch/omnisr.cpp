@@ -16,6 +16,7 @@
 
 #include "models/arch/arch.h"
 
+#include "common/cancel_scope.h"
 #include "common/error.h"
 
 #include <torch/nn/functional/upsampling.h>
@@ -359,8 +360,11 @@ public:
         at::Tensor out = residual;
         for (size_t g = 0; g < m_blocks.size(); ++g) {
             at::Tensor group = out;
-            for (auto& block : m_blocks[g])
+            for (auto& block : m_blocks[g]) {
+                throwIfCurrentCancelled();
                 group = block->forward(group);
+            }
+            throwIfCurrentCancelled();
             out = m_esas[g]->forward(m_groupConvs[g]->forward(group) + out);
         }
         out = m_output->forward(out) + residual;

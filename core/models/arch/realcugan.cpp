@@ -29,6 +29,7 @@
 
 #include "models/arch/arch.h"
 
+#include "common/cancel_scope.h"
 #include "common/error.h"
 
 #include <torch/nn/modules/conv.h>
@@ -190,6 +191,7 @@ public:
     // x: [N, in, H, W] -> [N, out, H - 4, W - 4]
     at::Tensor forward(const at::Tensor& x)
     {
+        throwIfCurrentCancelled();
         at::Tensor z = at::leaky_relu(m_conv0->forward(x), kSlope);
         z = at::leaky_relu(m_conv2->forward(z), kSlope);
         return m_se ? m_se->forward(z) : z;

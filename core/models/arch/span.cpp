@@ -10,6 +10,7 @@
 
 #include "models/arch/arch.h"
 
+#include "common/cancel_scope.h"
 #include "common/error.h"
 
 #include <cmath>
@@ -116,6 +117,7 @@ public:
         const at::Tensor feature = m_first->forward(in);
         at::Tensor out = feature, firstBlock, lastInner;
         for (size_t b = 0; b < m_blocks.size(); ++b) {
+            throwIfCurrentCancelled();
             auto [gated, inner] = m_blocks[b]->forward(out);
             out = gated;
             if (b == 0)

@@ -7,7 +7,9 @@
 // activations carry a 1-D per-channel weight; parameterless ones do not.
 
 #include "models/arch/arch.h"
+#include "models/arch/conv_activation.h"
 
+#include "common/cancel_scope.h"
 #include "common/error.h"
 
 #include <torch/nn/functional/upsampling.h>
@@ -67,10 +69,12 @@ public:
     {
         at::Tensor out = x;
         for (size_t i = 0; i < m_convs.size(); ++i) {
-            out = m_convs[i]->forward(out);
-            if (i + 1 < m_convs.size())
-                // Without PReLU weights the activation is taken to be LeakyReLU(0.1).
-                out = m_config.prelu ? m_acts[i]->forward(out) : at::leaky_relu(out, 0.1);
+            throwIfCurrentCancelled();
+            // Without PReLU weights the activation is taken to be LeakyReLU(0.1).
+            const Activation activation = i + 1 == m_convs.size() ? Activation{}
+                : m_config.prelu                                  ? preluActivation(m_acts[i]->weight)
+                                                                  : leakyReluActivation(0.1);
+            out = convolveWithActivation(m_convs[i], out, activation);
         }
         // out: [N, C * s^2, H, W] -> [N, C, H * s, W * s]
         out = at::pixel_shuffle(out, m_config.scale);

@@ -1,5 +1,6 @@
 #include "models/ncnn/ncnn_graph.h"
 
+#include "common/cancel_scope.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
 #include "models/loaders/mapped_file.h"
@@ -72,6 +73,7 @@ at::Tensor Graph::run(const at::Tensor& input) const
         const Node& node = m_nodes[i];
         if (node.layer->type() == "Input")
             continue;
+        throwIfCurrentCancelled(); // between layers: a whole graph takes seconds on the CPU
         std::vector<at::Tensor> inputs;
         inputs.reserve(node.inputs.size());
         for (int blob : node.inputs)

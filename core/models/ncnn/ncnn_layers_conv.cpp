@@ -3,6 +3,10 @@
 
 #include "models/ncnn/ncnn_layers_impl.h"
 
+#include "models/bias_activation.h"
+
+#include <optional>
+
 namespace tessera::ncnn {
 
 namespace {
@@ -78,6 +82,24 @@ at::Tensor require4d(const at::Tensor& x, const LayerDesc& desc)
 
 } // namespace
 
+// ncnn's fused activations that the one-pass epilogue does (none, ReLU,
+// leaky ReLU); the others run after the convolution with torch's ops.
+std::optional<Activation> convolutionEpilogue(const FusedActivation& fused)
+{
+    Activation activation;
+    switch (fused.type) {
+    case 0: return activation;
+    case 1:
+        activation.kind = Activation::Kind::Relu;
+        return activation;
+    case 2:
+        activation.kind = Activation::Kind::LeakyRelu;
+        activation.slope = fused.params[0]; // readFusedActivation checked it is there
+        return activation;
+    default: return std::nullopt;
+    }
+}
+
 std::unique_ptr<Layer> makeConvolution(const LayerDesc& desc, WeightReader& reader)
 {
     requireBlobs(desc, 1, 1);
@@ -125,6 +147,9 @@ std::unique_ptr<Layer> makeConvolution(const LayerDesc& desc, WeightReader& read
         const at::Tensor bias = weights.size() > 1 ? weights[1] : at::Tensor();
         // y: [N, num_output, H', W']
         const std::vector<int64_t> stride{c.strideH, c.strideW}, dilation{c.dilationH, c.dilationW};
+        if (const std::optional<Activation> epilogue = convolutionEpilogue(c.activation))
+            return std::vector<at::Tensor>{convolutionBiasActivation(x, weights[0], bias, stride, convPadding, dilation,
+                                                                     c.group, *epilogue)};
         at::Tensor y = at::conv2d(x, weights[0], bias, stride, convPadding, dilation, c.group);
         return std::vector<at::Tensor>{applyActivation(y, c.activation)};
     };

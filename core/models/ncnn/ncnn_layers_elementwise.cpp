@@ -3,6 +3,8 @@
 
 #include "models/ncnn/ncnn_layers_impl.h"
 
+#include "models/bias_activation.h"
+
 #include <cfloat>
 
 namespace tessera::ncnn {
@@ -118,10 +120,14 @@ std::unique_ptr<Layer> makePRelu(const LayerDesc& desc, WeightReader& reader)
         if (x.dim() < 2 || x.size(1) != slope.numel())
             badInput(type, name, std::to_string(slope.numel()) + " slopes for a blob of "
                                      + (x.dim() < 2 ? std::string("no") : std::to_string(x.size(1))) + " channels");
-        // One kernel (at::prelu) where the slopes run along the channels of an
-        // image blob; the general broadcast otherwise.
-        if (x.dim() == 4)
-            return std::vector<at::Tensor>{at::prelu(x, slope)};
+        // One pass (our kernel on CUDA, else at::prelu) where the slopes run
+        // along the channels of an image blob; the general broadcast otherwise.
+        if (x.dim() == 4) {
+            Activation prelu;
+            prelu.kind = Activation::Kind::PRelu;
+            prelu.slopes = slope;
+            return std::vector<at::Tensor>{applyBiasActivation(x, at::Tensor(), prelu, /*inPlace=*/false)};
+        }
         return std::vector<at::Tensor>{at::where(x > 0, x, x * alongDim1(slope, x))};
     };
     return std::make_unique<Layer>(desc.type, desc.name, std::move(w), std::move(forward));

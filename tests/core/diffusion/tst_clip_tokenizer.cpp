@@ -15,6 +15,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include <sys/stat.h>
+
 using namespace tessera;
 using namespace tessera::sd;
 
@@ -276,6 +278,12 @@ private slots:
         TESSERA_VERIFY_ERROR(ClipTokenizer::fromVocabAndMerges(bad.fileName().toStdString(), dataFile("merges.txt")),
                              ErrorCode::InvalidModel);
         TESSERA_VERIFY_ERROR(ClipTokenizer::fromBpeGz(dataFile("vocab.json")), ErrorCode::InvalidModel);
+        // A FIFO in the vocabulary's place is refused by kind: reading it would wait forever.
+        const std::string fifo = dir.filePath("fifo.json").toStdString();
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        TESSERA_VERIFY_ERROR(ClipTokenizer::fromVocabAndMerges(fifo, dataFile("merges.txt")), ErrorCode::Io);
+        TESSERA_VERIFY_ERROR(ClipTokenizer::fromVocabAndMerges(dataFile("vocab.json"), fifo), ErrorCode::Io);
+        TESSERA_VERIFY_ERROR(ClipTokenizer::fromBpeGz(fifo), ErrorCode::Io);
     }
 
     void locatorNamesThePlaces()

@@ -176,6 +176,43 @@ inline QByteArray pngHeaderOnly(uint32_t width, uint32_t height)
     return png;
 }
 
+/// An 8-bit grey TIFF's header alone: `strips` strips whose offsets point
+/// past the end of the file (a file that claims more than it holds).
+inline QByteArray tiffHeaderOnly(uint32_t width, uint32_t height, uint32_t strips)
+{
+    const uint32_t rowsPerStrip = (height + strips - 1) / strips;
+    const uint32_t stripBytes = width * rowsPerStrip;
+    const uint32_t entries = 9;
+    const uint32_t arrays = 8 + 2 + entries * 12 + 4; // the strip arrays follow the IFD
+    QByteArray tiff("II*\0", 4);
+    appendLittleEndian(tiff, 8, 4);
+    appendLittleEndian(tiff, entries, 2);
+    auto entry = [&](uint32_t tag, uint32_t type, uint32_t count, uint32_t value) {
+        appendLittleEndian(tiff, tag, 2);
+        appendLittleEndian(tiff, type, 2);
+        appendLittleEndian(tiff, count, 4);
+        appendLittleEndian(tiff, value, 4);
+    };
+    const uint32_t kShort = 3, kLong = 4;
+    entry(256, kLong, 1, width);
+    entry(257, kLong, 1, height);
+    entry(258, kShort, 1, 8);
+    entry(259, kShort, 1, 1);
+    entry(262, kShort, 1, 1);
+    entry(273, kLong, strips, strips == 1 ? 1000000 : arrays);
+    entry(277, kShort, 1, 1);
+    entry(278, kLong, 1, rowsPerStrip);
+    entry(279, kLong, strips, strips == 1 ? stripBytes : arrays + 4 * strips);
+    appendLittleEndian(tiff, 0, 4);
+    if (strips > 1) {
+        for (uint32_t i = 0; i < strips; ++i)
+            appendLittleEndian(tiff, 1000000 + i * stripBytes, 4);
+        for (uint32_t i = 0; i < strips; ++i)
+            appendLittleEndian(tiff, stripBytes, 4);
+    }
+    return tiff;
+}
+
 /// An uncompressed 24-bit BMP of `width` x `height`; with `withPixels` false
 /// only the headers are written (a file that claims more than it holds).
 inline QByteArray makeBmp(int width, int height, bool withPixels, uint8_t fill = 0x80)

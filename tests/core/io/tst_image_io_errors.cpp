@@ -9,6 +9,7 @@
 #include "io/image_writer.h"
 #include "io_test_util.h"
 
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -251,6 +252,38 @@ private slots:
         // Under the limit but with no pixel data: an I/O error, not a crash.
         QVERIFY(writeBytes(qpath("short.png"), pngHeaderOnly(3000, 2000)));
         QCOMPARE(outcome([&] { readImage(path("short.png")); }), QString(errorCodeName(ErrorCode::Io)));
+    }
+
+    // The probe's header-only files: a 31000 x 31000 TIFF of many strips
+    // whose data lies past the end fails when opened for streaming (before a
+    // run allocates for its size), in one line; a TIFF 2^31 pixels wide is
+    // "too large", not an "empty size" of -2147483648.
+    void headerOnlyAndOversizedTiffs()
+    {
+        QVERIFY(writeBytes(qpath("strips.tif"), tiffHeaderOnly(31000, 31000, 64)));
+        QElapsedTimer clock;
+        clock.start();
+        try {
+            ImageFileReader reader(path("strips.tif"));
+            QFAIL("a TIFF without pixel data opened");
+        } catch (const Error& error) {
+            const QString message = error.what();
+            QCOMPARE(error.code(), ErrorCode::Io);
+            QVERIFY2(message.startsWith(qpath("strips.tif") + ": ") && !message.contains('\n'), qPrintable(message));
+        }
+        QVERIFY(clock.elapsed() < 2000);
+
+        QVERIFY(writeBytes(qpath("wide.tif"), tiffHeaderOnly(uint32_t(1) << 31, 1, 1)));
+        for (const std::function<void()>& open : {std::function<void()>([&] { probeImage(path("wide.tif")); }),
+                                                  std::function<void()>([&] { readImage(path("wide.tif")); })}) {
+            try {
+                open();
+                QFAIL("a TIFF 2^31 pixels wide opened");
+            } catch (const Error& error) {
+                QCOMPARE(QString(error.what()),
+                         qpath("wide.tif") + ": the image is too large (a side over 2147483647 pixels)");
+            }
+        }
     }
 
     void failedWritesLeaveTheOldFile_data()

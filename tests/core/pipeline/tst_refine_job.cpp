@@ -426,6 +426,20 @@ private slots:
         QVERIFY2(workflowText.contains("128 x 128, refined") && workflowText.contains("128 x 128, upscaled"),
                  qPrintable(workflowText));
 
+        // A plan of over 10000 tiles (x10 to 6400 x 4800 in tiles of 64) is
+        // refused before any work without --force, in one line.
+        const QString many = m_dir.filePath("many.png");
+        writeImage(smoothImage(640, 480), m_dir.filePath("in640.png").toStdString(), {});
+        const auto [refused, refusedText] =
+            run({"refine", m_dir.filePath("in640.png"), "-o", many, "--model", QString::fromStdString(m_sd15), "--prompt",
+                 "a cat", "--tile", "64", "--overlap", "16", "--upscale-by", "10", "--vocab", vocab});
+        QCOMPARE(refused, 1);
+        QVERIFY2(refusedText.contains(QRegularExpression(
+                     "tessera-cli: 6400 x 4800 in tiles of 64 px makes \\d+ tiles \\(over 10000\\): use a larger "
+                     "--tile, or --force to run it anyway\n")),
+                 qPrintable(refusedText));
+        QVERIFY(!QFile::exists(many));
+
         // Ctrl+C during the steps: exit 130 and nothing written.
         const QString cancelled = m_dir.filePath("cancelled.png");
         QProcess cli;

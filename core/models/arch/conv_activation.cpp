@@ -1,0 +1,34 @@
+#include "models/arch/conv_activation.h"
+
+
+namespace tessera {
+
+at::Tensor convolveWithActivation(const torch::nn::Conv2d& conv, const at::Tensor& x, const Activation& activation)
+{
+    const auto& options = conv->options;
+    // Unqualified get_if: found by argument-dependent lookup in c10 (LibTorch
+    // 1.13's c10::variant) or std (2.x's std::variant).
+    const auto* padding = get_if<torch::ExpandingArray<2>>(&options.padding());
+    if (!padding || !get_if<torch::enumtype::kZeros>(&options.padding_mode()))
+        return applyBiasActivation(conv.ptr()->forward(x), at::Tensor(), activation, /*inPlace=*/true);
+    return convolutionBiasActivation(x, conv->weight, conv->bias, *options.stride(), **padding, *options.dilation(),
+                                     options.groups(), activation);
+}
+
+Activation preluActivation(const at::Tensor& slopes)
+{
+    Activation activation;
+    activation.kind = Activation::Kind::PRelu;
+    activation.slopes = slopes;
+    return activation;
+}
+
+Activation leakyReluActivation(double slope)
+{
+    Activation activation;
+    activation.kind = Activation::Kind::LeakyRelu;
+    activation.slope = slope;
+    return activation;
+}
+
+} // namespace tessera

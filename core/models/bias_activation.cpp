@@ -1,0 +1,102 @@
+#include "models/bias_activation.h"
+
+#include <atomic>
+
+#ifdef TESSERA_CUDA_KERNELS
+#include "models/cuda/bias_activation_kernel.h"
+
+#include <c10/cuda/CUDAStream.h>
+#endif
+
+namespace tessera {
+
+namespace {
+
+std::atomic<bool> g_fusedEnabled{true};
+
+// torch's ops, as before the kernel: y + bias, then the activation.
+at::Tensor torchBiasActivation(const at::Tensor& y, const at::Tensor& bias, const Activation& activation, bool inPlace)
+{
+    at::Tensor out = y;
+    if (bias.defined()) {
+        const at::Tensor perChannel = bias.view({1, -1, 1, 1});
+        out = inPlace ? y.add_(perChannel) : y + perChannel;
+        inPlace = true; // out is ours now
+    }
+    switch (activation.kind) {
+    case Activation::Kind::None: return out;
+    case Activation::Kind::Relu: return inPlace ? out.relu_() : at::relu(out);
+    case Activation::Kind::LeakyRelu:
+        return inPlace ? at::leaky_relu_(out, activation.slope) : at::leaky_relu(out, activation.slope);
+    case Activation::Kind::PRelu: return at::prelu(out, activation.slopes);
+    }
+    return out;
+}
+
+} // namespace
+
+void setFusedEpiloguesEnabled(bool enabled)
+{
+    g_fusedEnabled.store(enabled);
+}
+
+bool fusedEpilogueApplies(const at::Tensor& y)
+{
+#ifdef TESSERA_CUDA_KERNELS
+    return g_fusedEnabled.load() && y.is_cuda() && y.dim() == 4
+        && (y.scalar_type() == at::kHalf || y.scalar_type() == at::kFloat)
+        && (y.is_contiguous(at::MemoryFormat::ChannelsLast) || y.is_contiguous()) && y.numel() > 0;
+#else
+    (void)y;
+    return false;
+#endif
+}
+
+at::Tensor applyBiasActivation(const at::Tensor& y, const at::Tensor& bias, const Activation& activation, bool inPlace)
+{
+#ifdef TESSERA_CUDA_KERNELS
+    const int64_t channels = y.dim() == 4 ? y.size(1) : 0;
+    const bool slopesFit = activation.kind != Activation::Kind::PRelu
+        || (activation.slopes.numel() == channels || activation.slopes.numel() == 1);
+    if (fusedEpilogueApplies(y) && slopesFit && (!bias.defined() || bias.numel() == channels)) {
+        // Parameters in y's dtype and contiguous; [C] each (a single PReLU slope is expanded).
+        auto perChannel = [&](const at::Tensor& t) {
+            return t.defined() ? t.to(y.scalar_type()).reshape({-1}).expand({channels}).contiguous() : at::Tensor();
+        };
+        const at::Tensor b = perChannel(bias);
+        const at::Tensor slopes = activation.kind == Activation::Kind::PRelu ? perChannel(activation.slopes) : at::Tensor();
+        at::Tensor out = inPlace ? y : at::empty_like(y);
+        cuda::BiasActivationArgs args;
+        args.input = y.data_ptr();
+        args.output = out.data_ptr();
+        args.bias = b.defined() ? b.data_ptr() : nullptr;
+        args.slopes = slopes.defined() ? slopes.data_ptr() : nullptr;
+        args.slope = float(activation.slope);
+        args.activation = int(activation.kind);
+        args.count = y.numel();
+        args.channels = channels;
+        // Channels-last: a channel's values are `channels` apart and the channel
+        // is index % C; NCHW: runs of H * W, the channel is (index / HW) % C.
+        args.inner = y.is_contiguous(at::MemoryFormat::ChannelsLast) && !y.is_contiguous() ? 1 : y.size(2) * y.size(3);
+        args.half = y.scalar_type() == at::kHalf;
+        cuda::launchBiasActivation(args, c10::cuda::getCurrentCUDAStream(y.device().index()).stream());
+        return out;
+    }
+#endif
+    return torchBiasActivation(y, bias, activation, inPlace);
+}
+
+at::Tensor convolutionBiasActivation(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                     at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                                     int64_t groups, const Activation& activation)
+{
+    if (!fusedEpilogueApplies(x)) {
+        // torch's own path: the convolution adds the bias.
+        const at::Tensor y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
+        return torchBiasActivation(y, at::Tensor(), activation, /*inPlace=*/true);
+    }
+    const at::Tensor y = at::conv2d(x, weight, at::Tensor(), stride, padding, dilation, groups);
+    return applyBiasActivation(y, bias, activation, /*inPlace=*/true);
+}
+
+} // namespace tessera

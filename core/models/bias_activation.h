@@ -1,0 +1,41 @@
+#pragma once
+/// A convolution's epilogue, act(y + bias), in one pass over y.
+///
+/// torch adds a convolution's bias with a separate broadcast kernel and runs
+/// PReLU / leaky ReLU as another; on channels_last fp16 both take its generic
+/// (not vectorised) elementwise path, which at 1463² tiles cost 13 of an
+/// SRVGG forward's 20 ms against 6 ms of convolutions (tests/bench/NOTES.md).
+/// On CUDA builds with a CUDA compiler, a kernel of ours does bias and
+/// activation in one vectorised pass; elsewhere (the CPU, LibTorch 1.13,
+/// other dtypes) torch's ops run as before.
+
+#include <ATen/ATen.h>
+
+#include <cstdint>
+
+namespace tessera {
+
+/// What follows a convolution's bias.
+struct Activation {
+    enum class Kind { None, Relu, LeakyRelu, PRelu };
+    Kind kind = Kind::None;
+    double slope = 0.0; ///< LeakyRelu: the negative side's slope
+    at::Tensor slopes;  ///< PRelu: [C] or [1], one slope per channel
+};
+
+/// act(y + bias) for y: [N, C, H, W] and bias [C] (or undefined: none).
+/// Writes into y when `inPlace` (y must then be a tensor of the caller's own).
+at::Tensor applyBiasActivation(const at::Tensor& y, const at::Tensor& bias, const Activation& activation, bool inPlace);
+
+/// act(conv2d(x, weight, bias, ...)): the convolution without its bias, then
+/// applyBiasActivation in place. x: [N, Cin, H, W] -> [N, Cout, H', W'].
+at::Tensor convolutionBiasActivation(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                     at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                                     int64_t groups, const Activation& activation);
+
+/// True where applyBiasActivation runs our kernel for `y`. For the bench and
+/// tests, `setFusedEpiloguesEnabled(false)` makes every call take torch's ops.
+bool fusedEpilogueApplies(const at::Tensor& y);
+void setFusedEpiloguesEnabled(bool enabled);
+
+} // namespace tessera
