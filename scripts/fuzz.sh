@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz (clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer) and runs each for SECONDS (default 60) from its
-# seed corpus (tests/fuzz/corpus/<name>). New inputs go to a throwaway
+# UndefinedBehaviorSanitizer) and the torch-free unit tests built the same way,
+# runs those tests, then each fuzzer for SECONDS (default 60) from its seed
+# corpus (tests/fuzz/corpus/<name>). New inputs go to a throwaway
 # folder; a crash leaves its input as crash-* in the build folder and this
 # script fails. Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 # Environment: TESSERA_FUZZ_BUILD_DIR (default ./build-fuzz),
@@ -21,10 +22,12 @@ export CCACHE_BASEDIR="$root"
 cmake -S "$root/tests/fuzz" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
-# LibTorch keeps allocations alive until exit; leaks are not what we look for.
-export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1"
 failed=0
+# The sanitized unit tests (the parsers' and plans' own, without LibTorch).
+ASAN_OPTIONS="detect_leaks=1" ctest --test-dir "$build" --output-on-failure || failed=1
+# LibTorch keeps allocations alive until exit; leaks are not what we look for.
+export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1"
 for target in "${targets[@]}"; do
   if [[ "$target" == clip_tokenizer && ! -f "$TESSERA_CLIP_VOCAB" ]]; then
     echo "fuzz: $target skipped (no CLIP vocabulary at $TESSERA_CLIP_VOCAB)"

@@ -23,6 +23,8 @@ packages=(
   xvfb xauth openimageio-tools
   # packaging: the PNG icons rendered from the SVG, the metainfo and .desktop validators
   librsvg2-bin appstream desktop-file-utils
+  # the fuzzers and the sanitized parser tests (scripts/fuzz.sh): clang with libFuzzer
+  clang
 )
 
 missing=()
