@@ -24,8 +24,26 @@ Graph::Graph(const GraphDesc& desc, WeightReader& weights, const std::string& so
         return index;
     };
 
-    for (const LayerDesc& layerDesc : desc.layers) {
+    // How many layers read each blob: a Convolution whose output only the
+    // PReLU after it reads is built with that PReLU as one layer.
+    std::map<std::string, int> readers;
+    for (const LayerDesc& layerDesc : desc.layers)
+        for (const std::string& name : layerDesc.inputs)
+            ++readers[name];
+
+    for (size_t k = 0; k < desc.layers.size(); ++k) {
+        const LayerDesc& layerDesc = desc.layers[k];
         Node node;
+        const LayerDesc* prelu = k + 1 < desc.layers.size() ? &desc.layers[k + 1] : nullptr;
+        if (prelu && convolutionTakesPRelu(layerDesc, *prelu) && readers[layerDesc.outputs[0]] == 1) {
+            node.layer = makeConvolutionWithPRelu(layerDesc, *prelu, weights);
+            for (const std::string& name : layerDesc.inputs)
+                node.inputs.push_back(indexOf(name));
+            node.outputs.push_back(indexOf(prelu->outputs[0]));
+            m_nodes.push_back(std::move(node));
+            ++k; // the PReLU is in the node
+            continue;
+        }
         node.layer = createLayer(layerDesc, weights);
         for (const std::string& name : layerDesc.inputs)
             node.inputs.push_back(indexOf(name));

@@ -58,6 +58,17 @@ private:
 /// it (or one of its options), Error(InvalidModel) for impossible parameters.
 std::unique_ptr<Layer> createLayer(const LayerDesc& desc, WeightReader& weights);
 
+/// True when `prelu` is a PReLU that reads the single output of
+/// `convolution`, a Convolution without a fused activation, with one slope
+/// or one per output channel. (The caller checks that no other layer reads
+/// that output.) Such pairs are built as one layer: makeConvolutionWithPRelu.
+bool convolutionTakesPRelu(const LayerDesc& convolution, const LayerDesc& prelu);
+/// The Convolution with the PReLU that follows it as its epilogue, one pass
+/// over the output instead of two (models/bias_activation.h); reads both
+/// layers' weights, in the .bin's order.
+std::unique_ptr<Layer> makeConvolutionWithPRelu(const LayerDesc& convolution, const LayerDesc& prelu,
+                                                WeightReader& weights);
+
 /// The layer types createLayer knows.
 std::vector<std::string> supportedLayerTypes();
 

@@ -80,8 +80,6 @@ at::Tensor require4d(const at::Tensor& x, const LayerDesc& desc)
     return x;
 }
 
-} // namespace
-
 // ncnn's fused activations that the one-pass epilogue does (none, ReLU,
 // leaky ReLU); the others run after the convolution with torch's ops.
 std::optional<Activation> convolutionEpilogue(const FusedActivation& fused)
@@ -100,7 +98,10 @@ std::optional<Activation> convolutionEpilogue(const FusedActivation& fused)
     }
 }
 
-std::unique_ptr<Layer> makeConvolution(const LayerDesc& desc, WeightReader& reader)
+// Convolution and ConvolutionDepthWise; with `prelu`, the PReLU layer that
+// follows it (its slopes are read after the convolution's weights, in the
+// .bin's order) becomes the convolution's epilogue.
+std::unique_ptr<Layer> makeConvolutionLayer(const LayerDesc& desc, WeightReader& reader, const LayerDesc* prelu)
 {
     requireBlobs(desc, 1, 1);
     ConvParams c = readConvParams(desc);
@@ -120,13 +121,16 @@ std::unique_ptr<Layer> makeConvolution(const LayerDesc& desc, WeightReader& read
                     .reshape({c.numOutput, inPerGroup, c.kernelH, c.kernelW}));
     if (c.biasTerm)
         w.push_back(reader.readRaw(c.numOutput, desc.name + " bias"));
+    const bool withPRelu = prelu != nullptr;
+    if (withPRelu)
+        w.push_back(reader.readRaw(prelu->params.getInt(0, 0), prelu->name + " slope")); // weights.back()
 
     Footprint footprint;
     footprint.halfKernelIn = (std::max(kernelExtent(c.kernelW, c.dilationW), kernelExtent(c.kernelH, c.dilationH)) - 1) / 2.0;
     footprint.scale = 1.0 / c.strideW;
 
     const LayerDesc info{desc.type, desc.name, {}, {}, {}, desc.line, desc.source};
-    ForwardFn forward = [c, info](const std::vector<at::Tensor>& in, const std::vector<at::Tensor>& weights) {
+    ForwardFn forward = [c, info, withPRelu](const std::vector<at::Tensor>& in, const std::vector<at::Tensor>& weights) {
         // x: [N, C, H, W]
         at::Tensor x = require4d(in[0], info);
         std::vector<int64_t> pads;
@@ -144,16 +148,45 @@ std::unique_ptr<Layer> makeConvolution(const LayerDesc& desc, WeightReader& read
             convPadding = {pads[2], pads[0]};
         else if (!pads.empty() && (pads[0] > 0 || pads[1] > 0 || pads[2] > 0 || pads[3] > 0))
             x = at::constant_pad_nd(x, pads, c.padValue);
-        const at::Tensor bias = weights.size() > 1 ? weights[1] : at::Tensor();
+        const at::Tensor bias = c.biasTerm ? weights[1] : at::Tensor();
         // y: [N, num_output, H', W']
         const std::vector<int64_t> stride{c.strideH, c.strideW}, dilation{c.dilationH, c.dilationW};
-        if (const std::optional<Activation> epilogue = convolutionEpilogue(c.activation))
+        std::optional<Activation> epilogue = convolutionEpilogue(c.activation);
+        if (withPRelu) {
+            epilogue = Activation{};
+            epilogue->kind = Activation::Kind::PRelu;
+            epilogue->slopes = weights.back();
+        }
+        if (epilogue)
             return std::vector<at::Tensor>{convolutionBiasActivation(x, weights[0], bias, stride, convPadding, dilation,
                                                                      c.group, *epilogue)};
         at::Tensor y = at::conv2d(x, weights[0], bias, stride, convPadding, dilation, c.group);
         return std::vector<at::Tensor>{applyActivation(y, c.activation)};
     };
-    return std::make_unique<Layer>(desc.type, desc.name, std::move(w), std::move(forward), footprint);
+    const std::string name = withPRelu ? desc.name + "+" + prelu->name : desc.name;
+    return std::make_unique<Layer>(desc.type, name, std::move(w), std::move(forward), footprint);
+}
+
+} // namespace
+
+std::unique_ptr<Layer> makeConvolution(const LayerDesc& desc, WeightReader& reader)
+{
+    return makeConvolutionLayer(desc, reader, nullptr);
+}
+
+bool convolutionTakesPRelu(const LayerDesc& convolution, const LayerDesc& prelu)
+{
+    const int slopes = prelu.params.getInt(0, 0);
+    return convolution.type == "Convolution" && convolution.params.getInt(9, 0) == 0
+        && convolution.outputs.size() == 1 && prelu.type == "PReLU" && prelu.inputs.size() == 1
+        && prelu.outputs.size() == 1 && prelu.inputs[0] == convolution.outputs[0]
+        && (slopes == 1 || slopes == convolution.params.getInt(0, 0));
+}
+
+std::unique_ptr<Layer> makeConvolutionWithPRelu(const LayerDesc& convolution, const LayerDesc& prelu,
+                                                WeightReader& reader)
+{
+    return makeConvolutionLayer(convolution, reader, &prelu);
 }
 
 std::unique_ptr<Layer> makeDeconvolution(const LayerDesc& desc, WeightReader& reader)

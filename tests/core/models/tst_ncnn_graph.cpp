@@ -224,6 +224,43 @@ private slots:
         expectClose(runGraph(dir, param, bin, x), expected);
     }
 
+    // A Convolution read only by the PReLU after it becomes one layer with the
+    // PReLU as its epilogue; read by another layer too, it stays two. Both give
+    // prelu(conv(x) + b), per channel and with one shared slope.
+    void convolutionAndPReluBecomeOneLayer()
+    {
+        QTemporaryDir dir;
+        const at::Tensor w = at::randn({4, 3, 3, 3});
+        const at::Tensor b = at::randn({4});
+        const at::Tensor x = at::randn({2, 3, 7, 9});
+        for (const at::Tensor& slopes : {at::linspace(-0.3, 0.6, 4), at::full({1}, 0.25)}) {
+            BinWriter bin;
+            bin.tagged(w);
+            bin.raw(b);
+            bin.raw(slopes);
+            const std::string slopeCount = std::to_string(slopes.numel());
+            const std::string fusedParam = paramText({"Input in 0 1 data", "Convolution c 1 1 data y 0=4 1=3 4=1 5=1 6=108",
+                                                      "PReLU p 1 1 y out 0=" + slopeCount},
+                                                     3);
+            const std::string fused = writeModel(dir, "fused", fusedParam, bin.bytes());
+            // The convolution's output also goes to an Eltwise sum: no fusion.
+            const std::string splitParam = paramText({"Input in 0 1 data", "Convolution c 1 1 data y 0=4 1=3 4=1 5=1 6=108",
+                                                      "Split s 1 2 y y0 y1", "PReLU p 1 1 y0 z 0=" + slopeCount,
+                                                      "Eltwise e 2 1 z y1 out 0=1"},
+                                                     6);
+            const std::string split = writeModel(dir, "split", splitParam, bin.bytes());
+            const at::Tensor y = at::conv2d(x, w, b, 1, 1);
+            const at::Tensor expected = at::prelu(y, slopes);
+            const auto fusedGraph = ncnn::loadGraph(fused);
+            QCOMPARE(int(fusedGraph->nodes().size()), 2); // Input, Convolution+PReLU
+            QCOMPARE(fusedGraph->nodes()[1].layer->name(), std::string("c+p"));
+            expectClose(fusedGraph->run(x), expected);
+            const auto splitGraph = ncnn::loadGraph(split);
+            QCOMPARE(int(splitGraph->nodes().size()), 5);
+            expectClose(splitGraph->run(x), expected + y);
+        }
+    }
+
     void convolutionFp16WeightsAndSamePadding()
     {
         QTemporaryDir dir;
