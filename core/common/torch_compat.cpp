@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <unistd.h>
 #include <limits>
 #include <vector>
 #include <cstring>
@@ -51,6 +52,17 @@ int cudaDeviceCount()
 DeviceMemory deviceMemory(const DeviceSpec& device)
 {
     DeviceMemory memory;
+    if (device.kind == DeviceKind::Cpu) {
+#if defined(__unix__) && defined(_SC_AVPHYS_PAGES) && defined(_SC_PHYS_PAGES)
+        const long pageSize = sysconf(_SC_PAGESIZE);
+        const long available = sysconf(_SC_AVPHYS_PAGES), physical = sysconf(_SC_PHYS_PAGES);
+        if (pageSize > 0 && available > 0 && physical > 0) {
+            memory.freeBytes = int64_t(available) * pageSize;
+            memory.totalBytes = int64_t(physical) * pageSize;
+        }
+#endif
+        return memory;
+    }
 #ifdef TESSERA_CUDA_MEMINFO
     if (device.kind == DeviceKind::Cuda && cudaAvailable()) {
         size_t freeBytes = 0, totalBytes = 0;

@@ -30,7 +30,8 @@ c10::ScalarType toTorchDtype(Precision precision);
 /// True when CUDA is compiled in and at least one device is present.
 bool cudaAvailable();
 int cudaDeviceCount();
-/// Free and total bytes on a CUDA device; {0, 0} for the CPU or without CUDA.
+/// Free and total bytes on a CUDA device, or the machine's available and
+/// physical RAM for the CPU; 0 where unknown (CUDA without its runtime).
 struct DeviceMemory {
     int64_t freeBytes = 0;
     int64_t totalBytes = 0;

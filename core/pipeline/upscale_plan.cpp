@@ -10,7 +10,6 @@
 #include <string>
 
 #if defined(__unix__)
-#include <unistd.h>
 #endif
 
 namespace tessera {
@@ -27,22 +26,6 @@ std::string gigabytes(int64_t bytes)
     char text[32];
     std::snprintf(text, sizeof text, "%.1f GB", double(bytes) / double(int64_t(1) << 30));
     return text;
-}
-
-/// All the memory the run's buffers could ever have on `device`: the GPU's
-/// total, or the machine's RAM for the CPU; 0 when unknown. Free memory
-/// changes; a plan over the total is impossible, not merely tight.
-int64_t totalMemory(const DeviceSpec& device)
-{
-    if (device.kind == DeviceKind::Cuda)
-        return deviceMemory(device).totalBytes;
-#if defined(__unix__) && defined(_SC_PHYS_PAGES)
-    const long pages = sysconf(_SC_PHYS_PAGES);
-    const long pageSize = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && pageSize > 0)
-        return int64_t(pages) * pageSize;
-#endif
-    return 0;
 }
 
 /// Refuses a halo beyond the image: reflect padding would only repeat it.
@@ -72,7 +55,9 @@ void checkOutputSide(int scale, int width, int height)
 /// channels and their weights, float32) plus one batch of tiles.
 void checkRunFits(const UpscalePlan& plan, const UpscaleSettings& settings)
 {
-    const int64_t total = totalMemory(settings.device);
+    // All the memory the run's buffers could ever have (the GPU's, or the RAM):
+    // free memory changes; a plan over the total is impossible, not merely tight.
+    const int64_t total = deviceMemory(settings.device).totalBytes;
     if (total <= 0)
         return;
     const TilePlan& tiles = plan.tiles;

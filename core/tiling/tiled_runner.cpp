@@ -17,7 +17,6 @@
 #include <string>
 
 #if defined(__unix__)
-#include <unistd.h>
 #endif
 
 namespace tessera {
@@ -38,17 +37,6 @@ const char* alphaModeName(AlphaMode mode)
 }
 
 namespace {
-
-int64_t availableHostMemory()
-{
-#if defined(__unix__) && defined(_SC_AVPHYS_PAGES)
-    const long pages = sysconf(_SC_AVPHYS_PAGES);
-    const long pageSize = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && pageSize > 0)
-        return int64_t(pages) * pageSize;
-#endif
-    return 0;
-}
 
 std::string gigabytes(int64_t bytes)
 {
@@ -99,15 +87,9 @@ int autoTileSize(const AutoTileInput& in, std::vector<std::string>* notes)
 {
     int64_t freeBytes = in.freeBytes;
     std::string where;
-    if (in.device.kind == DeviceKind::Cuda) {
-        if (freeBytes < 0)
-            freeBytes = deviceMemory(in.device).freeBytes;
-        where = "free on " + deviceName(in.device);
-    } else {
-        if (freeBytes < 0)
-            freeBytes = availableHostMemory();
-        where = "RAM available";
-    }
+    if (freeBytes < 0)
+        freeBytes = deviceMemory(in.device).freeBytes;
+    where = in.device.kind == DeviceKind::Cuda ? "free on " + deviceName(in.device) : "RAM available";
     if (freeBytes <= 0) {
         if (notes)
             notes->emplace_back("auto tile size 512 (free memory unknown)");

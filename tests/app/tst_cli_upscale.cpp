@@ -11,6 +11,8 @@
 #include "io/image_writer.h"
 
 #include <QElapsedTimer>
+#include "test_data.h"
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -26,12 +28,7 @@ namespace {
 
 std::filesystem::path modelPath()
 {
-    std::filesystem::path folder;
-    if (const char* env = std::getenv("TESSERA_MODELS"))
-        folder = env;
-    else if (const char* home = std::getenv("HOME"))
-        folder = std::filesystem::path(home) / ".local/share/tessera/models";
-    return folder / "2x-AniScale.pth";
+    return std::filesystem::path(test::modelsDir().toStdString()) / "2x-AniScale.pth"; // tests/test_data.h
 }
 
 Image gradient(int width, int height)

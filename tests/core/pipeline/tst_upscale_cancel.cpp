@@ -8,6 +8,8 @@
 #include "pipeline/upscale_job.h"
 
 #include <QElapsedTimer>
+#include "test_data.h"
+
 #include <QtTest>
 
 #include <atomic>
@@ -23,11 +25,7 @@ namespace {
 
 std::filesystem::path modelsFolder()
 {
-    if (const char* env = std::getenv("TESSERA_MODELS"))
-        return env;
-    if (const char* home = std::getenv("HOME"))
-        return std::filesystem::path(home) / ".local/share/tessera/models";
-    return {};
+    return test::modelsDir().toStdString(); // tests/test_data.h
 }
 
 Image gradient(int width, int height)

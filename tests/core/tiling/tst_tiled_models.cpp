@@ -7,6 +7,8 @@
 #include "tiling/tiled_runner.h"
 
 #include <QElapsedTimer>
+#include "test_data.h"
+
 #include <QtTest>
 
 #include <cstdlib>
@@ -19,11 +21,7 @@ namespace {
 
 std::filesystem::path modelsFolder()
 {
-    if (const char* env = std::getenv("TESSERA_MODELS"))
-        return env;
-    if (const char* home = std::getenv("HOME"))
-        return std::filesystem::path(home) / ".local/share/tessera/models";
-    return {};
+    return test::modelsDir().toStdString(); // tests/test_data.h
 }
 
 } // namespace
