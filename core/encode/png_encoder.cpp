@@ -325,6 +325,25 @@ struct PngEncoder::Impl {
         wroteFirstData = true;
     }
 
+    void checkRows(int rowCount) const
+    {
+        if (finished || rowCount <= 0 || rowCount > settings.height - rowsReceived)
+            throw Error(ErrorCode::InvalidArgument, "PNG encoder: " + std::to_string(rowCount) + " rows after "
+                                                        + std::to_string(rowsReceived) + " of "
+                                                        + std::to_string(settings.height));
+    }
+
+    // Full segments that end before the image does; the rest once all rows are here.
+    void cutFullSegments()
+    {
+        auto ownRows = [this] { return currentRows() - currentOwnStart; };
+        while (ownRows() >= segmentRows && currentFirstRow + currentOwnStart + segmentRows < settings.height)
+            cutSegment(segmentRows, false);
+        if (rowsReceived == settings.height)
+            cutSegment(ownRows(), true);
+        drain(false);
+    }
+
     // Writes finished segments in order; waits for the oldest while more than
     // two per worker are in flight, so memory stays bounded.
     void drain(bool all)
@@ -379,10 +398,7 @@ PngEncoder::~PngEncoder() = default;
 void PngEncoder::writeRows(int rowCount, const float* pixels)
 {
     Impl& impl = *m_impl;
-    if (impl.finished || rowCount <= 0 || rowCount > impl.settings.height - impl.rowsReceived)
-        throw Error(ErrorCode::InvalidArgument, "PNG encoder: " + std::to_string(rowCount) + " rows after "
-                                                    + std::to_string(impl.rowsReceived) + " of "
-                                                    + std::to_string(impl.settings.height));
+    impl.checkRows(rowCount);
     // Quantise in parallel: the band's rows split among the workers and the caller.
     const size_t start = impl.current.size();
     impl.current.resize(start + size_t(rowCount) * impl.rowBytes);
@@ -401,15 +417,18 @@ void PngEncoder::writeRows(int rowCount, const float* pixels)
     for (std::future<void>& helper : helpers)
         helper.get();
     impl.rowsReceived += rowCount;
+    impl.cutFullSegments();
+}
 
-    // Full segments that end before the image does; the rest once all rows are here.
-    auto ownRows = [&impl] { return impl.currentRows() - impl.currentOwnStart; };
-    auto nextOwnRow = [&impl] { return impl.currentFirstRow + impl.currentOwnStart; };
-    while (ownRows() >= impl.segmentRows && nextOwnRow() + impl.segmentRows < impl.settings.height)
-        impl.cutSegment(impl.segmentRows, false);
-    if (impl.rowsReceived == impl.settings.height)
-        impl.cutSegment(ownRows(), true);
-    impl.drain(false);
+void PngEncoder::writeBytes(int rowCount, const uint8_t* samples)
+{
+    Impl& impl = *m_impl;
+    if (impl.settings.bits != 8)
+        throw Error(ErrorCode::InvalidArgument, "PNG encoder: 8-bit rows for a 16-bit file");
+    impl.checkRows(rowCount);
+    impl.current.insert(impl.current.end(), samples, samples + size_t(rowCount) * impl.rowBytes);
+    impl.rowsReceived += rowCount;
+    impl.cutFullSegments();
 }
 
 void PngEncoder::finish()

@@ -54,6 +54,9 @@ public:
 
     /// Appends `rowCount` rows of HWC float32 samples (width * channels per row).
     void writeRows(int rowCount, const float* pixels);
+    /// Appends `rowCount` rows of 8-bit samples, already rounded (the same rule:
+    /// tiling/quantize_rows.h); 8-bit files only.
+    void writeBytes(int rowCount, const uint8_t* samples);
     /// Writes what is still being compressed and the file's end. All rows must have arrived.
     void finish();
 

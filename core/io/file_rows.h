@@ -49,6 +49,11 @@ public:
     {
         m_writer->writeRows(y, rowCount, pixels);
     }
+    int storedBits() const override { return m_writer && m_writer->takesBytes() ? 8 : 0; }
+    void writeBytes(int y, int rowCount, const uint8_t* samples) override
+    {
+        m_writer->writeBytes(y, rowCount, samples);
+    }
     /// Renames the finished file into place.
     void finish() { m_writer->finish(); }
 

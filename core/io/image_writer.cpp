@@ -429,9 +429,22 @@ struct ImageFileWriter::Impl {
     int channels = 0;
     std::vector<int> map; ///< source channel of each written channel
     bool webpAlpha = false; ///< see premultiplyForWebp
+    int bits = 8;  ///< stored bits per sample
     int nextRow = 0;
     bool finished = false;
     bool failed = false;
+
+    void checkNextRows(int y, int rowCount) const
+    {
+        if (failed || finished)
+            throw Error(ErrorCode::Internal, "writing rows to " + name()
+                                                 + (failed ? " after a failure" : " after finish()"));
+        if (y != nextRow || rowCount <= 0 || y + int64_t(rowCount) > height)
+            throw Error(ErrorCode::InvalidArgument,
+                        "rows " + std::to_string(y) + "-" + std::to_string(y + rowCount - 1) + " of " + name()
+                            + " arrive out of order (next row: " + std::to_string(nextRow) + ", height "
+                            + std::to_string(height) + ")");
+    }
 
     std::string name() const { return destination.string(); }
 
@@ -493,6 +506,7 @@ ImageFileWriter::ImageFileWriter(const std::string& path, int width, int height,
                                + std::to_string(maxSide) + " pixels wide and high, not "
                                + std::to_string(width) + "x" + std::to_string(height));
     const int bits = chooseBits(format, options.bits, metadata.sourceSampleType, path);
+    impl.bits = bits;
     if (format == Format::Png && options.keepMetadata && !metadata.iccProfile.empty()) {
         if (const std::string problem = iccProblem(metadata.iccProfile); !problem.empty())
             throwInvalid(path, "PNG needs a valid ICC profile and the image's is not (" + problem
@@ -574,15 +588,7 @@ ImageFileWriter::~ImageFileWriter()
 void ImageFileWriter::writeRows(int y, int rowCount, const float* pixels)
 {
     Impl& impl = *m_impl;
-    if (impl.failed || impl.finished)
-        throw Error(ErrorCode::Internal, "writing rows to " + impl.name()
-                                             + (impl.failed ? " after a failure" : " after finish()"));
-    if (y != impl.nextRow || rowCount <= 0 || y + int64_t(rowCount) > impl.height)
-        throw Error(ErrorCode::InvalidArgument,
-                    "rows " + std::to_string(y) + "-" + std::to_string(y + rowCount - 1)
-                        + " of " + impl.name() + " arrive out of order (next row: "
-                        + std::to_string(impl.nextRow) + ", height "
-                        + std::to_string(impl.height) + ")");
+    impl.checkNextRows(y, rowCount);
 
     const int written = int(impl.map.size());
     const bool identity = written == impl.channels && !impl.webpAlpha;
@@ -606,6 +612,32 @@ void ImageFileWriter::writeRows(int y, int rowCount, const float* pixels)
         }
     } else {
         const bool ok = impl.output->write_scanlines(y, y + rowCount, 0, OIIO::TypeFloat, source);
+        if (!ok || impl.output->has_error())
+            impl.fail(impl.output->geterror());
+    }
+    impl.nextRow = y + rowCount;
+}
+
+bool ImageFileWriter::takesBytes() const
+{
+    const Impl& impl = *m_impl;
+    return impl.bits == 8 && int(impl.map.size()) == impl.channels && !impl.webpAlpha;
+}
+
+void ImageFileWriter::writeBytes(int y, int rowCount, const uint8_t* samples)
+{
+    Impl& impl = *m_impl;
+    if (!takesBytes())
+        throw Error(ErrorCode::Internal, "8-bit rows for " + impl.name() + ", which does not store them as given");
+    impl.checkNextRows(y, rowCount);
+    if (impl.pngEncoder) {
+        try {
+            impl.pngEncoder->writeBytes(rowCount, samples);
+        } catch (const std::exception& error) {
+            impl.fail(error.what());
+        }
+    } else {
+        const bool ok = impl.output->write_scanlines(y, y + rowCount, 0, OIIO::TypeDesc::UINT8, samples);
         if (!ok || impl.output->has_error())
             impl.fail(impl.output->geterror());
     }

@@ -7,6 +7,7 @@
 
 #include "image/image.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -60,6 +61,12 @@ public:
     /// Appends `rowCount` rows of HWC float32 pixels (width * channels floats
     /// per row) starting at row `y`, which must be the next unwritten row.
     void writeRows(int y, int rowCount, const float* pixels);
+    /// True when the file stores 8-bit samples of the channels as given (no
+    /// channel dropped or premultiplied), so that rows rounded elsewhere
+    /// (tiling/quantize_rows.h) can come through writeBytes.
+    bool takesBytes() const;
+    /// As writeRows, with 8-bit samples (width * channels bytes per row).
+    void writeBytes(int y, int rowCount, const uint8_t* samples);
     /// Closes the temporary file and renames it into place. All rows must have
     /// been written.
     void finish();

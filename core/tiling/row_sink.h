@@ -5,6 +5,8 @@
 
 #include "image/image.h"
 
+#include <cstdint>
+
 namespace tessera {
 
 class RowSink {
@@ -17,6 +19,15 @@ public:
     /// runner calls this from its writer thread (RowWriter), one call at a
     /// time, after begin() returned.
     virtual void writeRows(int y, int rowCount, const float* pixels) = 0;
+
+    /// The sample depth the sink stores, asked after begin(): 8 when it keeps
+    /// 8-bit samples and takes them through writeBytes. The runner then
+    /// rounds on the model's device (quantizeTo8Bits, OpenImageIO's rule) and a
+    /// quarter of float32's bytes travel to the host. 0: float rows only.
+    virtual int storedBits() const { return 0; }
+    /// Rows [y, y + rowCount) as 8-bit samples, width * channels bytes per row,
+    /// in order as writeRows; called instead of it when storedBits() is 8.
+    virtual void writeBytes(int y, int rowCount, const uint8_t* samples);
 };
 
 /// Collects the rows into an Image in memory (the GUI's preview, tests).

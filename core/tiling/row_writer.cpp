@@ -34,7 +34,7 @@ void waitFor(const c10::Event& event)
 struct RowWriter::State {
     struct Item {
         int y = 0;
-        at::Tensor rows;                   ///< [R, W, C] float32
+        at::Tensor rows;                   ///< [R, W, C] float32, or uint8 for sink.writeBytes
         std::unique_ptr<c10::Event> ready; ///< recorded after the rows were made (a device's)
     };
 
@@ -47,6 +47,8 @@ struct RowWriter::State {
 
     void loop();
     void writeItem(Item& item);
+    /// Hands `rowCount` rows at `data` (the item's dtype) to the sink.
+    void handOver(int y, int rowCount, const at::Tensor& rows, const void* data);
     bool stopping()
     {
         std::lock_guard<std::mutex> lock(mutex);
@@ -106,23 +108,34 @@ void RowWriter::State::loop()
     }
 }
 
+void RowWriter::State::handOver(int y, int rowCount, const at::Tensor& rows, const void* data)
+{
+    if (rows.scalar_type() == at::kByte)
+        sink.writeBytes(y, rowCount, static_cast<const uint8_t*>(data));
+    else
+        sink.writeRows(y, rowCount, static_cast<const float*>(data));
+}
+
 void RowWriter::State::writeItem(Item& item)
 {
     const int rowCount = int(item.rows.size(0));
-    const int64_t rowFloats = item.rows.numel() / std::max(1, rowCount);
+    const int64_t rowValues = item.rows.numel() / std::max(1, rowCount);
+    const int64_t rowBytes = rowValues * int64_t(item.rows.element_size());
     const int chunks = (rowCount + chunkRows - 1) / chunkRows;
     auto rowsOf = [&](int k) { return std::min(chunkRows, rowCount - k * chunkRows); };
     if (!item.rows.is_cuda()) {
+        const auto* bytes = static_cast<const uint8_t*>(item.rows.data_ptr());
         for (int k = 0; k < chunks && !stopping(); ++k)
-            sink.writeRows(item.y + k * chunkRows, rowsOf(k),
-                           item.rows.data_ptr<float>() + int64_t(k) * chunkRows * rowFloats);
+            handOver(item.y + k * chunkRows, rowsOf(k), item.rows, bytes + int64_t(k) * chunkRows * rowBytes);
         return;
     }
     item.ready->block(*copyStream);
-    if (!pinned[0].defined() || pinned[0].numel() < int64_t(chunkRows) * rowFloats) {
+    const bool fits = pinned[0].defined() && pinned[0].scalar_type() == item.rows.scalar_type()
+        && pinned[0].numel() >= int64_t(chunkRows) * rowValues;
+    if (!fits) {
         for (int b = 0; b < 2; ++b) {
-            pinned[b] = at::empty({int64_t(chunkRows) * rowFloats},
-                                  at::TensorOptions().dtype(at::kFloat).pinned_memory(true));
+            pinned[b] = at::empty({int64_t(chunkRows) * rowValues},
+                                  at::TensorOptions().dtype(item.rows.scalar_type()).pinned_memory(true));
             copied[b] = std::make_unique<c10::Event>(device.type());
         }
     }
@@ -130,7 +143,7 @@ void RowWriter::State::writeItem(Item& item)
     // before chunk k is handed over, so the two overlap.
     auto startCopy = [&](int k) {
         const int rows = rowsOf(k);
-        at::Tensor host = pinned[k % 2].narrow(0, 0, int64_t(rows) * rowFloats);
+        at::Tensor host = pinned[k % 2].narrow(0, 0, int64_t(rows) * rowValues);
         host.copy_(item.rows.narrow(0, int64_t(k) * chunkRows, rows).reshape({-1}), /*non_blocking=*/true);
         copied[k % 2]->record(*copyStream);
     };
@@ -141,7 +154,7 @@ void RowWriter::State::writeItem(Item& item)
         waitFor(*copied[k % 2]);
         if (stopping())
             return;
-        sink.writeRows(item.y + k * chunkRows, rowsOf(k), pinned[k % 2].data_ptr<float>());
+        handOver(item.y + k * chunkRows, rowsOf(k), item.rows, pinned[k % 2].data_ptr());
     }
 }
 
@@ -164,9 +177,10 @@ RowWriter::~RowWriter()
 
 void RowWriter::write(int y, const at::Tensor& rows)
 {
-    if (rows.dim() != 3 || rows.scalar_type() != at::kFloat || !rows.is_contiguous()
-        || rows.device() != m_state->device)
-        throw Error(ErrorCode::Internal, "rows for the writer must be [R, W, C] float32, contiguous, on its device");
+    if (rows.dim() != 3 || (rows.scalar_type() != at::kFloat && rows.scalar_type() != at::kByte)
+        || !rows.is_contiguous() || rows.device() != m_state->device)
+        throw Error(ErrorCode::Internal,
+                    "rows for the writer must be [R, W, C] float32 or uint8, contiguous, on its device");
     State::Item item{y, rows, nullptr};
     if (rows.is_cuda()) {
         item.ready = std::make_unique<c10::Event>(rows.device().type());

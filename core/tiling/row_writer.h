@@ -31,7 +31,8 @@ public:
     /// Queues rows [y, y + rows.size(0)) for the sink, once the work queued on
     /// the current stream so far has made them. Waits while two writes are
     /// still in flight. Rethrows an error the sink threw earlier.
-    /// rows: [R, W, C] float32, contiguous, on the writer's device
+    /// rows: [R, W, C] float32 (to sink.writeRows) or uint8 (to
+    /// sink.writeBytes), contiguous, on the writer's device
     void write(int y, const at::Tensor& rows);
 
     /// Waits until every queued row is with the sink; rethrows its error.

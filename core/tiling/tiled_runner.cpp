@@ -4,6 +4,7 @@
 #include "common/int_math.h"
 #include "common/torch_compat.h"
 #include "image/tensor_convert.h"
+#include "tiling/quantize_rows.h"
 #include "tiling/row_writer.h"
 #include "tiling/tile_accumulator.h"
 #include "tiling/tile_tensors.h"
@@ -259,6 +260,8 @@ TiledReport Runner::run()
     // Finished rows go to the sink from the writer's thread while the next
     // tile row is computed.
     RowWriter writer(m_sink, toTorchDevice(m_model.device), m_options.sinkChunkRows);
+    // An 8-bit file: rows rounded here, on the device, travel as bytes.
+    const bool bytesRows = m_sink.storedBits() == 8;
 
     EtaEstimator eta;
     eta.start(m_plan.tileCount());
@@ -326,7 +329,7 @@ TiledReport Runner::run()
         const int firstRow = accumulator.firstOpenRow();
         const at::Tensor finished = accumulator.takeRows(m_plan.outputRowsFinalAfter(r));
         if (finished.size(0) > 0)
-            writer.write(firstRow, finished);
+            writer.write(firstRow, bytesRows ? quantizeTo8Bits(finished) : finished);
     }
     writer.finish();
     m_report.smallestTileSize = std::min(m_limit, std::max(m_plan.tileWidth(), m_plan.tileHeight()));

@@ -43,7 +43,9 @@ Modes:
                default 3), the model's bare forward on --batch tiles of S, and
                the share of the run the model's forward takes
                --png FILE [--png-level L]: the runs write FILE through the PNG
-               encoder (timed with it); --cold 1: no warm-up and no model-only timings (the
+               encoder (timed with it; rows travel as bytes); --sink-bits 8:
+               the null sink takes bytes rounded on the device, as an 8-bit
+               file does (default: float rows); --cold 1: no warm-up and no model-only timings (the
                process is one cold run, for /usr/bin/time); --profile N: the N costliest CUDA kernels of one run
                and of one bare forward, and the device's busy share
   verify       tiled output on --device against the CPU and against one
@@ -244,7 +246,7 @@ int runThroughput(const Options& options)
         bench::SyntheticSource source(size, size);
         const auto start = std::chrono::steady_clock::now();
         if (pngPath.empty()) {
-            bench::NullSink sink;
+            bench::NullSink sink(intOption(options, "--sink-bits", 0));
             report = model.run(source, sink);
         } else {
             bench::PngFileSink sink(pngPath, intOption(options, "--png-level", 6));

@@ -48,6 +48,13 @@ void NullSink::writeRows(int y, int rowCount, const float* pixels)
         checksum += pixels[int64_t(r) * m_rowFloats];
 }
 
+void NullSink::writeBytes(int y, int rowCount, const uint8_t* samples)
+{
+    rows += rowCount;
+    for (int r = 0; r < rowCount; ++r)
+        checksum += samples[int64_t(r) * m_rowFloats];
+}
+
 double medianMilliseconds(const DeviceSpec& device, int runs, const std::function<void()>& run, int warmup)
 {
     for (int i = 0; i < warmup; ++i)

@@ -35,15 +35,20 @@ private:
     std::vector<float> m_pattern; ///< [kPatternRows, width, 3]
 };
 
-/// Discards rows, keeping a count and a checksum.
+/// Discards rows, keeping a count and a checksum. storedBits 8 takes the
+/// rows as bytes (rounded on the device), as an 8-bit file's sink does.
 class NullSink : public RowSink {
 public:
+    explicit NullSink(int storedBits = 0) : m_storedBits(storedBits) {}
     void begin(int width, int height, int channels) override;
     void writeRows(int y, int rowCount, const float* pixels) override;
+    int storedBits() const override { return m_storedBits; }
+    void writeBytes(int y, int rowCount, const uint8_t* samples) override;
     int64_t rows = 0;
     double checksum = 0.0;
 
 private:
+    int m_storedBits = 0;
     int64_t m_rowFloats = 0;
 };
 

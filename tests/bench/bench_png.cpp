@@ -112,4 +112,9 @@ void PngFileSink::writeRows(int, int rowCount, const float* pixels)
     m_encoder->writeRows(rowCount, pixels);
 }
 
+void PngFileSink::writeBytes(int, int rowCount, const uint8_t* samples)
+{
+    m_encoder->writeBytes(rowCount, samples);
+}
+
 } // namespace tessera::bench

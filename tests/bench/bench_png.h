@@ -31,6 +31,8 @@ public:
     void finish();
     void begin(int width, int height, int channels) override;
     void writeRows(int y, int rowCount, const float* pixels) override;
+    int storedBits() const override { return 8; }
+    void writeBytes(int y, int rowCount, const uint8_t* samples) override;
 
 private:
     std::string m_path;

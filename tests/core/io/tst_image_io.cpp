@@ -1,6 +1,9 @@
 // Image I/O on good files: round trips for every format and bit depth,
 // metadata and ICC profiles carried over, region reads, streaming writes.
 
+// LibTorch headers before Qt's (Qt's "slots" macro breaks them).
+#include "tiling/quantize_rows.h"
+
 #include "common/error.h"
 #include "image/image.h"
 #include "io/image_reader.h"
@@ -437,6 +440,59 @@ private slots:
         const Image b = readImage(streamed);
         QCOMPARE(maxAbsDiff(a, b), 0.0f);
         QVERIFY(hiddenFiles(m_dir.path()).isEmpty());
+    }
+
+    // Rows rounded before the writer (tiling/quantize_rows.h, as the runner does
+    // on the GPU) give the very file the float rows give; formats that drop or
+    // premultiply a channel, or store more than 8 bits, take floats only.
+    void byteRowsEqualFloatRows_data()
+    {
+        QTest::addColumn<QString>("extension");
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<bool>("takesBytes");
+        QTest::newRow("png rgb") << "png" << 8 << 3 << true;
+        QTest::newRow("png rgba") << "png" << 8 << 4 << true;
+        QTest::newRow("png grey") << "png" << 8 << 1 << true;
+        QTest::newRow("tif") << "tif" << 8 << 3 << true;
+        QTest::newRow("jpg") << "jpg" << 8 << 3 << true;
+        QTest::newRow("webp") << "webp" << 8 << 3 << true;
+        QTest::newRow("png16") << "png" << 16 << 3 << false;
+        QTest::newRow("jpg rgba") << "jpg" << 8 << 4 << false;
+        QTest::newRow("webp rgba") << "webp" << 8 << 4 << false;
+        QTest::newRow("exr") << "exr" << 16 << 3 << false;
+    }
+
+    void byteRowsEqualFloatRows()
+    {
+        QFETCH(QString, extension);
+        QFETCH(int, bits);
+        QFETCH(int, channels);
+        QFETCH(bool, takesBytes);
+        Image image = makeGradient(61, 43, channels, 8);
+        // Out of range, NaN and exact half steps as well.
+        for (int i = 0; i < 40; ++i) {
+            const float special[] = {-0.2f, 1.3f, std::nanf(""), 100.5f / 255.0f};
+            image.data()[size_t(i) * 37 % size_t(image.pixelCount() * channels)] = special[i % 4];
+        }
+        WriteOptions options;
+        options.bits = bits;
+        const QString tag = QString(QTest::currentDataTag()).replace(' ', '-');
+        const std::string floats = path("floats-" + tag + "." + extension);
+        const std::string bytes = path("bytes-" + tag + "." + extension);
+        writeImage(image, floats, options);
+        ImageFileWriter writer(bytes, image.width(), image.height(), channels, image.metadata(), options);
+        QCOMPARE(writer.takesBytes(), takesBytes);
+        if (!takesBytes)
+            return;
+        const at::Tensor rounded =
+            quantizeTo8Bits(at::from_blob(image.data(), {image.height(), image.width(), channels}, at::kFloat));
+        for (int y = 0; y < image.height(); y += 10) {
+            const int rows = std::min(10, image.height() - y);
+            writer.writeBytes(y, rows, rounded.data_ptr<uint8_t>() + size_t(y) * image.width() * channels);
+        }
+        writer.finish();
+        QCOMPARE(readBytes(QString::fromStdString(bytes)), readBytes(QString::fromStdString(floats)));
     }
 
     void qualityAndCompressionTakeEffect()

@@ -12,6 +12,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 using namespace tessera;
 using namespace tessera::test;
@@ -47,6 +48,28 @@ public:
     int calls = 0;
     int tilesDone = 0;
     int firstRowsAtTile = -1;
+};
+
+/// Stores 8-bit samples, as an 8-bit file's sink does: the runner rounds.
+class ByteSink : public RowSink {
+public:
+    void begin(int width, int height, int channels) override
+    {
+        rowBytes = size_t(width) * size_t(channels);
+        bytes.assign(rowBytes * size_t(height), 0);
+    }
+    void writeRows(int, int, const float*) override { throw std::logic_error("float rows for a byte sink"); }
+    int storedBits() const override { return 8; }
+    void writeBytes(int y, int rowCount, const uint8_t* samples) override
+    {
+        if (y != nextRow)
+            throw std::logic_error("rows out of order");
+        std::memcpy(bytes.data() + size_t(y) * rowBytes, samples, rowBytes * size_t(rowCount));
+        nextRow += rowCount;
+    }
+    std::vector<uint8_t> bytes;
+    size_t rowBytes = 0;
+    int nextRow = 0;
 };
 
 /// Serves an image, checking rows are asked for once, in increasing order.
@@ -316,6 +339,36 @@ private slots:
         QVERIFY(sink.calls > report.tiles / 4);
         QVERIFY(std::memcmp(sink.image.data(), inMemory.data(),
                             sizeof(float) * size_t(inMemory.pixelCount()) * 3) == 0);
+    }
+
+    // A sink storing bytes gets the float run's rows rounded by OpenImageIO's
+    // rule, in order, on every row.
+    void byteSinkGetsTheRoundedRows()
+    {
+        const TileModel model = makeConvModel(3, 2, 3, 8, 11);
+        const Image image = makeTestImage(150, 170, 3, 4);
+        TiledOptions options;
+        options.tileSize = 40;
+        options.overlap = 6;
+        options.halo = 3;
+        options.sinkChunkRows = 7;
+        const Image floats = upscaleImage(image, model, options);
+        SequentialSource source(image);
+        ByteSink sink;
+        runTiled(source, sink, model, options);
+        QCOMPARE(sink.nextRow, floats.height());
+        const size_t count = size_t(floats.pixelCount()) * 3;
+        int outOfRange = 0;
+        for (size_t i = 0; i < count; ++i) {
+            const float v = floats.data()[i];
+            float scaled = v * 255.0f;
+            scaled += 0.5f;
+            const int expected = !(scaled > 0.0f) ? 0 : scaled >= 255.0f ? 255 : int(scaled);
+            outOfRange += v < 0.0f || v > 1.0f;
+            if (sink.bytes[i] != expected)
+                QFAIL(qPrintable(QString("sample %1: %2 rounded to %3, not %4").arg(i).arg(v).arg(sink.bytes[i]).arg(expected)));
+        }
+        QVERIFY(outOfRange > 0); // the random model's output leaves [0, 1]: clamping is tested too
     }
 
     void outOfMemorySplitsAndRetries()
