@@ -90,7 +90,8 @@ void TestPackage::packageHoldsTheInstalledTree()
                             "share/applications/tessera.desktop",
                             "share/metainfo/io.github.tessera.Tessera.metainfo.xml",
                             "share/icons/hicolor/scalable/apps/tessera.svg",
-                            "share/man/man1/tessera-cli.1.gz"};
+                            "share/man/man1/tessera-cli.1.gz",
+                            "share/doc/tessera/copyright"};
     for (int size : {16, 24, 32, 48, 64, 128, 256, 512})
         expected << QStringLiteral("share/icons/hicolor/%1x%1/apps/tessera.png").arg(size);
     for (const QString& path : expected)
