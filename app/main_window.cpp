@@ -6,6 +6,7 @@
 #include "bridge/engine_controller.h"
 #include "bridge/file_jobs.h"
 #include "bridge/upscale_jobs.h"
+#include "dialogs/batch_dialog.h"
 #include "dialogs/export_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "display/display_image.h"
@@ -193,7 +194,10 @@ void MainWindow::createDiffusionTabs(QDockWidget* besides)
                 (m_diffusion->*start)();
         };
     };
-    connect(refinePanel(), &RefinePanel::runRequested, this, gate(&DiffusionTabs::startRefine));
+    connect(refinePanel(), &RefinePanel::runRequested, this, [this, start = gate(&DiffusionTabs::startRefine)] {
+        if (confirmTileCount(m_diffusion->refinePlan()))
+            start();
+    });
     connect(workflowPanel(), &WorkflowPanel::runRequested, this, gate(&DiffusionTabs::startWorkflow));
     connect(m_diffusion, &DiffusionTabs::runStarted, this, [this] {
         setCompare(false);
@@ -313,6 +317,8 @@ void MainWindow::connectEngine()
                 m_overlay->setTileState(m_overlay->hoveredTile(), TileState::Pending);
         } else if (id == m_engine->latestOf(QStringLiteral("model"))) {
             statusBar()->showMessage(tr("Cannot load the model: %1").arg(message), 8000);
+        } else if (id == m_engine->latestOf(QStringLiteral("batch"))) {
+            // The batch dialog shows the failure in its summary.
         } else if (!m_diffusion->handles(id)) {
             showError(tr("Error"), message);
         }
@@ -340,6 +346,19 @@ void MainWindow::createActions()
     m_exportAction = fileMenu->addAction(tr("&Export Result…"), this, &MainWindow::exportDialog);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportAction->setEnabled(false);
+    fileMenu->addAction(tr("&Batch Upscale…"), this, [this] {
+        // The batch runs on the engine thread, behind whatever runs there now.
+        if (isRunning()) {
+            showError(tr("Busy"), tr("Wait for the running job to end, or cancel it, first."));
+            return;
+        }
+        const ModelChoice* model = m_panel->currentModel();
+        const UpscaleSettings settings = m_panel->settings().job;
+        const int scale = settings.outputScale > 0 ? settings.outputScale : currentModelInfo().scale;
+        m_engine->cancelChannel(QStringLiteral("preview"));
+        BatchDialog dialog(m_engine, settings, model ? model->name : QString(), scale, this);
+        dialog.exec();
+    });
     fileMenu->addSeparator();
     QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -610,10 +629,7 @@ void MainWindow::startRun()
         showError(tr("Cannot plan tiles"), tr("The tile settings do not make a plan for this image."));
         return;
     }
-    if (const std::string why = tooManyTiles(m_plan.tiles); !why.empty()
-        && !confirm(tr("Many tiles"), tr("%1: the run will take long for nothing a larger tile would not give. "
-                                         "Run it anyway?")
-                                          .arg(QString::fromStdString(why))))
+    if (!confirmTileCount(m_plan.tiles))
         return;
     setCompare(false);
     m_compareAction->setChecked(false);
@@ -788,6 +804,15 @@ void MainWindow::showError(const QString& title, const QString& message)
     emit errorOccurred(title, message);
     if (!m_quietErrors)
         QMessageBox::warning(this, title, message);
+}
+
+bool MainWindow::confirmTileCount(const TilePlan& plan)
+{
+    const std::string why = tooManyTiles(plan);
+    return why.empty()
+        || confirm(tr("Many tiles"), tr("%1: the run will take long for nothing a larger tile would not give. "
+                                        "Run it anyway?")
+                                         .arg(QString::fromStdString(why)));
 }
 
 bool MainWindow::confirm(const QString& title, const QString& question)

@@ -139,6 +139,8 @@ private:
     void showError(const QString& title, const QString& message);
     /// Asks `question` with Continue and Cancel; true for Continue.
     bool confirm(const QString& title, const QString& question);
+    /// Asks before a plan over 10,000 tiles (core/pipeline/plan_limits.h); true to run.
+    bool confirmTileCount(const TilePlan& plan);
     void savePreset();
     void loadPreset();
     /// What is known of the chosen model: the loaded model's own description

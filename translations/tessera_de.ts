@@ -76,6 +76,181 @@
     </message>
 </context>
 <context>
+    <name>tessera::BatchDialog</name>
+    <message>
+        <source>Batch Upscale</source>
+        <translation>Stapelvergrößerung</translation>
+    </message>
+    <message>
+        <source>Add Files…</source>
+        <translation>Dateien hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Add Folder…</source>
+        <translation>Ordner hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Subfolders too</source>
+        <translation>Mit Unterordnern</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Appended to each file name: photo.png becomes photo%1.png</source>
+        <translation>Wird an jeden Dateinamen angehängt: Aus photo.png wird photo%1.png</translation>
+    </message>
+    <message>
+        <source>Keep the input&apos;s format</source>
+        <translation>Format der Eingabe beibehalten</translation>
+    </message>
+    <message>
+        <source>PNG</source>
+        <translation>PNG</translation>
+    </message>
+    <message>
+        <source>TIFF</source>
+        <translation>TIFF</translation>
+    </message>
+    <message>
+        <source>OpenEXR</source>
+        <translation>OpenEXR</translation>
+    </message>
+    <message>
+        <source>JPEG</source>
+        <translation>JPEG</translation>
+    </message>
+    <message>
+        <source>WebP</source>
+        <translation>WebP</translation>
+    </message>
+    <message>
+        <source>Skip images whose output exists</source>
+        <translation>Bilder überspringen, deren Ausgabe schon existiert</translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation>Ausgabeordner:</translation>
+    </message>
+    <message>
+        <source>Suffix:</source>
+        <translation>Suffix:</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <source>Bit depth:</source>
+        <translation>Bittiefe:</translation>
+    </message>
+    <message>
+        <source>tiles of %1 px</source>
+        <translation>Kacheln von %1 px</translation>
+    </message>
+    <message>
+        <source>automatic tile size</source>
+        <translation>automatische Kachelgröße</translation>
+    </message>
+    <message>
+        <source>Uses the Upscale panel&apos;s model and tile settings: %1, %2.</source>
+        <translation>Verwendet Modell und Kacheleinstellungen aus dem Bereich „Vergrößern“: %1, %2.</translation>
+    </message>
+    <message>
+        <source>No upscale model is chosen in the Upscale panel.</source>
+        <translation>Im Bereich „Vergrößern“ ist kein Vergrößerungsmodell ausgewählt.</translation>
+    </message>
+    <message>
+        <source>%v of %m files</source>
+        <translation>%v von %m Dateien</translation>
+    </message>
+    <message>
+        <source>%v of %m tiles</source>
+        <translation>%v von %m Kacheln</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Fertig.</translation>
+    </message>
+    <message>
+        <source>The batch could not run.</source>
+        <translation>Der Stapel konnte nicht ausgeführt werden.</translation>
+    </message>
+    <message>
+        <source>Cancelled: the files after the running one were not started.</source>
+        <translation>Abgebrochen: Die Dateien nach der laufenden wurden nicht begonnen.</translation>
+    </message>
+    <message>
+        <source>%1 (with subfolders)</source>
+        <translation>%1 (mit Unterordnern)</translation>
+    </message>
+    <message>
+        <source>Add Images</source>
+        <translation>Bilder hinzufügen</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.tif *.tiff *.exr *.webp *.bmp *.tga);;All files (*)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg *.tif *.tiff *.exr *.webp *.bmp *.tga);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Add Folder</source>
+        <translation>Ordner hinzufügen</translation>
+    </message>
+    <message>
+        <source>Output Folder</source>
+        <translation>Ausgabeordner</translation>
+    </message>
+    <message>
+        <source>As the source</source>
+        <translation>Wie die Quelle</translation>
+    </message>
+    <message>
+        <source>Add images or a folder first.</source>
+        <translation>Fügen Sie zuerst Bilder oder einen Ordner hinzu.</translation>
+    </message>
+    <message>
+        <source>Choose an output folder first.</source>
+        <translation>Wählen Sie zuerst einen Ausgabeordner.</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Wird gestartet …</translation>
+    </message>
+    <message>
+        <source>File %1 of %2: %3</source>
+        <translation>Datei %1 von %2: %3</translation>
+    </message>
+    <message>
+        <source>This file: %1 · all files: %2</source>
+        <translation>Diese Datei: %1 · alle Dateien: %2</translation>
+    </message>
+    <message>
+        <source>%1 upscaled, %2 skipped, %3 failed.</source>
+        <translation>%1 vergrößert, %2 übersprungen, %3 fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Failed:</source>
+        <translation>Fehlgeschlagen:</translation>
+    </message>
+    <message>
+        <source>Warnings:</source>
+        <translation>Warnungen:</translation>
+    </message>
+</context>
+<context>
     <name>tessera::DiffusionTabs</name>
     <message numerus="yes">
         <source>%n tile(s) (%1 × %2); a run takes %3 tile steps</source>
@@ -526,6 +701,18 @@ Eine frühere Datei an dieser Stelle ist unverändert.</translation>
     <message>
         <source>Continue</source>
         <translation>Fortfahren</translation>
+    </message>
+    <message>
+        <source>&amp;Batch Upscale…</source>
+        <translation>&amp;Stapelvergrößerung …</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>Beschäftigt</translation>
+    </message>
+    <message>
+        <source>Wait for the running job to end, or cancel it, first.</source>
+        <translation>Warten Sie, bis der laufende Vorgang endet, oder brechen Sie ihn zuerst ab.</translation>
     </message>
 </context>
 <context>

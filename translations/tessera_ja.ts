@@ -76,6 +76,181 @@
     </message>
 </context>
 <context>
+    <name>tessera::BatchDialog</name>
+    <message>
+        <source>Batch Upscale</source>
+        <translation>一括拡大</translation>
+    </message>
+    <message>
+        <source>Add Files…</source>
+        <translation>ファイルを追加…</translation>
+    </message>
+    <message>
+        <source>Add Folder…</source>
+        <translation>フォルダーを追加…</translation>
+    </message>
+    <message>
+        <source>Subfolders too</source>
+        <translation>サブフォルダーも含める</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>Appended to each file name: photo.png becomes photo%1.png</source>
+        <translation>各ファイル名の末尾に付けます。photo.png は photo%1.png になります</translation>
+    </message>
+    <message>
+        <source>Keep the input&apos;s format</source>
+        <translation>入力の形式のまま</translation>
+    </message>
+    <message>
+        <source>PNG</source>
+        <translation>PNG</translation>
+    </message>
+    <message>
+        <source>TIFF</source>
+        <translation>TIFF</translation>
+    </message>
+    <message>
+        <source>OpenEXR</source>
+        <translation>OpenEXR</translation>
+    </message>
+    <message>
+        <source>JPEG</source>
+        <translation>JPEG</translation>
+    </message>
+    <message>
+        <source>WebP</source>
+        <translation>WebP</translation>
+    </message>
+    <message>
+        <source>Skip images whose output exists</source>
+        <translation>出力が既にある画像はスキップする</translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation>出力フォルダー:</translation>
+    </message>
+    <message>
+        <source>Suffix:</source>
+        <translation>接尾辞:</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>形式:</translation>
+    </message>
+    <message>
+        <source>Bit depth:</source>
+        <translation>ビット深度:</translation>
+    </message>
+    <message>
+        <source>tiles of %1 px</source>
+        <translation>%1 px のタイル</translation>
+    </message>
+    <message>
+        <source>automatic tile size</source>
+        <translation>自動タイルサイズ</translation>
+    </message>
+    <message>
+        <source>Uses the Upscale panel&apos;s model and tile settings: %1, %2.</source>
+        <translation>「拡大」パネルのモデルとタイル設定を使います: %1、%2。</translation>
+    </message>
+    <message>
+        <source>No upscale model is chosen in the Upscale panel.</source>
+        <translation>「拡大」パネルでアップスケールモデルが選択されていません。</translation>
+    </message>
+    <message>
+        <source>%v of %m files</source>
+        <translation>%v / %m ファイル</translation>
+    </message>
+    <message>
+        <source>%v of %m tiles</source>
+        <translation>%v / %m タイル</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>完了しました。</translation>
+    </message>
+    <message>
+        <source>The batch could not run.</source>
+        <translation>一括処理を実行できませんでした。</translation>
+    </message>
+    <message>
+        <source>Cancelled: the files after the running one were not started.</source>
+        <translation>キャンセルしました。実行中だったファイル以降は開始されていません。</translation>
+    </message>
+    <message>
+        <source>%1 (with subfolders)</source>
+        <translation>%1 (サブフォルダーを含む)</translation>
+    </message>
+    <message>
+        <source>Add Images</source>
+        <translation>画像を追加</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.tif *.tiff *.exr *.webp *.bmp *.tga);;All files (*)</source>
+        <translation>画像 (*.png *.jpg *.jpeg *.tif *.tiff *.exr *.webp *.bmp *.tga);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Add Folder</source>
+        <translation>フォルダーを追加</translation>
+    </message>
+    <message>
+        <source>Output Folder</source>
+        <translation>出力フォルダー</translation>
+    </message>
+    <message>
+        <source>As the source</source>
+        <translation>ソースと同じ</translation>
+    </message>
+    <message>
+        <source>Add images or a folder first.</source>
+        <translation>まず画像かフォルダーを追加してください。</translation>
+    </message>
+    <message>
+        <source>Choose an output folder first.</source>
+        <translation>まず出力フォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>開始中…</translation>
+    </message>
+    <message>
+        <source>File %1 of %2: %3</source>
+        <translation>ファイル %1 / %2: %3</translation>
+    </message>
+    <message>
+        <source>This file: %1 · all files: %2</source>
+        <translation>このファイル: %1 · 全ファイル: %2</translation>
+    </message>
+    <message>
+        <source>%1 upscaled, %2 skipped, %3 failed.</source>
+        <translation>拡大 %1 件、スキップ %2 件、失敗 %3 件。</translation>
+    </message>
+    <message>
+        <source>Failed:</source>
+        <translation>失敗:</translation>
+    </message>
+    <message>
+        <source>Warnings:</source>
+        <translation>警告:</translation>
+    </message>
+</context>
+<context>
     <name>tessera::DiffusionTabs</name>
     <message numerus="yes">
         <source>%n tile(s) (%1 × %2); a run takes %3 tile steps</source>
@@ -523,6 +698,18 @@ Any earlier file there is unchanged.</source>
     <message>
         <source>Continue</source>
         <translation>続行</translation>
+    </message>
+    <message>
+        <source>&amp;Batch Upscale…</source>
+        <translation>一括拡大(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>処理中</translation>
+    </message>
+    <message>
+        <source>Wait for the running job to end, or cancel it, first.</source>
+        <translation>実行中の処理が終わるのを待つか、先にキャンセルしてください。</translation>
     </message>
 </context>
 <context>

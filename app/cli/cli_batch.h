@@ -1,11 +1,11 @@
 #pragma once
-/// Batch upscaling's files: which image files a list of inputs (files and
-/// folders) stands for, what each one's output is called under the output
-/// folder, and which share of them one job of a sharded run takes. No model
-/// and no pixels here; cli_upscale runs the list.
+/// Batch upscaling's command-line side: the options that say how inputs
+/// become outputs, -o checked as a folder, and which share of the files one
+/// job of a sharded run takes. Which files a batch has and what they are
+/// called is io/batch_files.h (shared with the app); cli_upscale runs them.
 
-#include <filesystem>
-#include <optional>
+#include "io/batch_files.h"
+
 #include <string>
 #include <vector>
 
@@ -13,11 +13,7 @@ namespace tessera::cli {
 
 /// How inputs become outputs when -o is a folder.
 struct BatchOptions {
-    /// Appended to each input's stem; unset: "-x<scale>" ("photo.png" -> "photo-x4.png").
-    std::optional<std::string> suffix;
-    /// Output extension without the dot; empty: the input's own when we can
-    /// write it, else png.
-    std::string format;
+    BatchNaming naming; ///< --suffix, --format
     /// Folders: their subfolders too, the relative path kept under the output folder.
     bool recursive = false;
     /// Leave out inputs whose output exists (a rerun resumes).
@@ -25,19 +21,6 @@ struct BatchOptions {
     /// This job takes files shardIndex, shardIndex + shardCount, ... of the sorted list.
     int shardIndex = 0;
     int shardCount = 1;
-};
-
-/// An input file and where it lies below the folder it came from.
-struct BatchInput {
-    std::filesystem::path path;
-    std::filesystem::path relative; ///< below its folder; the file name for a file given by itself
-};
-
-/// An input and the file it becomes.
-struct BatchFile {
-    std::filesystem::path input;
-    std::filesystem::path output;
-    std::string shown; ///< how progress and the summary name it (its relative path)
 };
 
 /// Parses --shard's "I/N" into `options`; UsageError unless 0 <= I < N.
@@ -51,19 +34,14 @@ void parseFormat(const std::string& value, BatchOptions& options);
 /// image extension (a file name given where several inputs need a folder).
 void checkOutputFolder(const std::string& folder);
 
-/// The image files `inputs` stand for, sorted by path, each once: files as
-/// given (whatever their extension: reading them says what is wrong), and the
-/// files of folders whose extension OpenImageIO reads (io/image_reader.h),
-/// with `recursive` those of their subfolders too. Hidden files and folders
-/// (our own temporary files among them) and `outputFolder` itself are left
-/// out. Throws Error(InvalidArgument) when there is no image at all, and
-/// Error(Io) naming a folder that cannot be listed.
+/// The image files of `inputs` (files and folders, --recursive applying to
+/// every folder) as listBatchInputs() finds them; Error(InvalidArgument)
+/// when there is none.
 std::vector<BatchInput> listInputs(const std::vector<std::string>& inputs, const std::filesystem::path& outputFolder,
                                    bool recursive);
 
-/// Each input's output under `outputFolder`: relative folder, stem + suffix,
-/// extension from options.format. `scale` fills the default suffix. Throws
-/// UsageError when two inputs would write one file or an output is an input.
+/// planBatchOutputs(), its refusals (two inputs into one file, an output
+/// that is an input) as UsageError.
 std::vector<BatchFile> planOutputs(const std::vector<BatchInput>& inputs, const std::filesystem::path& outputFolder,
                                    const BatchOptions& options, int scale);
 

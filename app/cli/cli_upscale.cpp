@@ -7,10 +7,9 @@
 #include "cli/cli_batch.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "io/file_rows.h"
+#include "io/batch_upscale.h"
 #include "io/output_formats.h"
 #include "pipeline/finite_pixels.h"
-#include "pipeline/plan_limits.h"
 #include "pipeline/upscale_job.h"
 
 #include "common/error.h"
@@ -26,9 +25,6 @@ namespace tessera::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// Inputs up to this many pixels are read whole; larger ones stream.
-constexpr int64_t kStreamAbovePixels = int64_t(64) << 20;
 
 constexpr const char* kUpscaleUsage =
     "Usage: tessera-cli upscale IN -o OUT -m MODEL [options]\n"
@@ -83,14 +79,6 @@ struct UpscaleArgs {
     bool help = false;
 };
 
-/// What one file's upscale made: the run's report and the output's size.
-struct FileResult {
-    TiledReport report;
-    int width = 0;
-    int height = 0;
-    int64_t nonFinitePixels = 0; ///< input pixels replaced by the NaN/Inf rule
-};
-
 UpscaleArgs parseArgs(const Args& args)
 {
     UpscaleArgs parsed;
@@ -130,7 +118,7 @@ UpscaleArgs parseArgs(const Args& args)
             if (parsed.write.quality > 100)
                 throw UsageError{"--quality must be 1-100, not " + std::to_string(parsed.write.quality)};
         } else if (arg == "--suffix")
-            parsed.batch.suffix = value();
+            parsed.batch.naming.suffix = value();
         else if (arg == "--format")
             parseFormat(value(), parsed.batch);
         else if (arg == "--recursive")
@@ -168,47 +156,24 @@ int outputScale(UpscaleJob& job, const UpscaleSettings& settings)
     return settings.outputScale > 0 ? settings.outputScale : job.prepare(settings).scale;
 }
 
-/// Upscales the image file `input` into `output` with the job's model. The
-/// file appears only for a run that was not interrupted.
-FileResult upscaleFile(UpscaleJob& job, const UpscaleArgs& parsed, const fs::path& input, const fs::path& output,
-                       const CancelToken& cancel, const ProgressSink& progress)
+/// How each file is written and which plans are refused (over 10000 tiles
+/// without --force).
+FileUpscaleOptions fileOptions(const UpscaleArgs& parsed)
 {
-    ImageFileReader reader(input.string());
-    const ImageFileInfo& info = reader.info();
-    try {
-        checkTileCount(job.plan(parsed.settings, info.width, info.height).tiles, parsed.force);
-    } catch (const Error& error) {
-        throw Error(error.code(), input.string() + ": " + error.what()); // impossible settings for this image
-    }
-    std::optional<Image> whole;
-    std::unique_ptr<RowSource> source;
-    if (int64_t(info.width) * info.height <= kStreamAbovePixels) {
-        whole = readImage(input.string());
-        source = std::make_unique<ImageRowSource>(*whole);
-    } else {
-        source = std::make_unique<FileRowSource>(reader);
-    }
-    if ((info.channels == 2 || info.channels == 4) && !formatStoresAlpha(output.string()))
-        printWarning(output.string(), kAlphaDroppedSentence);
-    FileResult result;
-    UpscaleHooks hooks;
-    hooks.nonFinitePixels = [&](int64_t pixels) { result.nonFinitePixels = pixels; };
-    FileRowSink sink(output.string(), info.metadata, parsed.write);
-    result.report = job.run(parsed.settings, *source, sink, cancel, progress, hooks);
-    cancel.throwIfCancelled();
-    sink.finish();
-    const int scale = outputScale(job, parsed.settings);
-    result.width = info.width * scale;
-    result.height = info.height * scale;
-    return result;
+    FileUpscaleOptions options;
+    options.write = parsed.write;
+    options.checkPlan = [force = parsed.force](const UpscalePlan& plan) { checkTileCount(plan.tiles, force); };
+    return options;
 }
 
 /// The run's notes and warnings on stderr (after the progress bar ended) and
 /// "wrote OUT (size, tiles)" on stdout.
-void printResult(const fs::path& input, const fs::path& output, const FileResult& result)
+void printResult(const fs::path& input, const fs::path& output, const FileUpscaleResult& result)
 {
     const TiledReport& report = result.report;
     printNotes(report.notes);
+    if (result.alphaDropped)
+        printWarning(output.string(), kAlphaDroppedSentence);
     if (result.nonFinitePixels > 0)
         printWarning(input.string(), nonFinitePixelsSentence(result.nonFinitePixels));
     std::cout << "wrote " << output.string() << " (" << result.width << " x " << result.height << ", "
@@ -218,7 +183,8 @@ void printResult(const fs::path& input, const fs::path& output, const FileResult
 
 int runOneFile(UpscaleArgs& parsed)
 {
-    if (parsed.batch.suffix || !parsed.batch.format.empty() || parsed.batch.recursive || parsed.batch.shardCount > 1)
+    if (parsed.batch.naming.suffix || !parsed.batch.naming.format.empty() || parsed.batch.recursive ||
+        parsed.batch.shardCount > 1)
         throw UsageError{"--suffix, --format, --recursive and --shard need -o to be a folder (several inputs, a "
                          "folder as input, or -o ending in /)"};
     checkOutputPath(parsed.output);
@@ -228,37 +194,23 @@ int runOneFile(UpscaleArgs& parsed)
     }
     UpscaleJob job;
     job.prepare(parsed.settings);
-    FileResult result;
+    FileUpscaleResult result;
     runCancellable("tiles", [&](const CancelToken& cancel, const ProgressSink& progress) {
-        result = upscaleFile(job, parsed, parsed.inputs.front(), parsed.output, cancel, progress);
+        result = upscaleImageFile(job, parsed.settings, parsed.inputs.front(), parsed.output, fileOptions(parsed),
+                                  cancel, progress);
     });
     printResult(parsed.inputs.front(), parsed.output, result);
     return kExitOk;
 }
 
-/// Counts of a batch and its failures, one "FILE: cause" line each.
-struct BatchSummary {
-    int upscaled = 0;
-    int skipped = 0;
-    std::vector<std::string> failures;
-
-    /// Records that `input` failed with `message`; says so at once after `label`.
-    void addFailure(const std::string& label, const fs::path& input, const std::string& message)
-    {
-        std::cerr << label << ": failed: " << message << "\n";
-        // Our errors name the file already; others (LibTorch's) get its name.
-        const std::string name = input.string();
-        failures.push_back(message.rfind(name + ":", 0) == 0 ? message : name + ": " + message);
-    }
-
-    void print() const
-    {
-        std::cerr << upscaled << " upscaled, " << skipped << " skipped, " << failures.size() << " failed"
-                  << (failures.empty() ? "\n" : ":\n");
-        for (const std::string& failure : failures)
-            std::cerr << "  " << failure << "\n";
-    }
-};
+/// "3 upscaled, 1 skipped, 1 failed:" and one "  FILE: cause" line per failure.
+void printSummary(const BatchSummary& summary)
+{
+    std::cerr << summary.upscaled << " upscaled, " << summary.skipped << " skipped, " << summary.failures.size()
+              << " failed" << (summary.failures.empty() ? "\n" : ":\n");
+    for (const std::string& failure : summary.failures)
+        std::cerr << "  " << failure << "\n";
+}
 
 int runIntoFolder(UpscaleArgs& parsed)
 {
@@ -273,46 +225,43 @@ int runIntoFolder(UpscaleArgs& parsed)
                   << all.size() << (all.size() == 1 ? " file" : " files") << " is empty\n";
         return kExitOk;
     }
+    createOutputFolder(folder);
 
-    std::error_code ec;
-    fs::create_directories(folder, ec);
-    if (ec)
-        throw Error(ErrorCode::Io, folder.string() + ": cannot create the folder (" + ec.message() + ")");
-
-    BatchSummary summary;
+    const auto label = [&](size_t index, const BatchFile& file) {
+        return "file " + std::to_string(index + 1) + "/" + std::to_string(files.size()) + " " + file.shown;
+    };
+    std::optional<ProgressPrinter> printer; // one per file: its bar ends before the file's result line
+    BatchEvents events;
+    events.started = [&](size_t, const BatchFile&) { printer.emplace("tiles"); };
+    events.progress = [&](size_t index, const BatchFile& file, Progress tiles) {
+        tiles.stage = label(index, file);
+        (*printer)(tiles);
+    };
+    events.upscaled = [&](size_t, const BatchFile& file, const FileUpscaleResult& result) {
+        printer.reset();
+        printResult(file.input, file.output, result);
+    };
+    events.skipped = [&](size_t index, const BatchFile& file) {
+        std::cerr << label(index, file) << ": skipped, " << file.output.string() << " exists\n";
+    };
+    events.failed = [&](size_t index, const BatchFile& file, const std::string& reason) {
+        printer.reset();
+        std::cerr << label(index, file) << ": failed: " << reason << "\n";
+    };
     CancelToken cancel;
-    InterruptScope interrupt(cancel);
-    for (size_t i = 0; i < files.size() && !cancel.isCancelled(); ++i) {
-        const BatchFile& file = files[i];
-        const std::string label = "file " + std::to_string(i + 1) + "/" + std::to_string(files.size()) + " " + file.shown;
-        if (parsed.batch.skipExisting && fs::exists(file.output)) {
-            ++summary.skipped;
-            std::cerr << label << ": skipped, " << file.output.string() << " exists\n";
-            continue;
-        }
-        try {
-            std::optional<FileResult> result;
-            {
-                ProgressPrinter printer("tiles"); // one per file: its bar ends before the file's result line
-                fs::create_directories(file.output.parent_path());
-                result = upscaleFile(job, parsed, file.input, file.output, cancel, [&](Progress progress) {
-                    progress.stage = label;
-                    printer(progress);
-                });
-            }
-            printResult(file.input, file.output, *result);
-            ++summary.upscaled;
-        } catch (const std::exception& error) {
-            if (!cancel.isCancelled()) // Error(Cancelled), or whatever a cancel interrupted, ends the batch
-                summary.addFailure(label, file.input, firstLine(error.what()));
-        }
+    BatchSummary summary;
+    {
+        InterruptScope interrupt(cancel);
+        summary = upscaleBatch(job, parsed.settings, files, parsed.batch.skipExisting, fileOptions(parsed), cancel,
+                               events);
     }
-    if (cancel.isCancelled()) {
+    printer.reset();
+    if (summary.cancelled) {
         std::cerr << "cancelled: ";
-        summary.print();
+        printSummary(summary);
         throw Error(ErrorCode::Cancelled, "cancelled");
     }
-    summary.print();
+    printSummary(summary);
     return summary.failures.empty() ? kExitOk : kExitFailed;
 }
 

@@ -4,6 +4,7 @@
 
 #include "test_data.h"
 
+#include "dialogs/export_dialog.h"
 #include "image/image.h"
 #include "io/image_writer.h"
 

@@ -26,7 +26,9 @@ struct JobProgress {
     int done = 0;
     int total = 0;
     double etaSeconds = -1.0; ///< negative while unknown
-    QString stage;            ///< "upscale", "export", ...
+    QString stage;            ///< "upscale", "export", ...; a batch: the file's name
+    int file = 0;             ///< a batch: the file being worked on, from 1 (0 outside batches)
+    int files = 0;            ///< a batch: how many files it has
 };
 
 /// A piece of a result shown before the job ends: a tile that started or

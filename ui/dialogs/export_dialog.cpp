@@ -34,6 +34,15 @@ QList<int> ExportDialog::bitsFor(const QString& extension)
     return {8}; // jpg, webp
 }
 
+QString ExportDialog::bitsLabel(int bits, const QString& extension)
+{
+    if (bits == 32)
+        return tr("32-bit float");
+    if (bits == 16 && extension == QLatin1String("exr"))
+        return tr("16-bit half float");
+    return tr("%1-bit").arg(bits);
+}
+
 ExportDialog::ExportDialog(const QString& suggestedPath, QWidget* parent) : QDialog(parent)
 {
     setWindowTitle(tr("Export Result"));
@@ -107,10 +116,7 @@ void ExportDialog::updateForFormat()
     const int previous = m_bits->currentData().toInt();
     m_bits->clear();
     for (int bits : bitsFor(extension()))
-        m_bits->addItem(bits == 32 ? tr("32-bit float") : (bits == 16 && extension() == QLatin1String("exr")
-                                                                ? tr("16-bit half float")
-                                                                : tr("%1-bit").arg(bits)),
-                        bits);
+        m_bits->addItem(bitsLabel(bits, extension()), bits);
     const int index = m_bits->findData(previous);
     m_bits->setCurrentIndex(index >= 0 ? index : 0);
     const bool lossy = extension() == QLatin1String("jpg") || extension() == QLatin1String("webp");

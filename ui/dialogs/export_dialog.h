@@ -33,6 +33,8 @@ public:
 
     /// Bit depths the format of `extension` can store.
     static QList<int> bitsFor(const QString& extension);
+    /// How the bit depth combo names `bits` for `extension` ("16-bit half float" for EXR).
+    static QString bitsLabel(int bits, const QString& extension);
 
 private:
     void browse();

@@ -59,7 +59,8 @@ double psnr(const at::Tensor& a, const at::Tensor& b)
 // other "Compact" exports) in the PyTorch checkpoint layout: body.0.weight/bias
 // (first conv), body.1.weight (PReLU), ..., body.<2k>.weight/bias (last conv),
 // float32. The graph must be exactly Input, Split, Convolution (PReLU
-// Convolution)*, PixelShuffle, nearest Interp, BinaryOp add; anything else is
+// Convolution)*, PixelShuffle, nearest Interp, BinaryOp add (a Convolution
+// and its PReLU may be one node: see ncnn_graph.cpp); anything else is
 // Error(UnsupportedModel) naming the first layer that does not fit.
 StateDict ncnnSrvggStateDict(const std::string& paramPath)
 {
@@ -84,10 +85,16 @@ StateDict ncnnSrvggStateDict(const std::string& paramPath)
         const std::string& type = nodes[i].layer->type();
         const auto& weights = nodes[i].layer->weights();
         if (expectConv) {
-            if (type != "Convolution" || weights.size() != 2)
+            // weights: [weight, bias], or with the PReLU built into it [weight, bias, slopes]
+            if (type != "Convolution" || (weights.size() != 2 && weights.size() != 3))
                 notSrvgg(i, "a Convolution with bias");
             stateDict["body." + std::to_string(key) + ".weight"] = weights[0].to(at::kFloat).contiguous();
             stateDict["body." + std::to_string(key) + ".bias"] = weights[1].to(at::kFloat).contiguous();
+            if (weights.size() == 3) {
+                stateDict["body." + std::to_string(key + 1) + ".weight"] = weights[2].to(at::kFloat).contiguous();
+                key += 2;
+                continue; // a Convolution comes next
+            }
         } else {
             if (type == "PixelShuffle")
                 break;
