@@ -13,7 +13,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(ncnn_param tile_plan clip_tokenizer pickle safetensors)
+[[ ${#targets[@]} -gt 0 ]] || targets=(ncnn_param tile_plan clip_tokenizer pickle safetensors checkpoint)
 build="${TESSERA_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 export TESSERA_CLIP_VOCAB="${TESSERA_CLIP_VOCAB:-$root/../shared/data/clip/bpe_simple_vocab_16e6.txt.gz}"
 

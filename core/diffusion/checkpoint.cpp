@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "diffusion/vae/vae.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -164,7 +165,9 @@ WeightReport loadComponentWeights(torch::nn::Module& module, const WeightStore& 
 {
     // Strict is decided here, after the ignored keys are dropped.
     WeightReport report = loadWeights(module, store, prefix, mode == LoadMode::Strict ? LoadMode::Report : mode, what);
-    std::erase_if(report.unused, isIgnoredCheckpointKey);
+    // (erase-remove, not std::erase_if: the fuzz build compiles this file as C++17)
+    report.unused.erase(std::remove_if(report.unused.begin(), report.unused.end(), isIgnoredCheckpointKey),
+                        report.unused.end());
     if (mode == LoadMode::Strict && !report.ok())
         throw Error(ErrorCode::UnsupportedModel,
                     store.context() + ": weights do not fit the " + what + ": " + report.message());

@@ -103,3 +103,22 @@ header = json.dumps({"__metadata__": {"format": "pt"},
                      "w": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]},
                      "b": {"dtype": "F16", "shape": [2], "data_offsets": [16, 20]}}).encode()
 write("safetensors", "two.safetensors", struct.pack("<Q", len(header)) + header + data)
+
+# Checkpoint headers: a few of SD 1.5's real keys and shapes (the detector
+# reads keys and shapes only; the values are zeros), under the fuzzers'
+# 64 KiB input limit.
+keys = {"model.diffusion_model.input_blocks.0.0.weight": [320, 4, 3, 3],
+        "model.diffusion_model.input_blocks.0.0.bias": [320],
+        "model.diffusion_model.out.2.bias": [4],
+        "first_stage_model.encoder.conv_in.weight": [128, 3, 3, 3],
+        "first_stage_model.decoder.conv_out.weight": [3, 128, 3, 3]}
+entries, offset = {}, 0
+for key, shape in keys.items():
+    count = 1
+    for size in shape:
+        count *= size
+    entries[key] = {"dtype": "F16", "shape": shape, "data_offsets": [offset, offset + 2 * count]}
+    offset += 2 * count
+header = json.dumps(entries).encode()
+header += b" " * (-len(header) % 8)
+write("checkpoint", "sd15_keys.safetensors", struct.pack("<Q", len(header)) + header + bytes(offset))
