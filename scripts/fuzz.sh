@@ -24,7 +24,7 @@ cmake --build "$build" -j"$(nproc)"
 
 export UBSAN_OPTIONS="print_stacktrace=1"
 failed=0
-# The sanitized unit tests (the parsers' and plans' own, without LibTorch).
+# The sanitized unit tests (the parsers', plans' and loaders' own).
 ASAN_OPTIONS="detect_leaks=1" ctest --test-dir "$build" --output-on-failure || failed=1
 # LibTorch keeps allocations alive until exit; leaks are not what we look for.
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1"
