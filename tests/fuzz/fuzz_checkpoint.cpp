@@ -7,19 +7,14 @@
 #include "models/loaders/mapped_file.h"
 #include "models/loaders/safetensors.h"
 
-#include <cstdio>
 #include <string>
-#include <unistd.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     using namespace tessera;
-    static const std::string path = "/tmp/tessera-fuzz-checkpoint-" + std::to_string(getpid()) + ".safetensors";
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    if (!file)
+    const std::string path = fuzz::inputFile(data, size, "tessera-fuzz-checkpoint", "safetensors");
+    if (path.empty())
         return 0;
-    std::fwrite(data, 1, size, file);
-    std::fclose(file);
     return fuzz::refusalsAreErrors([&] {
         const std::unique_ptr<WeightStore> store = openSafetensors(std::make_shared<MappedFile>(path));
         sd::inspectCheckpoint(*store).describe();

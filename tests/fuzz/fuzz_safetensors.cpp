@@ -6,20 +6,14 @@
 #include "models/loaders/safetensors.h"
 #include "models/loaders/weight_store.h"
 
-#include <cstdio>
 #include <string>
-#include <unistd.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     using namespace tessera;
-    // The loader maps a file: write the input to one of this process's own.
-    static const std::string path = "/tmp/tessera-fuzz-" + std::to_string(getpid()) + ".safetensors";
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    if (!file)
+    const std::string path = fuzz::inputFile(data, size, "tessera-fuzz", "safetensors");
+    if (path.empty())
         return 0;
-    std::fwrite(data, 1, size, file);
-    std::fclose(file);
     return fuzz::refusalsAreErrors([&] {
         const std::unique_ptr<WeightStore> store = openSafetensors(std::make_shared<MappedFile>(path));
         for (const std::string& key : store->keys())

@@ -7,7 +7,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
+
+#include <unistd.h>
 
 namespace tessera::fuzz {
 
@@ -25,6 +28,19 @@ int refusalsAreErrors(Work&& work)
 inline std::string text(const uint8_t* data, size_t size)
 {
     return std::string(reinterpret_cast<const char*>(data), size);
+}
+
+/// The loaders map files: the input written to a file of this process's own
+/// (<stem>-<pid>.<extension> in /tmp, rewritten for every input). Empty when
+/// it cannot be written.
+inline std::string inputFile(const uint8_t* data, size_t size, const std::string& stem, const std::string& extension)
+{
+    const std::string path = "/tmp/" + stem + "-" + std::to_string(getpid()) + "." + extension;
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    if (!file)
+        return {};
+    const bool written = std::fwrite(data, 1, size, file) == size;
+    return std::fclose(file) == 0 && written ? path : std::string();
 }
 
 } // namespace tessera::fuzz

@@ -50,6 +50,17 @@ public:
     int firstRowsAtTile = -1;
 };
 
+/// Many tiles and bands of 7 rows for the sink: the streaming tests' plan.
+TiledOptions streamingOptions()
+{
+    TiledOptions options;
+    options.tileSize = 40;
+    options.overlap = 6;
+    options.halo = 3;
+    options.sinkChunkRows = 7;
+    return options;
+}
+
 /// Stores 8-bit samples, as an 8-bit file's sink does: the runner rounds.
 class ByteSink : public RowSink {
 public:
@@ -320,15 +331,11 @@ private slots:
     {
         const TileModel model = makeConvModel(3, 2, 3, 8, 11);
         const Image image = makeTestImage(150, 170, 3, 4);
-        TiledOptions options;
-        options.tileSize = 40;
-        options.overlap = 6;
-        options.halo = 3;
+        const TiledOptions options = streamingOptions();
         const Image inMemory = upscaleImage(image, model, options);
 
         SequentialSource source(image);
         RecordingSink sink;
-        options.sinkChunkRows = 7;
         const TiledReport report = runTiled(source, sink, model, options, {},
                                             [&](const Progress& p) { sink.tilesDone = int(p.done); });
         QCOMPARE(sink.begins, 1);
@@ -347,11 +354,7 @@ private slots:
     {
         const TileModel model = makeConvModel(3, 2, 3, 8, 11);
         const Image image = makeTestImage(150, 170, 3, 4);
-        TiledOptions options;
-        options.tileSize = 40;
-        options.overlap = 6;
-        options.halo = 3;
-        options.sinkChunkRows = 7;
+        const TiledOptions options = streamingOptions();
         const Image floats = upscaleImage(image, model, options);
         SequentialSource source(image);
         ByteSink sink;
