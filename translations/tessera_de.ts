@@ -1110,6 +1110,10 @@ Eine frühere Datei an dieser Stelle ist unverändert.</translation>
         <translation>CPU</translation>
     </message>
     <message>
+        <source>All %1 GPUs</source>
+        <translation>Alle %1 GPUs</translation>
+    </message>
+    <message>
         <source>fp32 (exact)</source>
         <translation>fp32 (exakt)</translation>
     </message>

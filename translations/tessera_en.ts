@@ -1106,6 +1106,10 @@ Any earlier file there is unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>All %1 GPUs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>fp32 (exact)</source>
         <translation type="unfinished"></translation>
     </message>

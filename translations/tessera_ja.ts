@@ -1106,6 +1106,10 @@ Any earlier file there is unchanged.</source>
         <translation>CPU</translation>
     </message>
     <message>
+        <source>All %1 GPUs</source>
+        <translation>全 %1 基の GPU</translation>
+    </message>
+    <message>
         <source>fp32 (exact)</source>
         <translation>fp32 (正確)</translation>
     </message>

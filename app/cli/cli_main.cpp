@@ -19,7 +19,7 @@ Commands:
   convert IN -o OUT [--bits 8|16|32] [--quality N] [--compression NAME] [--no-metadata]
                                   re-encode an image (format from OUT's extension)
   upscale IN -o OUT -m MODEL [--tile S] [--overlap O] [--halo P]
-          [--blend linear|smooth|gaussian] [--scale X] [--device cpu|cuda|cuda:N]
+          [--blend linear|smooth|gaussian] [--scale X] [--device cpu|cuda|cuda:N|cuda:0,1|cuda:all]
           [--precision fp32|fp16|bf16] [--batch N] [--alpha model|resize]
           [--bits 8|16|32] [--compression NAME] [--quality N]
                                   upscale with tiling (auto tile size by default), streaming to OUT

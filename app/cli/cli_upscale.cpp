@@ -44,7 +44,8 @@ constexpr const char* kUpscaleUsage =
     "                       model's receptive radius when smaller)\n"
     "  --blend R            linear | smooth | gaussian (default smooth)\n"
     "  --scale X            output scale (default: the model's own)\n"
-    "  --device D           cpu | cuda | cuda:N (default cpu)\n"
+    "  --device D           cpu | cuda | cuda:N (default cpu); cuda:0,1 or cuda:all\n"
+    "                       spread the tiles over several GPUs (the same output)\n"
     "  --precision P        fp32 | fp16 | bf16 (default fp32; the CPU always runs fp32)\n"
     "  --batch N            tiles per forward call (default 1)\n"
     "  --alpha A            resize | model: how alpha is upscaled (default resize)\n"
@@ -98,7 +99,7 @@ UpscaleArgs parseArgs(const Args& args)
         else if (arg == "--scale")
             parsed.settings.outputScale = parseInt(arg, value(), 1);
         else if (arg == "--device")
-            parsed.settings.device = parseDevice(value());
+            setDevices(parsed.settings, parseDevices(value()));
         else if (arg == "--precision")
             parsed.settings.precision = parsePrecision(value());
         else if (arg == "--batch")

@@ -12,9 +12,9 @@ at::Tensor inConvolutionFormat(const at::Tensor& tensor)
     return tensor.contiguous(tensor.dim() == 4 ? convolutionMemoryFormat(tensor.device()) : at::MemoryFormat::Contiguous);
 }
 
-void enableConvolutionAutotuning()
+void setConvolutionAutotuning(bool on)
 {
-    at::globalContext().setBenchmarkCuDNN(true);
+    at::globalContext().setBenchmarkCuDNN(on);
 }
 
 } // namespace tessera

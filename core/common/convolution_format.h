@@ -18,8 +18,10 @@ at::MemoryFormat convolutionMemoryFormat(const c10::Device& device);
 at::Tensor inConvolutionFormat(const at::Tensor& tensor);
 
 /// Lets cuDNN time its algorithms for each new convolution shape and keep the
-/// fastest (torch.backends.cudnn.benchmark). Tiles repeat one shape, so the
-/// search is paid once per run.
-void enableConvolutionAutotuning();
+/// fastest (torch.backends.cudnn.benchmark), or (false) take its heuristics'
+/// choice. Tiles repeat one shape, so the search is paid once per run; but
+/// timings may choose differently on two devices, and so round differently:
+/// a run over several devices takes the heuristics, which choose alike.
+void setConvolutionAutotuning(bool on);
 
 } // namespace tessera

@@ -1,6 +1,7 @@
 #include "common/device.h"
 
 #include "common/error.h"
+#include "common/torch_compat.h"
 
 #include <charconv>
 
@@ -22,6 +23,40 @@ DeviceSpec parseDevice(const std::string& text)
     }
     throw Error(ErrorCode::InvalidArgument,
                 "unknown device '" + text + "' (expected cpu, cuda or cuda:N)");
+}
+
+std::vector<DeviceSpec> parseDevices(const std::string& text)
+{
+    if (text == "cuda:all") {
+        std::vector<DeviceSpec> devices{{DeviceKind::Cuda, 0}};
+        for (int i = 1; i < cudaDeviceCount(); ++i)
+            devices.push_back({DeviceKind::Cuda, i});
+        return devices;
+    }
+    if (text.rfind("cuda:", 0) != 0 || text.find(',') == std::string::npos)
+        return {parseDevice(text)};
+    std::vector<DeviceSpec> devices;
+    size_t from = 5;
+    for (;;) {
+        const size_t comma = text.find(',', from);
+        const std::string index = text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+        const DeviceSpec device = parseDevice("cuda:" + index);
+        for (const DeviceSpec& earlier : devices)
+            if (earlier == device)
+                throw Error(ErrorCode::InvalidArgument, "device '" + text + "' names cuda:" + index + " twice");
+        devices.push_back(device);
+        if (comma == std::string::npos)
+            return devices;
+        from = comma + 1;
+    }
+}
+
+std::string devicesName(const std::vector<DeviceSpec>& devices)
+{
+    std::string text;
+    for (const DeviceSpec& device : devices)
+        text += text.empty() ? deviceName(device) : "," + std::to_string(device.index);
+    return text;
 }
 
 std::string deviceName(const DeviceSpec& device)

@@ -48,7 +48,7 @@ public:
             at::NoGradGuard noGrad;
             for (at::Tensor& p : m_net->parameters())
                 p.set_data(inConvolutionFormat(p));
-            enableConvolutionAutotuning();
+            setConvolutionAutotuning(true);
         }
     }
 

@@ -1,6 +1,7 @@
 #include "pipeline/upscale_job.h"
 
 #include "common/cancel_scope.h"
+#include "common/convolution_format.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
 #include "models/upscale_model.h"
@@ -30,54 +31,36 @@ std::function<at::Tensor(const at::Tensor&)> resizedForward(std::function<at::Te
     };
 }
 
-/// The plan tiles of the batch being run, so that an error about its output
-/// can name them. The runner announces a batch's tiles (tileStarted), then
-/// runs forwards for them (several after an out-of-memory split).
-class RunningTiles {
-public:
-    void started(const Tile& tile)
-    {
-        if (m_ran)
-            m_tiles.clear();
-        m_ran = false;
-        m_tiles.push_back(tile);
-    }
-    void ran() { m_ran = true; }
-
-    /// "tile 3 (x 96, y 0, 32 x 32 px)", or "tiles 3, 4 (...)" for a batch.
-    std::string describe() const
-    {
-        std::string text = m_tiles.size() == 1 ? "tile " : "tiles ";
-        for (size_t i = 0; i < m_tiles.size(); ++i) {
-            const TileRect& area = m_tiles[i].area;
-            text += (i ? ", " : "") + std::to_string(m_tiles[i].index) + " (x " + std::to_string(area.x) + ", y "
-                    + std::to_string(area.y) + ", " + std::to_string(area.width) + " x "
-                    + std::to_string(area.height) + " px)";
-        }
-        return text;
-    }
-
-private:
-    std::vector<Tile> m_tiles;
-    bool m_ran = false;
-};
-
 /// `inner` refusing outputs that hold NaN or infinity: written out they would
 /// be black. The model has already retried in fp32 when it ran in half
 /// precision (model_loader.cpp, ncnn_model.cpp), and the input is finite
-/// (FiniteRowSource), so what is left is the model's own overflow.
+/// (FiniteRowSource), so what is left is the model's own overflow. The tiled
+/// runner adds which tiles.
 /// x: [N, C, H, W] -> the inner forward's output
 std::function<at::Tensor(const at::Tensor&)> finiteForward(std::function<at::Tensor(const at::Tensor&)> inner,
-                                                           std::string modelName, RunningTiles& running)
+                                                           std::string modelName)
 {
-    return [inner = std::move(inner), modelName = std::move(modelName), &running](const at::Tensor& x) {
+    return [inner = std::move(inner), modelName = std::move(modelName)](const at::Tensor& x) {
         at::Tensor y = inner(x);
-        running.ran();
         if (!at::isfinite(y).all().item<bool>())
-            throw Error(ErrorCode::InvalidModel, modelName + ": the model computes NaN or infinite values for "
-                                                     + running.describe() + ", in fp32 as well");
+            throw Error(ErrorCode::InvalidModel,
+                        modelName + ": the model computes NaN or infinite values (in fp32 as well)");
         return y;
     };
+}
+
+/// The tile function of a loaded model at the settings' output scale.
+TileModel tileModelOf(UpscaleModel* model, const ModelInfo& info, const UpscaleSettings& settings,
+                      const DeviceSpec& device)
+{
+    UpscaleSettings onDevice = settings;
+    onDevice.device = device;
+    TileModel tile = describeTileModel(info, onDevice);
+    // x: [N, inChannels, H, W] -> [N, outChannels, H * scale, W * scale]
+    tile.forward = [model](const at::Tensor& x) { return model->forward(x); };
+    if (tile.scale.num != info.scale)
+        tile.forward = resizedForward(std::move(tile.forward), info.scale, tile.scale.num);
+    return tile;
 }
 
 } // namespace
@@ -95,15 +78,42 @@ const ModelInfo& UpscaleJob::prepare(const UpscaleSettings& settings)
                     deviceName(settings.device) + ": CUDA is not available here (use the CPU)");
     if (!m_model || m_modelPath != settings.modelPath) {
         m_model.reset(); // free the old weights before loading the new ones
+        m_copies.clear();
+        m_copyDevices.clear();
         m_model = loadUpscaleModel(settings.modelPath);
         m_modelPath = settings.modelPath;
         m_placed = false;
+    }
+    for (const DeviceSpec& device : settings.moreDevices) {
+        if (device.kind != DeviceKind::Cuda || settings.device.kind != DeviceKind::Cuda)
+            throw Error(ErrorCode::InvalidArgument, "tiles are spread over several CUDA devices only, not the CPU");
+        if (device.index >= cudaDeviceCount())
+            throw Error(ErrorCode::InvalidArgument, deviceName(device) + ": there are "
+                                                        + std::to_string(cudaDeviceCount()) + " CUDA devices here");
     }
     if (!m_placed || m_device != settings.device || m_precision != settings.precision) {
         m_model->to(settings.device, settings.precision);
         m_device = settings.device;
         m_precision = settings.precision;
         m_placed = true;
+        m_copies.clear();
+        m_copyDevices.clear();
+    }
+    if (m_copyDevices != settings.moreDevices) {
+        // One copy of the weights per further device, loaded from the file
+        // again (a model is placed on one device).
+        m_copies.clear();
+        m_copyDevices.clear();
+        for (const DeviceSpec& device : settings.moreDevices) {
+            std::unique_ptr<UpscaleModel> copy = loadUpscaleModel(settings.modelPath);
+            copy->to(device, settings.precision);
+            m_copies.push_back(std::move(copy));
+        }
+        m_copyDevices = settings.moreDevices;
+        // Placing a model turned autotuning on; several devices must choose
+        // the same convolution kernels so that the image is one device's.
+        if (settings.device.kind == DeviceKind::Cuda)
+            setConvolutionAutotuning(m_copyDevices.empty());
     }
     return m_model->info();
 }
@@ -116,13 +126,15 @@ UpscalePlan UpscaleJob::plan(const UpscaleSettings& settings, int width, int hei
 TileModel UpscaleJob::tileModel(const UpscaleSettings& settings)
 {
     const ModelInfo& info = prepare(settings);
-    TileModel tile = describeTileModel(info, settings);
-    UpscaleModel* model = m_model.get();
-    // x: [N, inChannels, H, W] -> [N, outChannels, H * scale, W * scale]
-    tile.forward = [model](const at::Tensor& x) { return model->forward(x); };
-    if (tile.scale.num != info.scale)
-        tile.forward = resizedForward(std::move(tile.forward), info.scale, tile.scale.num);
-    return tile;
+    return tileModelOf(m_model.get(), info, settings, settings.device);
+}
+
+std::vector<TileModel> UpscaleJob::tileModels(const UpscaleSettings& settings)
+{
+    std::vector<TileModel> models{tileModel(settings)};
+    for (size_t i = 0; i < m_copies.size(); ++i)
+        models.push_back(tileModelOf(m_copies[i].get(), m_model->info(), settings, m_copyDevices[i]));
+    return models;
 }
 
 TiledReport UpscaleJob::run(const UpscaleSettings& settings, RowSource& source, RowSink& sink,
@@ -130,18 +142,14 @@ TiledReport UpscaleJob::run(const UpscaleSettings& settings, RowSource& source, 
 {
     const CancelScope cancelScope(cancel); // the forwards poll it between layers
     const UpscalePlan planned = plan(settings, source.width(), source.height());
-    RunningTiles running;
-    TileModel model = tileModel(settings);
-    model.forward = finiteForward(std::move(model.forward), m_model->info().name, running);
+    std::vector<TileModel> models = tileModels(settings);
+    for (TileModel& model : models)
+        model.forward = finiteForward(std::move(model.forward), m_model->info().name);
     TiledOptions options = tiledOptionsFor(resolvedSettings(settings, planned));
-    options.tileStarted = [&](const Tile& tile) {
-        running.started(tile);
-        if (hooks.tileStarted)
-            hooks.tileStarted(tile);
-    };
+    options.tileStarted = hooks.tileStarted;
     options.tileFinished = hooks.tileFinished;
     FiniteRowSource finite(source);
-    TiledReport report = runTiled(finite, sink, model, options, cancel, progress);
+    TiledReport report = runTiled(finite, sink, models, options, cancel, progress);
     report.notes.insert(report.notes.begin(), planned.notes.begin(), planned.notes.end());
     if (finite.replacedPixels() > 0 && hooks.nonFinitePixels)
         hooks.nonFinitePixels(finite.replacedPixels());

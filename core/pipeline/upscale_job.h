@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace tessera {
 
@@ -76,9 +77,14 @@ public:
     /// The loaded model as the tiled runner sees it, at the settings' output
     /// scale (valid until the next prepare()).
     TileModel tileModel(const UpscaleSettings& settings);
+    /// tileModel() and one tile function per device of settings.moreDevices,
+    /// each over its own copy of the weights: what run() spreads tiles over.
+    std::vector<TileModel> tileModels(const UpscaleSettings& settings);
 
 private:
     std::unique_ptr<UpscaleModel> m_model;
+    std::vector<std::unique_ptr<UpscaleModel>> m_copies; ///< on m_copyDevices, one each
+    std::vector<DeviceSpec> m_copyDevices;
     std::string m_modelPath;
     DeviceSpec m_device;
     Precision m_precision = Precision::Fp32;

@@ -89,6 +89,19 @@ int64_t estimateBytesPerPixel(const ModelInfo& model, Precision precision, int o
     return activations + tiles;
 }
 
+std::vector<DeviceSpec> devicesOf(const UpscaleSettings& settings)
+{
+    std::vector<DeviceSpec> devices{settings.device};
+    devices.insert(devices.end(), settings.moreDevices.begin(), settings.moreDevices.end());
+    return devices;
+}
+
+void setDevices(UpscaleSettings& settings, const std::vector<DeviceSpec>& devices)
+{
+    settings.device = devices.empty() ? DeviceSpec{} : devices.front();
+    settings.moreDevices.assign(devices.empty() ? devices.end() : devices.begin() + 1, devices.end());
+}
+
 TileModel describeTileModel(const ModelInfo& model, const UpscaleSettings& settings)
 {
     TileModel tile;
@@ -117,6 +130,7 @@ TiledOptions tiledOptionsFor(const UpscaleSettings& settings)
     options.halo = settings.halo;
     options.ramp = settings.blend;
     options.batch = settings.batch;
+    options.devices = 1 + int(settings.moreDevices.size());
     options.alpha = settings.alpha;
     return options;
 }

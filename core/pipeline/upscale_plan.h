@@ -22,6 +22,9 @@ namespace tessera {
 struct UpscaleSettings {
     std::string modelPath;
     DeviceSpec device;
+    /// Further CUDA devices that take tiles too, each with its own copy of
+    /// the weights (`--device cuda:0,1`); the output is the same image.
+    std::vector<DeviceSpec> moreDevices;
     Precision precision = Precision::Fp32;
     int tileSize = 0;   ///< S; 0: automatic (one tile when the whole image fits in memory)
     int overlap = -1;   ///< O; -1: 10% of S
@@ -33,6 +36,11 @@ struct UpscaleSettings {
 
     bool operator==(const UpscaleSettings&) const = default;
 };
+
+/// settings.device, then settings.moreDevices (what devicesName writes).
+std::vector<DeviceSpec> devicesOf(const UpscaleSettings& settings);
+/// settings.device = devices[0], settings.moreDevices = the rest (what parseDevices reads).
+void setDevices(UpscaleSettings& settings, const std::vector<DeviceSpec>& devices);
 
 /// The plan of one upscale.
 struct UpscalePlan {

@@ -8,17 +8,16 @@
 #include "tiling/row_writer.h"
 #include "tiling/tile_accumulator.h"
 #include "tiling/tile_tensors.h"
+#include "tiling/tile_workers.h"
 
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <future>
 #include <memory>
 #include <string>
-
-#if defined(__unix__)
-#endif
 
 namespace tessera {
 
@@ -122,6 +121,25 @@ int autoTileSize(const AutoTileInput& in, std::vector<std::string>* notes)
             size = balanced;
         }
     }
+    // Several devices: the largest size that gives each two tiles, so that
+    // none idles while another finishes the only tile.
+    auto tileCount = [&](int side) {
+        const int o = in.overlap >= 0 ? std::min(in.overlap, side / 2) : defaultOverlap(side);
+        return int64_t(tilesAlong(in.width, side, o)) * tilesAlong(in.height, side, o);
+    };
+    const int64_t wanted = 2 * int64_t(in.devices);
+    if (in.devices > 1 && in.width > 0 && in.height > 0 && tileCount(size) < wanted && size > 64) {
+        int lo = 64, hi = size;
+        while (lo < hi) {
+            const int mid = lo + (hi - lo + 1) / 2;
+            if (tileCount(mid) >= wanted)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        size = balancedTileSize(lo, in.width, in.height, in.overlap);
+        why = "two tiles for each of " + std::to_string(in.devices) + " devices";
+    }
     if (notes) {
         std::string note = "auto tile size " + std::to_string(size);
         if (!why.empty())
@@ -155,6 +173,7 @@ TileSettings resolveTileSettings(const TileModel& model, const TiledOptions& opt
         in.height = height;
         in.inputMultiple = leastCommonMultiple(std::max(1, model.inputMultiple),
                                                std::max(1, model.scale.den));
+        in.devices = options.devices;
         settings.tileSize = autoTileSize(in, notes);
     }
     return settings;
@@ -164,12 +183,29 @@ namespace {
 
 using detail::ChannelMapper;
 
+/// Input rows [first, first + rows) of the image on the first model's device,
+/// as a [C, rows, W] view: tiles are gathered from it channels first.
+struct Band {
+    at::Tensor rows;
+    int first = 0;
+};
+
+/// One batch of plan tiles, queued and not yet blended.
+struct PendingBatch {
+    int row = 0;
+    std::vector<const Tile*> tiles;
+    Band band; ///< what the batch is gathered from (a split retry reads it again)
+    /// The workers' result, [N, C, s * th, s * tw]; without workers the batch
+    /// runs when its output is wanted.
+    std::future<at::Tensor> queued;
+};
+
 class Runner {
 public:
-    Runner(RowSource& source, RowSink& sink, const TileModel& model, const TiledOptions& options,
+    Runner(RowSource& source, RowSink& sink, const std::vector<TileModel>& models, const TiledOptions& options,
            const CancelToken& cancel, const ProgressSink& progress)
-        : m_source(source), m_sink(sink), m_model(model), m_options(options), m_cancel(cancel),
-          m_progress(progress), m_weights(options.ramp, toTorchDevice(model.device))
+        : m_source(source), m_sink(sink), m_models(models), m_model(m_models.front()), m_options(options),
+          m_cancel(cancel), m_progress(progress), m_weights(options.ramp, toTorchDevice(m_model.device))
     {
     }
 
@@ -182,14 +218,24 @@ private:
     /// Rows [from, to) of the source: [to - from, W, C] float32 on the host,
     /// pinned for a CUDA device so that their upload is asynchronous.
     at::Tensor readRows(int from, int to);
-    /// Plan tiles run together. returns [N, C, s * th, s * tw] on the device
-    at::Tensor runBatch(const std::vector<const Tile*>& tiles);
+    /// Loads tile row `row`'s band and starts its batches: on the workers when
+    /// there are several devices, else here and now.
+    void queueRow(int row);
+    /// The output of a queued batch, one [C, s * th, s * tw] per tile; runs
+    /// it again in parts after out-of-memory.
+    std::vector<at::Tensor> outputsOf(PendingBatch& batch);
+    /// The batch's padded tiles: [N, C, ph, pw] on the first device.
+    at::Tensor gather(const PendingBatch& batch) const;
+    /// Where a padded tile's output holds the tile (the halo's output dropped).
+    TileRect tileInOutput() const;
+    /// The batch's plan tiles run together here. returns [N, C, s * th, s * tw]
+    at::Tensor runBatch(const PendingBatch& batch);
     /// Any area inside the image, run whole when it fits in `limit`, else (or on
     /// out-of-memory) in parts. returns [C, s * area.height, s * area.width]
-    at::Tensor runArea(const TileRect& area, int limit);
+    at::Tensor runArea(const Band& band, const TileRect& area, int limit);
     /// `area` in tiles of at most `limit`, blended like the plan's tiles.
     /// returns [C, s * area.height, s * area.width]
-    at::Tensor runSplit(const TileRect& area, int limit);
+    at::Tensor runSplit(const Band& band, const TileRect& area, int limit);
     /// Half of `limit`, kept on a multiple of the scale's den so that parts
     /// stay on exact output coordinates.
     int halved(int limit) const;
@@ -197,6 +243,8 @@ private:
 
     RowSource& m_source;
     RowSink& m_sink;
+    const std::vector<TileModel> m_models;
+    /// The first device's model: the band, the blending and the split retries live there.
     const TileModel& m_model;
     TiledOptions m_options;
     const CancelToken& m_cancel;
@@ -204,6 +252,9 @@ private:
 
     TilePlan m_plan;
     std::unique_ptr<ChannelMapper> m_mapper;
+    /// With several models: a worker per model, fed one tile row ahead.
+    std::unique_ptr<detail::TileWorkers> m_workers;
+    std::deque<PendingBatch> m_pending; ///< in plan order
     BlendWeightCache m_weights;
     TiledReport m_report;
     int m_limit = 0; ///< largest tile side that currently runs whole
@@ -213,13 +264,26 @@ private:
     /// float32, assembled there from the rows kept of the last band and the
     /// new rows (one asynchronous upload per tile row).
     at::Tensor m_band;
-    at::Tensor m_gatherBand; ///< m_band as [C, rows, W]: tiles are gathered channels first
+    Band m_gatherBand; ///< m_band as [C, rows, W]
     int m_bandFirst = 0;
     int m_bandLast = 0;
     /// The next tile row's new rows, being read on another thread.
     std::future<at::Tensor> m_nextRows;
     int m_nextFrom = 0, m_nextTo = 0;
 };
+
+/// "tile 3 (x 96, y 0, 32 x 32 px)", or "tiles 3, 4 (...)" for a batch.
+std::string describeTiles(const std::vector<const Tile*>& tiles)
+{
+    std::string text = tiles.size() == 1 ? "tile " : "tiles ";
+    for (size_t i = 0; i < tiles.size(); ++i) {
+        const TileRect& area = tiles[i]->area;
+        text += (i ? ", " : "") + std::to_string(tiles[i]->index) + " (x " + std::to_string(area.x) + ", y "
+                + std::to_string(area.y) + ", " + std::to_string(area.width) + " x "
+                + std::to_string(area.height) + " px)";
+    }
+    return text;
+}
 
 TiledReport Runner::run()
 {
@@ -251,6 +315,9 @@ TiledReport Runner::run()
     for (int r = 1; r < rows; ++r)
         m_needLast[size_t(r)] = std::max(m_needLast[size_t(r)], m_needLast[size_t(r) - 1]);
 
+    if (m_models.size() > 1)
+        m_workers = std::make_unique<detail::TileWorkers>(m_models, m_source.channels(), m_options.alpha, m_cancel);
+
     const ScaleRatio scale = m_plan.settings().scale;
     // Open output rows: those one tile row spans.
     TileAccumulator accumulator({0, 0, m_plan.outputWidth(), m_plan.outputHeight()},
@@ -268,49 +335,22 @@ TiledReport Runner::run()
     int done = 0;
     if (m_progress)
         m_progress(eta.update(0, "upscale"));
+    // Several devices work one tile row ahead of the blending, so none waits
+    // at a row's end; one device runs each batch as it is queued.
+    const int ahead = m_workers ? 1 : 0;
+    for (int r = 0; r < std::min(ahead, rows); ++r)
+        queueRow(r);
     for (int r = 0; r < rows; ++r) {
-        loadBand(r);
-        for (int c = 0; c < m_plan.columns();) {
+        if (r + ahead < rows)
+            queueRow(r + ahead);
+        while (!m_pending.empty() && m_pending.front().row == r) {
             m_cancel.throwIfCancelled();
-            std::vector<const Tile*> tiles;
-            for (int i = c; i < std::min(c + m_batch, m_plan.columns()); ++i)
-                tiles.push_back(&m_plan.tile(r, i));
-            if (m_options.tileStarted)
-                for (const Tile* tile : tiles)
-                    m_options.tileStarted(*tile);
+            PendingBatch batch = std::move(m_pending.front());
+            m_pending.pop_front();
             // outputs: one [C, s * th, s * tw] per tile
-            std::vector<at::Tensor> outputs;
-            const bool whole = m_limit >= std::max(m_plan.tileWidth(), m_plan.tileHeight());
-            bool failed = !whole;
-            if (whole) {
-                try {
-                    at::Tensor batch = runBatch(tiles);
-                    for (size_t i = 0; i < tiles.size(); ++i)
-                        outputs.push_back(batch[int64_t(i)]);
-                } catch (const std::exception& error) {
-                    if (!detail::isOutOfMemoryError(error))
-                        throw;
-                    failed = true;
-                    if (tiles.size() > 1) {
-                        m_report.notes.push_back("out of memory with a batch of "
-                                                 + std::to_string(tiles.size())
-                                                 + " tiles: continuing one tile at a time");
-                        m_batch = 1;
-                    } else {
-                        lowerLimit(halved(m_limit));
-                    }
-                }
-            }
-            if (failed) {
-                // Redo only these tiles, in parts if the limit is below the tile.
-                for (const Tile* tile : tiles) {
-                    outputs.push_back(runArea(tile->area, m_limit));
-                    if (m_limit < std::max(tile->area.width, tile->area.height))
-                        ++m_report.splitTiles;
-                }
-            }
-            for (size_t i = 0; i < tiles.size(); ++i) {
-                const Tile& tile = *tiles[i];
+            const std::vector<at::Tensor> outputs = outputsOf(batch);
+            for (size_t i = 0; i < batch.tiles.size(); ++i) {
+                const Tile& tile = *batch.tiles[i];
                 const TileRect out = m_plan.toOutput(tile.blend);
                 const TileRect area = m_plan.toOutput(tile.area);
                 // values: [C, s * th, s * tw] -> the blend region [C, out.height, out.width]
@@ -321,8 +361,7 @@ TiledReport Runner::run()
                 if (m_options.tileFinished)
                     m_options.tileFinished(tile, tensorToImage(outputs[i]));
             }
-            c += int(tiles.size());
-            done += int(tiles.size());
+            done += int(batch.tiles.size());
             if (m_progress)
                 m_progress(eta.update(done, "upscale"));
         }
@@ -334,6 +373,75 @@ TiledReport Runner::run()
     writer.finish();
     m_report.smallestTileSize = std::min(m_limit, std::max(m_plan.tileWidth(), m_plan.tileHeight()));
     return m_report;
+}
+
+void Runner::queueRow(int row)
+{
+    loadBand(row);
+    for (int c = 0; c < m_plan.columns();) {
+        m_cancel.throwIfCancelled();
+        PendingBatch batch;
+        batch.row = row;
+        for (int i = c; i < std::min(c + m_batch, m_plan.columns()); ++i)
+            batch.tiles.push_back(&m_plan.tile(row, i));
+        batch.band = m_gatherBand;
+        if (m_options.tileStarted)
+            for (const Tile* tile : batch.tiles)
+                m_options.tileStarted(*tile);
+        if (m_workers && m_limit >= std::max(m_plan.tileWidth(), m_plan.tileHeight()))
+            batch.queued = m_workers->submit(gather(batch), tileInOutput(), toTorchDevice(m_model.device));
+        c += int(batch.tiles.size());
+        m_pending.push_back(std::move(batch));
+    }
+}
+
+std::vector<at::Tensor> Runner::outputsOf(PendingBatch& batch)
+{
+    std::vector<at::Tensor> outputs;
+    try {
+        const int side = std::max(m_plan.tileWidth(), m_plan.tileHeight());
+        // Queued batches were whole plan tiles when queued; others are run
+        // whole now unless an out-of-memory has lowered the limit below them.
+        const bool whole = batch.queued.valid() || m_limit >= side;
+        bool failed = !whole;
+        if (whole) {
+            try {
+                const at::Tensor output = batch.queued.valid() ? batch.queued.get() : runBatch(batch);
+                for (size_t i = 0; i < batch.tiles.size(); ++i)
+                    outputs.push_back(output[int64_t(i)]);
+            } catch (const std::exception& error) {
+                if (!detail::isOutOfMemoryError(error))
+                    throw;
+                failed = true;
+                if (batch.tiles.size() > 1) {
+                    if (m_batch > 1)
+                        m_report.notes.push_back("out of memory with a batch of "
+                                                 + std::to_string(batch.tiles.size())
+                                                 + " tiles: continuing one tile at a time");
+                    m_batch = 1;
+                } else {
+                    lowerLimit(halved(side)); // no lower than once: queued tiles may fail after the first
+                }
+            }
+        }
+        if (failed) {
+            // The workers finish what they hold first: the first device's
+            // model then runs these tiles alone, in parts if the limit is
+            // below the tile.
+            if (m_workers)
+                m_workers->waitIdle();
+            for (const Tile* tile : batch.tiles) {
+                outputs.push_back(runArea(batch.band, tile->area, m_limit));
+                if (m_limit < std::max(tile->area.width, tile->area.height))
+                    ++m_report.splitTiles;
+            }
+        }
+    } catch (const Error& error) {
+        if (error.code() == ErrorCode::Cancelled || error.code() == ErrorCode::OutOfMemory)
+            throw;
+        throw Error(error.code(), std::string(error.what()) + " for " + describeTiles(batch.tiles));
+    }
+    return outputs;
 }
 
 void Runner::loadBand(int row)
@@ -364,7 +472,7 @@ void Runner::loadBand(int row)
     m_bandFirst = first;
     m_bandLast = last;
     // [rows, W, C] -> a [C, rows, W] view
-    m_gatherBand = m_band.permute({2, 0, 1});
+    m_gatherBand = {m_band.permute({2, 0, 1}), first};
     if (row + 1 < m_plan.rows() && m_needLast[size_t(row) + 1] > last) {
         m_nextFrom = last;
         m_nextTo = m_needLast[size_t(row) + 1];
@@ -382,34 +490,44 @@ at::Tensor Runner::readRows(int from, int to)
     return rows;
 }
 
-at::Tensor Runner::runBatch(const std::vector<const Tile*>& tiles)
+at::Tensor Runner::gather(const PendingBatch& batch) const
 {
     std::vector<at::Tensor> inputs;
-    for (const Tile* tile : tiles)
-        inputs.push_back(detail::reflectWindow(m_gatherBand, tile->halo, m_source.height(), m_bandFirst));
-    // x: [N, C, ph, pw] -> y: [N, C', s * ph, s * pw]
-    at::Tensor y = m_mapper->infer(at::stack(inputs));
-    const ScaleRatio s = m_plan.settings().scale;
-    // Cropping: drop the output of the halo -> [N, C', s * th, s * tw]
-    return y.narrow(2, s.toOutput(m_plan.haloTop()), s.toOutput(m_plan.tileHeight()))
-        .narrow(3, s.toOutput(m_plan.haloLeft()), s.toOutput(m_plan.tileWidth()));
+    for (const Tile* tile : batch.tiles)
+        inputs.push_back(detail::reflectWindow(batch.band.rows, tile->halo, m_source.height(), batch.band.first));
+    return at::stack(inputs);
 }
 
-at::Tensor Runner::runArea(const TileRect& area, int limit)
+TileRect Runner::tileInOutput() const
+{
+    const ScaleRatio s = m_plan.settings().scale;
+    return {s.toOutput(m_plan.haloLeft()), s.toOutput(m_plan.haloTop()), s.toOutput(m_plan.tileWidth()),
+            s.toOutput(m_plan.tileHeight())};
+}
+
+at::Tensor Runner::runBatch(const PendingBatch& batch)
+{
+    // y: [N, C', s * ph, s * pw] -> the tiles without their halo's output
+    const at::Tensor y = m_mapper->infer(gather(batch));
+    const TileRect crop = tileInOutput();
+    return y.narrow(2, crop.y, crop.height).narrow(3, crop.x, crop.width);
+}
+
+at::Tensor Runner::runArea(const Band& band, const TileRect& area, int limit)
 {
     if (std::max(area.width, area.height) > limit)
-        return runSplit(area, limit);
+        return runSplit(band, area, limit);
     try {
-        return detail::inferArea(*m_mapper, m_plan, m_gatherBand, m_source.height(), m_bandFirst, area);
+        return detail::inferArea(*m_mapper, m_plan, band.rows, m_source.height(), band.first, area);
     } catch (const std::exception& error) {
         if (!detail::isOutOfMemoryError(error))
             throw;
     }
     lowerLimit(halved(limit));
-    return runSplit(area, halved(limit));
+    return runSplit(band, area, halved(limit));
 }
 
-at::Tensor Runner::runSplit(const TileRect& area, int limit)
+at::Tensor Runner::runSplit(const Band& band, const TileRect& area, int limit)
 {
     if (limit < m_options.minTileSize || limit < 1)
         throw Error(ErrorCode::OutOfMemory,
@@ -431,7 +549,7 @@ at::Tensor Runner::runSplit(const TileRect& area, int limit)
         const TileRect out = sub.toOutput(part.blend);
         const TileRect partOut = sub.toOutput(part.area);
         // values: [C, s * h, s * w] -> the part's blend region [C, out.height, out.width]
-        const at::Tensor values = runArea(partArea, limit)
+        const at::Tensor values = runArea(band, partArea, limit)
                                       .narrow(1, out.y - partOut.y, out.height)
                                       .narrow(2, out.x - partOut.x, out.width);
         accumulator.add(out, values, m_weights.y(sub, part), m_weights.x(sub, part));
@@ -460,8 +578,23 @@ TiledReport runTiled(RowSource& source, RowSink& sink, const TileModel& model,
                      const TiledOptions& options, const CancelToken& cancel,
                      const ProgressSink& progress)
 {
+    return runTiled(source, sink, std::vector<TileModel>{model}, options, cancel, progress);
+}
+
+TiledReport runTiled(RowSource& source, RowSink& sink, const std::vector<TileModel>& models,
+                     const TiledOptions& options, const CancelToken& cancel,
+                     const ProgressSink& progress)
+{
+    if (models.empty())
+        throw Error(ErrorCode::InvalidArgument, "no tile model to run");
+    for (const TileModel& model : models)
+        if (!(model.scale == models.front().scale) || model.inputMultiple != models.front().inputMultiple
+            || model.inChannels != models.front().inChannels || model.outChannels != models.front().outChannels)
+            throw Error(ErrorCode::InvalidArgument, "the tile models of one run must be copies of one model");
     c10::InferenceMode inference;
-    Runner runner(source, sink, model, options, cancel, progress);
+    TiledOptions spread = options;
+    spread.devices = int(models.size());
+    Runner runner(source, sink, models, spread, cancel, progress);
     try {
         return runner.run();
     } catch (const Error&) {
@@ -473,7 +606,7 @@ TiledReport runTiled(RowSource& source, RowSink& sink, const TileModel& model,
             std::string what = error.what();
             what = what.substr(0, what.find('\n')); // LibTorch appends a backtrace
             throw Error(ErrorCode::OutOfMemory, what
-                                                    + (model.device.kind == DeviceKind::Cuda
+                                                    + (models.front().device.kind == DeviceKind::Cuda
                                                            ? " (try a smaller tile size or the CPU)"
                                                            : " (try a smaller tile size)"));
         }

@@ -28,6 +28,9 @@ struct TiledOptions {
     int halo = -1;     ///< P; -1: 32, or the model's receptive radius when smaller
     BlendRamp ramp = BlendRamp::Smoothstep;
     int batch = 1;     ///< tiles per forward call
+    /// Devices the tiles are spread over (runTiled with several models sets
+    /// it); the auto tile size gives each at least two tiles.
+    int devices = 1;
     AlphaMode alpha = AlphaMode::Resize;
     /// Smallest tile side a split retry after out-of-memory may go down to.
     int minTileSize = 32;
@@ -62,6 +65,7 @@ struct AutoTileInput {
     int width = 0;             ///< image size (input pixels)
     int height = 0;
     int inputMultiple = 1;     ///< padded sides round up to multiples of this
+    int devices = 1;           ///< devices sharing the tiles: at least two tiles each
     /// Memory to plan with in bytes; -1 asks the device (or the system for the CPU).
     int64_t freeBytes = -1;
 };
@@ -98,6 +102,16 @@ TileSettings resolveTileSettings(const TileModel& model, const TiledOptions& opt
 /// channel counts the model cannot take and Error(OutOfMemory) when even the
 /// smallest tile does not fit.
 TiledReport runTiled(RowSource& source, RowSink& sink, const TileModel& model,
+                     const TiledOptions& options, const CancelToken& cancel = {},
+                     const ProgressSink& progress = {});
+
+/// runTiled over several devices: `models` are copies of one model, one per
+/// device (two may share a device). Tiles go to whichever model is free, one
+/// tile row ahead of the blending; the outputs are blended in plan order on
+/// models[0]'s device, where the band, the writer and any out-of-memory
+/// split retry live, so the image is the one a single model gives. One model
+/// is runTiled above.
+TiledReport runTiled(RowSource& source, RowSink& sink, const std::vector<TileModel>& models,
                      const TiledOptions& options, const CancelToken& cancel = {},
                      const ProgressSink& progress = {});
 

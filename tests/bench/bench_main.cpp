@@ -11,6 +11,7 @@
 
 #include <c10/core/InferenceMode.h>
 
+#include "common/convolution_format.h"
 #include "common/device.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
@@ -47,7 +48,8 @@ Modes:
                the null sink takes bytes rounded on the device, as an 8-bit
                file does (default: float rows); --cold 1: no warm-up and no model-only timings (the
                process is one cold run, for /usr/bin/time); --profile N: the N costliest CUDA kernels of one run
-               and of one bare forward, and the device's busy share
+               and of one bare forward, and the device's busy share; --cudnn-benchmark 0:
+               cuDNN's heuristic kernels (as a several-device run) instead of autotuning
   verify       tiled output on --device against the CPU and against one
                whole-image tile (max differences; exit 1 past --tolerance)
   memory       peak resident memory of a streamed upscale; with OpenImageIO:
@@ -83,7 +85,9 @@ Modes:
                encoders; exit 1 past --tolerance (1e-4 fp32, 1e-2 fp16/bf16)
 
 Options:
-  --device cpu|cuda|cuda:N    (default cpu)
+  --device cpu|cuda|cuda:N    (default cpu); cuda:0,1 / cuda:all: tiles over several GPUs
+  --queues N                  N tile queues on the first device, a weight copy each
+                              (the several-GPU path on one GPU; default 1)
   --precision fp32|fp16|bf16  (default fp32)
   --size N                    square input side (throughput 1024, memory 16384)
   --tile S --overlap O --halo P --batch N   (default tile: auto)
@@ -157,7 +161,11 @@ struct BenchModel {
 void makeModel(const Options& options, BenchModel& model)
 {
     UpscaleSettings& settings = model.settings;
-    settings.device = parseDevice(textOption(options, "--device", "cpu"));
+    setDevices(settings, parseDevices(textOption(options, "--device", "cpu")));
+    // --queues N: N - 1 more queues on the first device, each with its own
+    // weights (the several-GPU code path measured on one GPU).
+    for (int i = 1; i < intOption(options, "--queues", 1); ++i)
+        settings.moreDevices.push_back(settings.device);
     settings.precision = parsePrecision(textOption(options, "--precision", "fp32"));
     settings.tileSize = intOption(options, "--tile", 0);
     settings.overlap = intOption(options, "--overlap", -1);
@@ -227,6 +235,10 @@ int runThroughput(const Options& options)
 {
     BenchModel model;
     makeModel(options, model);
+    // --cudnn-benchmark 0: cuDNN's heuristics instead of autotuning (what a
+    // run over several devices takes), to measure what that costs.
+    if (options.count("--cudnn-benchmark"))
+        setConvolutionAutotuning(textOption(options, "--cudnn-benchmark", "1") != "0");
     const int size = intOption(options, "--size", 1024);
     const int runs = std::max(1, intOption(options, "--runs", 3));
     // A warm-up run on a small image (cuDNN autotuning, allocator growth);

@@ -213,8 +213,15 @@ void UpscalePanel::setDevices(const QStringList& devices)
     const QString previous = m_deviceCombo->currentData().toString();
     const QSignalBlocker block(m_deviceCombo);
     m_deviceCombo->clear();
-    for (const QString& device : devices)
+    QStringList gpus;
+    for (const QString& device : devices) {
         m_deviceCombo->addItem(device == QLatin1String("cpu") ? tr("CPU") : device.toUpper(), device);
+        if (device.startsWith(QLatin1String("cuda:")))
+            gpus << device.mid(5);
+    }
+    // Several GPUs: one entry spreads the tiles over all of them.
+    if (gpus.size() > 1)
+        m_deviceCombo->addItem(tr("All %1 GPUs").arg(gpus.size()), QStringLiteral("cuda:") + gpus.join(QLatin1Char(',')));
     const int index = m_deviceCombo->findData(previous);
     m_deviceCombo->setCurrentIndex(index >= 0 ? index : 0);
 }
@@ -223,7 +230,7 @@ UpscalePanelSettings UpscalePanel::settings() const
 {
     UpscalePanelSettings s;
     s.job.modelPath = currentModel() ? currentModel()->path.toStdString() : std::string();
-    s.job.device = parseDevice(m_deviceCombo->currentData().toString().toStdString());
+    tessera::setDevices(s.job, parseDevices(m_deviceCombo->currentData().toString().toStdString()));
     s.job.precision = parsePrecision(m_precisionCombo->currentData().toString().toStdString());
     s.job.tileSize = m_tileSpin->value();
     s.job.overlap = m_overlapSpin->value();
@@ -256,7 +263,7 @@ void UpscalePanel::setSettings(const UpscalePanelSettings& s)
         m_previewCheck->setChecked(s.livePreview);
         m_precisionCombo->setCurrentIndex(
             std::max(0, m_precisionCombo->findData(QString::fromLatin1(precisionName(s.job.precision)))));
-        const int device = m_deviceCombo->findData(QString::fromStdString(deviceName(s.job.device)));
+        const int device = m_deviceCombo->findData(QString::fromStdString(devicesName(devicesOf(s.job))));
         if (device >= 0)
             m_deviceCombo->setCurrentIndex(device);
     }

@@ -182,7 +182,7 @@ UpscalePanelSettings SettingsStore::upscale(const UpscalePanelSettings& defaults
     QSettings settings;
     UpscalePanelSettings s = defaults;
     s.job.modelPath = settings.value("upscale/model", QString::fromStdString(s.job.modelPath)).toString().toStdString();
-    s.job.device = parsedOr(settings.value("upscale/device", "cpu"), s.job.device, parseDevice);
+    setDevices(s.job, parsedOr(settings.value("upscale/device", "cpu"), devicesOf(s.job), parseDevices));
     s.job.precision = parsedOr(settings.value("upscale/precision", "fp32"), s.job.precision, parsePrecision);
     s.showGrid = settings.value("upscale/showGrid", s.showGrid).toBool();
     s.livePreview = settings.value("upscale/livePreview", s.livePreview).toBool();
@@ -196,7 +196,7 @@ void SettingsStore::setUpscale(const UpscalePanelSettings& s)
 {
     QSettings settings;
     settings.setValue("upscale/model", QString::fromStdString(s.job.modelPath));
-    settings.setValue("upscale/device", QString::fromStdString(deviceName(s.job.device)));
+    settings.setValue("upscale/device", QString::fromStdString(devicesName(devicesOf(s.job))));
     settings.setValue("upscale/precision", QString::fromLatin1(precisionName(s.job.precision)));
     settings.setValue("upscale/showGrid", s.showGrid);
     settings.setValue("upscale/livePreview", s.livePreview);

@@ -104,7 +104,7 @@ public:
             m_dtype = at::kFloat;
         m_graph->to(m_device, m_dtype);
         if (m_device.is_cuda())
-            enableConvolutionAutotuning();
+            setConvolutionAutotuning(true);
     }
 
     at::Tensor forward(const at::Tensor& x) override

@@ -22,23 +22,10 @@
 #include <thread>
 
 using namespace tessera;
+using tessera::test::outcomeOf;
+using tessera::test::Outcome;
 
 namespace {
-
-struct Outcome {
-    ErrorCode code = ErrorCode::Internal;
-    QString message = "nothing thrown";
-};
-
-Outcome outcomeOf(const std::function<void()>& work)
-{
-    try {
-        work();
-    } catch (const Error& error) {
-        return {error.code(), QString::fromStdString(error.what())};
-    }
-    return {};
-}
 
 Image filled(int width, int height, float value)
 {
@@ -158,7 +145,7 @@ private slots:
         QCOMPARE(outcome.code, ErrorCode::InvalidModel);
         const QString name = kind == "ncnn" ? "overflow.param" : "overflow.safetensors";
         QCOMPARE(outcome.message,
-                 name + ": the model computes NaN or infinite values for tile 3 (x 32, y 32, 32 x 32 px), in fp32 as well");
+                 name + ": the model computes NaN or infinite values (in fp32 as well) for tile 3 (x 32, y 32, 32 x 32 px)");
     }
 
     // The zero-weight network upscales by nearest neighbour, so each input

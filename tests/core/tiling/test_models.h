@@ -77,6 +77,17 @@ inline at::Tensor wholeImageReference(const Image& image, const TileModel& model
 }
 
 /// An image of uniform noise, values in [0, 1].
+/// Many tiles and bands of 7 rows for the sink: the streaming and queue tests' plan.
+inline TiledOptions streamingOptions()
+{
+    TiledOptions options;
+    options.tileSize = 40;
+    options.overlap = 6;
+    options.halo = 3;
+    options.sinkChunkRows = 7;
+    return options;
+}
+
 inline Image makeTestImage(int width, int height, int channels, uint64_t seed)
 {
     at::manual_seed(seed);

@@ -50,17 +50,6 @@ public:
     int firstRowsAtTile = -1;
 };
 
-/// Many tiles and bands of 7 rows for the sink: the streaming tests' plan.
-TiledOptions streamingOptions()
-{
-    TiledOptions options;
-    options.tileSize = 40;
-    options.overlap = 6;
-    options.halo = 3;
-    options.sinkChunkRows = 7;
-    return options;
-}
-
 /// Stores 8-bit samples, as an 8-bit file's sink does: the runner rounds.
 class ByteSink : public RowSink {
 public:
