@@ -13,7 +13,9 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
+#include <functional>
 #include <memory>
+#include <stdexcept>
 
 namespace tessera::test {
 
@@ -77,6 +79,19 @@ inline at::Tensor wholeImageReference(const Image& image, const TileModel& model
 }
 
 /// An image of uniform noise, values in [0, 1].
+/// Wraps a model so that forward() throws like LibTorch does when out of
+/// memory for the inputs where `fails` says so.
+inline TileModel failingWhen(TileModel model, std::function<bool(const at::Tensor&)> fails)
+{
+    auto inner = model.forward;
+    model.forward = [inner, fails](const at::Tensor& x) {
+        if (fails(x))
+            throw std::runtime_error("CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
+        return inner(x);
+    };
+    return model;
+}
+
 /// Many tiles and bands of 7 rows for the sink: the streaming and queue tests' plan.
 inline TiledOptions streamingOptions()
 {

@@ -86,19 +86,6 @@ public:
     int nextRow = 0;
 };
 
-/// Wraps a model so that forward() throws like LibTorch does when out of
-/// memory for the inputs where `fails` says so.
-TileModel failingWhen(TileModel model, std::function<bool(const at::Tensor&)> fails)
-{
-    auto inner = model.forward;
-    model.forward = [inner, fails](const at::Tensor& x) {
-        if (fails(x))
-            throw std::runtime_error("CUDA out of memory. Tried to allocate 2.00 GiB (simulated)");
-        return inner(x);
-    };
-    return model;
-}
-
 } // namespace
 
 class TestTiledRunner : public QObject {
