@@ -307,7 +307,7 @@ int runThroughput(const Options& options)
         std::printf("device-to-host copy (pinned, 1 GB): %.1f GB/s\n", bench::deviceToHostGigabytesPerSecond(tileModel.device));
         if (const int top = intOption(options, "--profile", 0); top > 0) {
             bench::SyntheticSource source(size, size);
-            bench::NullSink sink;
+            bench::NullSink sink(intOption(options, "--sink-bits", 0));
             bench::printKernelProfile("the whole run", tileModel.device, 1, top, [&] { model.run(source, sink); });
             bench::printKernelProfile("one bare forward", tileModel.device, 3, top,
                                       [&] { bareForwardSeconds(tileModel, tile, batch, 1); });

@@ -15,6 +15,7 @@
 #endif
 
 namespace tessera::bench {
+#if TORCH_VERSION_MAJOR >= 2
 namespace {
 
 struct KernelTotal {
@@ -22,12 +23,17 @@ struct KernelTotal {
     int64_t calls = 0;
 };
 
+bool isCopy(const std::string& name)
+{
+    return name.rfind("Memcpy", 0) == 0 || name.rfind("Memset", 0) == 0;
+}
+
 // A coarse family from a kernel's name, so that a table of hundreds of
 // template instantiations still says what kind of work dominates.
 std::string familyOf(const std::string& name)
 {
     auto has = [&](const char* part) { return name.find(part) != std::string::npos; };
-    if (name.rfind("Memcpy", 0) == 0 || name.rfind("Memset", 0) == 0)
+    if (isCopy(name))
         return "host-device copy";
     if (has("flash") || has("fmha") || has("attention") || has("sdpa"))
         return "attention";
@@ -62,7 +68,72 @@ void printTable(const char* heading, const std::map<std::string, KernelTotal>& t
     }
 }
 
+/// One thing the device did: a kernel, a copy or a memset, in profiler time.
+struct DeviceSpan {
+    uint64_t startNs = 0;
+    uint64_t endNs = 0;
+    std::string name;
+};
+
+std::string shortName(std::string name)
+{
+    return name.size() > 60 ? name.substr(0, 57) + "..." : name;
+}
+
+/// Where the device waited: the `top` longest gaps between kernels (copies
+/// run beside kernels on engines of their own and do not fill a gap), with
+/// the kernels on either side and how far into the recording each gap
+/// opened; the copies by direction with their rate; and the tail, from the
+/// last kernel's end to the last copy's.
+void printTimeline(std::vector<DeviceSpan> spans, int top)
+{
+    if (spans.empty())
+        return;
+    std::sort(spans.begin(), spans.end(), [](const DeviceSpan& a, const DeviceSpan& b) { return a.startNs < b.startNs; });
+    const uint64_t origin = spans.front().startNs;
+    uint64_t lastEnd = 0;
+    for (const DeviceSpan& span : spans)
+        lastEnd = std::max(lastEnd, span.endNs);
+    struct Gap {
+        double ms;
+        double atMs;
+        std::string before, after;
+    };
+    std::vector<Gap> gaps;
+    std::map<std::string, KernelTotal> copies; // by the copy's name (direction, pinned or pageable)
+    uint64_t kernelEnd = 0;
+    std::string lastKernel = "(the recording's start)";
+    for (const DeviceSpan& span : spans) {
+        if (isCopy(span.name)) {
+            copies[span.name].nanoseconds += double(span.endNs - span.startNs);
+            copies[span.name].calls += 1;
+            continue;
+        }
+        if (kernelEnd > 0 && span.startNs > kernelEnd)
+            gaps.push_back({double(span.startNs - kernelEnd) / 1e6, double(kernelEnd - origin) / 1e6, lastKernel,
+                            span.name});
+        if (span.endNs > kernelEnd) {
+            kernelEnd = span.endNs;
+            lastKernel = span.name;
+        }
+    }
+    double gapMs = 0.0;
+    for (const Gap& gap : gaps)
+        gapMs += gap.ms;
+    std::sort(gaps.begin(), gaps.end(), [](const Gap& a, const Gap& b) { return a.ms > b.ms; });
+    std::printf("  timeline: first to last device event %.2f ms; %zu gaps between kernels, %.2f ms in all; the last "
+                "kernel ends %.2f ms before the last copy\n",
+                double(lastEnd - origin) / 1e6, gaps.size(), gapMs, double(lastEnd - kernelEnd) / 1e6);
+    for (size_t i = 0; i < gaps.size() && int(i) < top; ++i)
+        std::printf("    gap %7.3f ms at %8.2f ms, after %s, before %s\n", gaps[i].ms, gaps[i].atMs,
+                    shortName(gaps[i].before).c_str(), shortName(gaps[i].after).c_str());
+    for (const auto& [name, total] : copies)
+        std::printf("    copies %s: %lld calls, %.2f ms on the device\n", name.c_str(), (long long)total.calls,
+                    total.nanoseconds / 1e6);
+}
+
 } // namespace
+#endif
 
 void printKernelProfile(const std::string& title, const DeviceSpec& device, int runs, int top,
                         const std::function<void()>& work)
@@ -84,11 +155,13 @@ void printKernelProfile(const std::string& title, const DeviceSpec& device, int 
     const std::unique_ptr<profiler::ProfilerResult> result = profiler::disableProfiler();
 
     std::map<std::string, KernelTotal> kernels, families;
+    std::vector<DeviceSpan> spans;
     double allNs = 0.0, copyNs = 0.0;
     for (const profiler::KinetoEvent& event : result->events()) {
         if (event.deviceType() != c10::DeviceType::CUDA)
             continue;
         const std::string name = event.name();
+        spans.push_back({event.startNs(), event.endNs(), name});
         const std::string family = familyOf(name);
         const double ns = double(event.durationNs());
         kernels[name].nanoseconds += ns;
@@ -108,6 +181,7 @@ void printKernelProfile(const std::string& title, const DeviceSpec& device, int 
                 copyNs / 1e6 / runs);
     printTable("by family", families, allNs, runs, 10);
     printTable("by kernel", kernels, allNs, runs, top);
+    printTimeline(spans, top);
 #else
     (void)device;
     (void)runs;
