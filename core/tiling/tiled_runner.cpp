@@ -10,6 +10,7 @@
 #include "tiling/tile_tensors.h"
 #include "tiling/tile_workers.h"
 
+#include <ATen/record_function.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
@@ -446,6 +447,7 @@ std::vector<at::Tensor> Runner::outputsOf(PendingBatch& batch)
 
 void Runner::loadBand(int row)
 {
+    RECORD_USER_SCOPE("tessera::load_band");
     const int first = m_needFirst[size_t(row)];
     const int last = m_needLast[size_t(row)];
     const c10::Device device = toTorchDevice(m_model.device);
@@ -482,6 +484,7 @@ void Runner::loadBand(int row)
 
 at::Tensor Runner::readRows(int from, int to)
 {
+    RECORD_USER_SCOPE("tessera::read_rows"); // a named range in the bench's profile
     const bool pinned = m_model.device.kind == DeviceKind::Cuda;
     at::Tensor rows = at::empty({to - from, m_source.width(), m_source.channels()},
                                 at::TensorOptions().dtype(at::kFloat).pinned_memory(pinned));

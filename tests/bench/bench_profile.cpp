@@ -132,6 +132,36 @@ void printTimeline(std::vector<DeviceSpan> spans, int top)
                     total.nanoseconds / 1e6);
 }
 
+/// One range the host spent in a named scope: ours (tessera::...) or an op.
+struct HostSpan {
+    uint64_t startNs = 0;
+    uint64_t durationNs = 0;
+    uint64_t thread = 0;
+    std::string name;
+};
+
+/// The `top` longest host ranges, timed on the device events' clock (kineto
+/// aligns the two), so a gap on the device can be matched to what the host
+/// did meanwhile; and the sum per tessera:: scope.
+void printHostRanges(std::vector<HostSpan> spans, uint64_t origin, int top)
+{
+    std::map<std::string, KernelTotal> scopes;
+    for (const HostSpan& span : spans)
+        if (span.name.rfind("tessera::", 0) == 0) {
+            scopes[span.name].nanoseconds += double(span.durationNs);
+            scopes[span.name].calls += 1;
+        }
+    std::sort(spans.begin(), spans.end(), [](const HostSpan& a, const HostSpan& b) { return a.durationNs > b.durationNs; });
+    std::printf("  host ranges, longest first (ms from the first device event; thread)\n");
+    for (size_t i = 0; i < spans.size() && int(i) < top; ++i)
+        std::printf("    %8.3f ms at %8.2f ms, thread %llu: %s\n", double(spans[i].durationNs) / 1e6,
+                    (double(spans[i].startNs) - double(origin)) / 1e6, (unsigned long long)spans[i].thread,
+                    shortName(spans[i].name).c_str());
+    for (const auto& [name, total] : scopes)
+        std::printf("    scope %s: %lld calls, %.2f ms on the host\n", name.c_str(), (long long)total.calls,
+                    total.nanoseconds / 1e6);
+}
+
 } // namespace
 #endif
 
@@ -156,10 +186,13 @@ void printKernelProfile(const std::string& title, const DeviceSpec& device, int 
 
     std::map<std::string, KernelTotal> kernels, families;
     std::vector<DeviceSpan> spans;
+    std::vector<HostSpan> hostSpans;
     double allNs = 0.0, copyNs = 0.0;
     for (const profiler::KinetoEvent& event : result->events()) {
-        if (event.deviceType() != c10::DeviceType::CUDA)
+        if (event.deviceType() != c10::DeviceType::CUDA) {
+            hostSpans.push_back({event.startNs(), event.durationNs(), event.startThreadId(), event.name()});
             continue;
+        }
         const std::string name = event.name();
         spans.push_back({event.startNs(), event.endNs(), name});
         const std::string family = familyOf(name);
@@ -182,6 +215,11 @@ void printKernelProfile(const std::string& title, const DeviceSpec& device, int 
     printTable("by family", families, allNs, runs, 10);
     printTable("by kernel", kernels, allNs, runs, top);
     printTimeline(spans, top);
+    uint64_t origin = UINT64_MAX;
+    for (const DeviceSpan& span : spans)
+        origin = std::min(origin, span.startNs);
+    if (!spans.empty())
+        printHostRanges(std::move(hostSpans), origin, top);
 #else
     (void)device;
     (void)runs;

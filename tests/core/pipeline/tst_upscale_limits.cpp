@@ -20,6 +20,7 @@
 #include <functional>
 #include <limits>
 #include <thread>
+#include <vector>
 
 using namespace tessera;
 using tessera::test::outcomeOf;
@@ -203,6 +204,58 @@ private slots:
             QCOMPARE(values[i], expected[i]);
         QCOMPARE(QString::fromStdString(nonFinitePixelsSentence(12)),
                  "12 pixels were NaN or infinite; set to 0 or 1 as documented (NaN and -Inf to 0, +Inf to 1)");
+    }
+
+    // The block check's edges: the largest finite float, denormals and -0
+    // are finite; NaN (any payload), +Inf and -Inf are not.
+    void allFiniteSeesEveryNonFiniteBitPattern()
+    {
+        const float finite[] = {std::numeric_limits<float>::max(), -std::numeric_limits<float>::max(),
+                                std::numeric_limits<float>::denorm_min(), -0.0f, 0.0f, 1.0f};
+        QVERIFY(allFinite(finite, 6));
+        QVERIFY(allFinite(finite, 0));
+        const float nonFinite[] = {std::nanf(""), -std::nanf("7"), std::numeric_limits<float>::infinity(),
+                                   -std::numeric_limits<float>::infinity()};
+        for (float bad : nonFinite) {
+            std::vector<float> values(1001, 0.5f);
+            values[1000] = bad; // the last of an odd count: past any vector width
+            QVERIFY(!allFinite(values.data(), values.size()));
+            QVERIFY(allFinite(values.data(), 1000));
+        }
+    }
+
+    // Non-finite samples in the first and in later blocks of pixels, and two
+    // in one pixel: counted once per pixel, replaced by the rule, the rest
+    // untouched.
+    void finiteRowSourceCountsPixelsInEveryBlock()
+    {
+        Image image(3000, 4, 3); // 12000 pixels: three blocks of 4096 pixels and a part
+        for (int y = 0; y < 4; ++y)
+            for (int x = 0; x < 3000; ++x)
+                for (int c = 0; c < 3; ++c)
+                    image.at(x, y, c) = float((x + y + c) % 7) / 7.0f;
+        image.at(0, 0, 0) = std::nanf("");
+        image.at(2999, 1, 2) = std::numeric_limits<float>::infinity(); // pixel 5999, block 1
+        image.at(100, 3, 0) = -std::numeric_limits<float>::infinity(); // pixel 9100, block 2
+        image.at(100, 3, 1) = std::nanf("");
+        ImageRowSource inner(image);
+        FiniteRowSource source(inner);
+        std::vector<float> rows(size_t(4) * 3000 * 3);
+        source.readRows(0, 4, rows.data());
+        QCOMPARE(source.replacedPixels(), int64_t(3));
+        auto at = [&](int x, int y, int c) { return rows[(size_t(y) * 3000 + size_t(x)) * 3 + size_t(c)]; };
+        QCOMPARE(at(0, 0, 0), 0.0f);
+        QCOMPARE(at(2999, 1, 2), 1.0f);
+        QCOMPARE(at(100, 3, 0), 0.0f);
+        QCOMPARE(at(100, 3, 1), 0.0f);
+        QCOMPARE(at(100, 3, 2), float((100 + 3 + 2) % 7) / 7.0f);
+        QVERIFY(allFinite(rows.data(), rows.size()));
+        int changed = 0;
+        for (int y = 0; y < 4; ++y)
+            for (int x = 0; x < 3000; ++x)
+                for (int c = 0; c < 3; ++c)
+                    changed += at(x, y, c) != float((x + y + c) % 7) / 7.0f;
+        QCOMPARE(changed, 4 - 1); // the NaN at (0, 0, 0) became 0, which the pattern also has there
     }
 
     // The probe's --tile 1 on 200 x 200: 40000 tiles need a confirmation;
