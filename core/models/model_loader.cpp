@@ -1,6 +1,7 @@
 #include "models/upscale_model.h"
 
 #include "common/error.h"
+#include "common/finite_values.h"
 #include "common/convolution_format.h"
 #include "common/torch_compat.h"
 #include "models/arch/arch.h"
@@ -63,7 +64,7 @@ public:
             if (padH || padW)
                 input = at::pad(input, {0, padW, 0, padH}, padH < h && padW < w ? "reflect" : "replicate");
             at::Tensor y = m_net->forward(input);
-            if (m_dtype != at::kFloat && !at::isfinite(y).all().item<bool>()) {
+            if (m_dtype != at::kFloat && !allFiniteValues(y)) {
                 m_net->to(at::kFloat);
                 m_dtype = at::kFloat;
                 m_fellBack = true;

@@ -3,6 +3,7 @@
 #include "common/cancel_scope.h"
 #include "common/convolution_format.h"
 #include "common/error.h"
+#include "common/finite_values.h"
 #include "common/torch_compat.h"
 #include "models/upscale_model.h"
 #include "pipeline/finite_pixels.h"
@@ -42,7 +43,7 @@ std::function<at::Tensor(const at::Tensor&)> finiteForward(std::function<at::Ten
 {
     return [inner = std::move(inner), modelName = std::move(modelName)](const at::Tensor& x) {
         at::Tensor y = inner(x);
-        if (!at::isfinite(y).all().item<bool>())
+        if (!allFiniteValues(y))
             throw Error(ErrorCode::InvalidModel,
                         modelName + ": the model computes NaN or infinite values (in fp32 as well)");
         return y;

@@ -35,6 +35,8 @@ std::string familyOf(const std::string& name)
     auto has = [&](const char* part) { return name.find(part) != std::string::npos; };
     if (isCopy(name))
         return "host-device copy";
+    if (has("biasActivation"))
+        return "convolution epilogue (ours)";
     if (has("flash") || has("fmha") || has("attention") || has("sdpa"))
         return "attention";
     if (has("conv") || has("implicit") || has("Conv") || has("dgrad") || has("xmma_fprop") || has("fprop"))
@@ -189,6 +191,9 @@ void printKernelProfile(const std::string& title, const DeviceSpec& device, int 
     std::vector<HostSpan> hostSpans;
     double allNs = 0.0, copyNs = 0.0;
     for (const profiler::KinetoEvent& event : result->events()) {
+        // Our scopes show on the device too, as the span of their kernels: not work of their own.
+        if (event.deviceType() == c10::DeviceType::CUDA && event.name().rfind("tessera::", 0) == 0)
+            continue;
         if (event.deviceType() != c10::DeviceType::CUDA) {
             hostSpans.push_back({event.startNs(), event.durationNs(), event.startThreadId(), event.name()});
             continue;

@@ -2,6 +2,7 @@
 
 #include "common/cancel_scope.h"
 #include "common/error.h"
+#include "common/finite_values.h"
 #include "common/torch_compat.h"
 
 #include <c10/util/StringUtil.h>
@@ -199,7 +200,7 @@ at::Tensor VaeModel::runWithOverflowFallback(const std::function<at::Tensor(cons
     if (!m_fellBack.load()) {
         at::Tensor result = pass(*this);
         const at::ScalarType type = dtype();
-        if ((type != at::kHalf && type != at::kBFloat16) || at::isfinite(result).all().item<bool>())
+        if ((type != at::kHalf && type != at::kBFloat16) || allFiniteValues(result))
             return result;
         m_fellBack.store(true);
     }

@@ -15,6 +15,7 @@
 #include "models/ncnn/ncnn_model.h"
 
 #include "common/error.h"
+#include "common/finite_values.h"
 #include "common/convolution_format.h"
 #include "common/torch_compat.h"
 #include "models/ncnn/ncnn_graph.h"
@@ -118,7 +119,7 @@ public:
         at::Tensor y = run(x.to(m_dtype));
         // Half precision safety net: a forward that overflows is done again in
         // fp32, and the model stays fp32 from then on.
-        if (m_dtype != at::kFloat && !at::isfinite(y).all().item<bool>()) {
+        if (m_dtype != at::kFloat && !allFiniteValues(y)) {
             m_fellBack = true;
             m_dtype = at::kFloat;
             m_graph->to(m_device, m_dtype);
