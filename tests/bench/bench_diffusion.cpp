@@ -101,6 +101,34 @@ double relativeError(const at::Tensor& ours, const at::Tensor& theirs)
 /// with the same number of bare denoiser calls; the difference per call, as
 /// a share of the bare call, median of 5 pairs (the GPU's clocks drift
 /// between processes more than the sampler costs).
+/// The same step replayed from a CUDA graph: its time against eager's,
+/// the capture's cost and the largest difference from the eager output.
+void timeGraphedSteps(UNetModel& unet, const UNetInputs& in, const DeviceSpec& device, int runs, double eagerMs,
+                      int profileTop, const std::string& sizeText)
+{
+    const at::Tensor eager = unet.forward(in[0], in[1], in[2], in[3]);
+    unet.setGraphCapacity(4);
+    const auto start = std::chrono::steady_clock::now();
+    unet.forward(in[0], in[1], in[2], in[3]); // warm-up and capture
+    synchronizeDevice(device);
+    const double captureMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!unet.graphFailure().empty()) {
+        std::printf("unet step with CUDA graphs %s: off, %s\n", sizeText.c_str(), unet.graphFailure().c_str());
+    } else {
+        const at::Tensor graphed = unet.forward(in[0], in[1], in[2], in[3]);
+        const double difference = (graphed.to(at::kFloat) - eager.to(at::kFloat)).abs().max().item<double>();
+        const double ms = medianMilliseconds(device, runs, [&] { unet.forward(in[0], in[1], in[2], in[3]); });
+        std::printf("unet step with CUDA graphs %s: %.2f ms (%.2fx eager's %.2f; median of %d), capture and warm-up "
+                    "%.0f ms, max |difference| from eager %.3g\n",
+                    sizeText.c_str(), ms, eagerMs / ms, eagerMs, runs, captureMs, difference);
+        if (profileTop > 0)
+            printKernelProfile("unet step with CUDA graphs " + sizeText, device, 3, profileTop,
+                               [&] { unet.forward(in[0], in[1], in[2], in[3]); });
+    }
+    unet.setGraphCapacity(0);
+}
+
 void timeSamplerOverhead(const UNetModel& unet, const std::string& sampler, const at::Tensor& latent,
                          const at::Tensor& context, const at::Tensor& y, const DeviceSpec& device)
 {
@@ -210,6 +238,8 @@ int runDiffusionTiming(const Options& options)
             if (profileTop > 0)
                 printKernelProfile("unet step " + sizeText, load.device, 3, profileTop,
                                    [&] { models.unet->forward(x, t, context, y); });
+            if (UNetGraphCache::supported(x))
+                timeGraphedSteps(*models.unet, {x, t, context, y}, load.device, runs, ms, profileTop, sizeText);
             if (const std::string tile = option(options, "--hypertile"); !tile.empty()) {
                 HyperTileOptions hyperTile;
                 hyperTile.tileSize = std::stoi(tile);

@@ -3,7 +3,10 @@
 #include "diffusion/nn/attention.h"
 
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <string>
+#include <utility>
 
 namespace tessera::sd {
 
@@ -21,15 +24,34 @@ constexpr int64_t kFeedForwardMult = 4;
 
 } // namespace
 
+namespace {
+
+/// The sinusoid's frequencies [dim / 2] fp32 on `device`, built on the CPU
+/// exactly as the reference does (fp32 arange times -ln(10000), divided by
+/// half, exp) and moved once per (dim, device): the table never changes, and
+/// a copy from host memory could not be captured in a CUDA graph. The map is
+/// never destroyed, so no device tensor outlives the CUDA runtime at exit.
+at::Tensor frequencyTable(int64_t dim, const c10::Device& device)
+{
+    static std::mutex mutex;
+    static auto* tables = new std::map<std::pair<int64_t, std::string>, at::Tensor>();
+    const std::lock_guard<std::mutex> lock(mutex);
+    at::Tensor& table = (*tables)[{dim, device.str()}];
+    if (!table.defined()) {
+        const int64_t half = dim / 2;
+        table = (at::arange(0, half, at::TensorOptions().dtype(at::kFloat)) * -std::log(10000.0) / half)
+                    .exp()
+                    .to(device);
+    }
+    return table;
+}
+
+} // namespace
+
 at::Tensor timestepEmbedding(const at::Tensor& timesteps, int64_t dim)
 {
-    // timesteps: [N] -> [N, dim]; the frequencies are built exactly as the
-    // reference does (fp32 arange times -ln(10000), divided by half, exp).
-    const int64_t half = dim / 2;
-    const at::Tensor frequencies =
-        (at::arange(0, half, at::TensorOptions().dtype(at::kFloat)) * -std::log(10000.0) / half)
-            .exp()
-            .to(timesteps.device());
+    // timesteps: [N] -> [N, dim]
+    const at::Tensor frequencies = frequencyTable(dim, timesteps.device());
     const at::Tensor args = timesteps.reshape({-1, 1}).to(at::kFloat) * frequencies.unsqueeze(0); // [N, half]
     at::Tensor embedding = at::cat({args.cos(), args.sin()}, -1);
     if (dim % 2 != 0)

@@ -172,8 +172,26 @@ at::Tensor UNetModel::runStage(const Stage& stage, at::Tensor h, const at::Tenso
     return h;
 }
 
+void UNetModel::setGraphCapacity(int capacity)
+{
+    m_graphs = capacity > 0 ? std::make_unique<UNetGraphCache>(capacity) : nullptr;
+}
+
 at::Tensor UNetModel::forward(const at::Tensor& x, const at::Tensor& timesteps, const at::Tensor& context,
                               const at::Tensor& y) const
+{
+    const bool hooked = m_hooks.before || m_hooks.after;
+    if (!m_graphs || hooked || !UNetGraphCache::supported(x))
+        return forwardEagerly(x, timesteps, context, y);
+    checkInputs(x, timesteps, context, y); // before a capture, whose errors would turn graphs off
+    if (m_stageCheck)
+        m_stageCheck();
+    return m_graphs->run([this](const UNetInputs& in) { return forwardEagerly(in[0], in[1], in[2], in[3]); },
+                         {x, timesteps, context, y});
+}
+
+at::Tensor UNetModel::forwardEagerly(const at::Tensor& x, const at::Tensor& timesteps, const at::Tensor& context,
+                                     const at::Tensor& y) const
 {
     checkInputs(x, timesteps, context, y);
     const at::TensorOptions options = m_timeEmbedIn->weight.options();

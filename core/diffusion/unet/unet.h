@@ -8,6 +8,7 @@
 
 #include "diffusion/unet/blocks.h"
 #include "diffusion/unet/unet_config.h"
+#include "diffusion/unet/unet_graphs.h"
 
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace tessera::sd {
@@ -45,6 +47,17 @@ public:
     /// long step of a large latent. An empty function removes it.
     void setStageCheck(std::function<void()> check) { m_stageCheck = std::move(check); }
 
+    /// CUDA graphs for the next forward() calls on a CUDA device, one per
+    /// input shape, at most `capacity` (unet_graphs.h); 0 turns them off and
+    /// frees their memory. While self-attention hooks are set (HyperTile
+    /// draws its tiles per call) forward() runs eagerly; the stage check runs
+    /// once before each replay, so a cancel lands between steps.
+    void setGraphCapacity(int capacity);
+    /// The graphs' state: how many shapes hold one, and why they were turned
+    /// off (empty while they work or when they are not set).
+    int graphCount() const { return m_graphs ? m_graphs->graphCount() : 0; }
+    std::string graphFailure() const { return m_graphs ? m_graphs->failure() : std::string(); }
+
     const UNetConfig& config() const { return m_config; }
 
 private:
@@ -63,6 +76,8 @@ private:
                         std::array<int64_t, 2> upsampleTo = {0, 0}) const;
     void checkInputs(const at::Tensor& x, const at::Tensor& timesteps, const at::Tensor& context,
                      const at::Tensor& y) const;
+    at::Tensor forwardEagerly(const at::Tensor& x, const at::Tensor& timesteps, const at::Tensor& context,
+                              const at::Tensor& y) const;
 
     UNetConfig m_config;
     std::shared_ptr<Linear> m_timeEmbedIn, m_timeEmbedOut;
@@ -74,6 +89,7 @@ private:
     std::shared_ptr<Conv2d> m_outConv;
     SelfAttentionHooks m_hooks;
     std::function<void()> m_stageCheck;
+    std::unique_ptr<UNetGraphCache> m_graphs; ///< set by setGraphCapacity; replays change only its state
 };
 
 } // namespace tessera::sd

@@ -11,6 +11,7 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <torch/cuda.h>
 
 #include "core/diffusion/checkpoint_layouts.h"
 #include "core/diffusion/diffusion_fixtures.h"
@@ -181,6 +182,36 @@ private slots:
                                               test::reference(f + ".unet.context"), y);
         qInfo("%s: relative error %.3g", f.c_str(), test::relativeError(ours, theirs));
         TESSERA_COMPARE_TO_REFERENCE(ours, theirs, kTolerance);
+    }
+
+    // Graphs on the CPU: the same eager forward. On a CUDA device: a graph per
+    // shape, and a replay with new inputs equals eager on those inputs.
+    void graphsReplayEagerResults()
+    {
+        const std::shared_ptr<UNetModel> unet = loadTinyUNet("sd15");
+        const at::Tensor x = test::reference("sd15.unet.x"), t = test::reference("sd15.unet.t");
+        const at::Tensor context = test::reference("sd15.unet.context");
+        c10::InferenceMode guard;
+        const at::Tensor eager = unet->forward(x, t, context, at::Tensor());
+        unet->setGraphCapacity(4);
+        QVERIFY(at::equal(unet->forward(x, t, context, at::Tensor()), eager));
+        QCOMPARE(unet->graphCount(), 0);
+        unet->setGraphCapacity(0);
+        if (!torch::cuda::is_available())
+            QSKIP("no CUDA device: graphs are captured on CUDA only");
+
+        const std::unique_ptr<WeightStore> store = openWeightStore(tinyUNetFile("sd15"));
+        UNetModel gpu(inferUNetConfig(*store, ""), at::TensorOptions().dtype(at::kFloat).device(at::kCUDA));
+        loadWeights(gpu, *store, "", LoadMode::Strict, "sd15 UNet");
+        const at::Tensor xs[] = {x.cuda(), (x * 0.5 + 0.25).cuda()};
+        at::Tensor eagerOut[2];
+        for (int i = 0; i < 2; ++i)
+            eagerOut[i] = gpu.forward(xs[i], t.cuda(), context.cuda(), at::Tensor());
+        gpu.setGraphCapacity(4);
+        for (int i = 0; i < 2; ++i) // the first call captures, the second replays with other inputs
+            QVERIFY(at::allclose(gpu.forward(xs[i], t.cuda(), context.cuda(), at::Tensor()), eagerOut[i], 1e-5, 1e-6));
+        QVERIFY2(gpu.graphFailure().empty(), gpu.graphFailure().c_str());
+        QCOMPARE(gpu.graphCount(), 1);
     }
 
     void nonSquareLatent()
