@@ -89,7 +89,7 @@ at::Tensor passSigmas(const SamplingPass& pass, const sd::DiscreteSchedule& sche
 }
 
 UNetPassPatches::UNetPassPatches(sd::UNetModel& unet, const CancelToken& cancel,
-                                 const std::optional<sd::HyperTileOptions>& hyperTile, uint64_t seed)
+                                 const std::optional<sd::HyperTileOptions>& hyperTile, uint64_t seed, bool cudaGraphs)
     : m_unet(unet)
 {
     m_unet.setStageCheck([cancel] { cancel.throwIfCancelled(); });
@@ -97,11 +97,17 @@ UNetPassPatches::UNetPassPatches(sd::UNetModel& unet, const CancelToken& cancel,
         sd::HyperTileOptions options = *hyperTile;
         options.seed = seed;
         std::make_shared<sd::HyperTile>(options)->apply(m_unet);
+    } else if (cudaGraphs) {
+        // A pass meets few latent shapes: one for a whole image, a few for
+        // the edge tiles of a tiled refinement.
+        constexpr int kGraphsPerPass = 4;
+        m_unet.setGraphCapacity(kGraphsPerPass);
     }
 }
 
 UNetPassPatches::~UNetPassPatches()
 {
+    m_unet.setGraphCapacity(0);
     m_unet.setStageCheck({});
     sd::HyperTile::remove(m_unet);
 }

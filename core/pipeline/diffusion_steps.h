@@ -51,12 +51,13 @@ void checkPass(const SamplingPass& pass, const char* role);
 at::Tensor passSigmas(const SamplingPass& pass, const sd::DiscreteSchedule& schedule);
 
 /// What a pass installs on its UNet (the cancel check between stages,
-/// HyperTile's attention hooks seeded with `seed`), removed when the pass
-/// ends, however it ends.
+/// HyperTile's attention hooks seeded with `seed`, or else CUDA graphs when
+/// `cudaGraphs`), removed when the pass ends, however it ends: the graphs'
+/// memory goes back with them.
 class UNetPassPatches {
 public:
     UNetPassPatches(sd::UNetModel& unet, const CancelToken& cancel, const std::optional<sd::HyperTileOptions>& hyperTile,
-                    uint64_t seed);
+                    uint64_t seed, bool cudaGraphs);
     ~UNetPassPatches();
     UNetPassPatches(const UNetPassPatches&) = delete;
     UNetPassPatches& operator=(const UNetPassPatches&) = delete;

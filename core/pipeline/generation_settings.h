@@ -54,6 +54,10 @@ struct GenerationSettings {
     double negativeAestheticScore = 2.5;  ///< refiner ADM, negative prompt
     /// HyperTile on every pass's UNet; its seed is the generation's seed.
     std::optional<sd::HyperTileOptions> hyperTile;
+    /// On CUDA without HyperTile: each step replayed from a CUDA graph per
+    /// latent shape (unet_graphs.h). Off by default until a device run has
+    /// measured it against eager (tests/bench/NOTES.md, session 10).
+    bool cudaGraphs = false;
     DeviceSpec device;
     Precision precision = Precision::Fp16; ///< on CUDA; the CPU runs fp32
 };

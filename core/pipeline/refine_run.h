@@ -68,7 +68,7 @@ struct RefineRun {
             stage->sigmas = sigmas;
             // One checkpoint as both: its UNet is patched once.
             if (stages.empty() || stages.front()->models.unet != stage->models.unet)
-                stage->patches.emplace(*stage->models.unet, cancel, settings.hyperTile, settings.seed);
+                stage->patches.emplace(*stage->models.unet, cancel, settings.hyperTile, settings.seed, settings.cudaGraphs);
             stages.push_back(std::move(stage));
         };
         addStage(settings.checkpoint, plan.pass, plan.sigmas);

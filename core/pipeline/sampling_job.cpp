@@ -144,7 +144,7 @@ Image SamplingJob::run(const GenerationSettings& settings, const Image* init, co
         if (sigmas.numel() < 2)
             return; // ComfyUI returns the latent as it is
         const Conditioning conditioning = encodePrompts(models, tokenizer, promptText(settings), plan.width, plan.height);
-        const UNetPassPatches patches(*models.unet, cancel, settings.hyperTile, settings.seed);
+        const UNetPassPatches patches(*models.unet, cancel, settings.hyperTile, settings.seed, settings.cudaGraphs);
         const sd::Denoiser denoiser =
             sd::guidedEpsDenoiser(*models.unet, schedule, conditioning.positive, conditioning.negative, pass.cfg);
         latent = sampleLatent(denoiser, pass, sigmas, latent, settings.seed, [&](int, int, const at::Tensor&, const at::Tensor&) {

@@ -153,6 +153,16 @@ private slots:
         QVERIFY2(text.contains("Refiner: sdxl_refiner_tiny") && text.contains("Refiner start step: 15"), qPrintable(text));
     }
 
+    // CUDA graphs asked for on the CPU: the pass runs eagerly, the same image.
+    void cudaGraphsOnTheCpuChangeNothing()
+    {
+        SamplingJob job;
+        const GenerationSettings plain = smallRun(m_sd15);
+        GenerationSettings graphed = plain;
+        graphed.cudaGraphs = true;
+        QVERIFY(pixels(job.run(graphed)).equal(pixels(job.run(plain))));
+    }
+
     void hyperTileInTheJob()
     {
         // One latent tile covers the 8x8 latent at tile 256: the image is the

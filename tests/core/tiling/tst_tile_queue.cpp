@@ -133,16 +133,27 @@ private slots:
     void aQueueErrorNamesTheTile()
     {
         const TileModel model = makeConvModel(3, 2, 2, 8, 9);
+        // The working queue holds its first tile until the broken one has
+        // failed, so that the broken queue surely gets the other tile (else a
+        // fast worker may take both and nothing fails).
+        std::atomic<bool> failed{false};
         TileModel broken = model;
-        broken.forward = [](const at::Tensor&) -> at::Tensor {
+        broken.forward = [&failed](const at::Tensor&) -> at::Tensor {
+            failed = true;
             throw Error(ErrorCode::InvalidModel, "broken.pth: the model computes NaN");
+        };
+        TileModel waiting = model;
+        waiting.forward = [&failed, inner = model.forward](const at::Tensor& x) {
+            for (int i = 0; i < 2000 && !failed; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return inner(x);
         };
         const Image image = makeTestImage(128, 64, 3, 2);
         TiledOptions options;
         options.tileSize = 64;
         options.overlap = 0;
         options.halo = 2;
-        const Outcome outcome = outcomeOf([&] { upscaled(image, {broken, model}, options); });
+        const Outcome outcome = outcomeOf([&] { upscaled(image, {broken, waiting}, options); });
         QCOMPARE(outcome.code, ErrorCode::InvalidModel);
         QVERIFY2(outcome.message.startsWith("broken.pth: the model computes NaN for tile "), qPrintable(outcome.message));
         QVERIFY2(outcome.message.endsWith(", 64 x 64 px)"), qPrintable(outcome.message));
