@@ -16,6 +16,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "core/diffusion/diffusion_fixtures.h"
+#include "core/diffusion/unet/tiny_unet.h"
 #include "support/error_checks.h"
 
 #include <QtTest>
@@ -26,14 +27,6 @@ using namespace tessera;
 using namespace tessera::sd;
 
 namespace {
-
-std::shared_ptr<UNetModel> loadTinyUNet(const std::string& family)
-{
-    const std::unique_ptr<WeightStore> store = openWeightStore(test::diffusionFixture("unet_" + family + "_tiny.safetensors"));
-    auto unet = std::make_shared<UNetModel>(inferUNetConfig(*store, ""), at::TensorOptions().dtype(at::kFloat));
-    loadWeights(*unet, *store, "", LoadMode::Strict, family + " UNet");
-    return unet;
-}
 
 } // namespace
 
@@ -106,9 +99,8 @@ private slots:
     {
         // Latent 16x16 with a 32-token latent tile: nh = nw = 1 at every level,
         // so the patched UNet gives exactly the unpatched output.
-        const std::shared_ptr<UNetModel> unet = loadTinyUNet("sd15");
-        const at::Tensor x = test::reference("sd15.unet.x"), t = test::reference("sd15.unet.t");
-        const at::Tensor context = test::reference("sd15.unet.context");
+        const std::shared_ptr<UNetModel> unet = test::loadTinyUNet("sd15");
+        const auto [x, t, context] = test::Sd15UNetInputs();
         c10::InferenceMode guard;
         const at::Tensor plain = unet->forward(x, t, context, at::Tensor());
         HyperTileOptions options;
@@ -124,9 +116,8 @@ private slots:
         // Tile size 1 px -> max(32, 1) / 8 = 4 latent tokens on the 16x16
         // latent: level 0 is cut into 4 or 2 tiles per side (swap 2). Same
         // seed, same output; removing the patch restores the plain output.
-        const std::shared_ptr<UNetModel> unet = loadTinyUNet("sd15");
-        const at::Tensor x = test::reference("sd15.unet.x"), t = test::reference("sd15.unet.t");
-        const at::Tensor context = test::reference("sd15.unet.context");
+        const std::shared_ptr<UNetModel> unet = test::loadTinyUNet("sd15");
+        const auto [x, t, context] = test::Sd15UNetInputs();
         c10::InferenceMode guard;
         const at::Tensor plain = unet->forward(x, t, context, at::Tensor());
         HyperTileOptions options;

@@ -15,6 +15,7 @@
 
 #include "core/diffusion/checkpoint_layouts.h"
 #include "core/diffusion/diffusion_fixtures.h"
+#include "core/diffusion/unet/tiny_unet.h"
 #include "support/error_checks.h"
 
 #include <QJsonArray>
@@ -36,15 +37,6 @@ constexpr double kTolerance = 1e-4;
 std::string tinyUNetFile(const std::string& family)
 {
     return test::diffusionFixture("unet_" + family + "_tiny.safetensors");
-}
-
-/// The tiny fixture UNet of `family` in fp32 on the CPU, config inferred from its shapes.
-std::shared_ptr<UNetModel> loadTinyUNet(const std::string& family)
-{
-    const std::unique_ptr<WeightStore> store = openWeightStore(tinyUNetFile(family));
-    auto unet = std::make_shared<UNetModel>(inferUNetConfig(*store, ""), at::TensorOptions().dtype(at::kFloat));
-    loadWeights(*unet, *store, "", LoadMode::Strict, family + " UNet");
-    return unet;
 }
 
 /// A metadata value of the reference outputs, parsed as JSON.
@@ -173,7 +165,7 @@ private slots:
     {
         QFETCH(QString, family);
         const std::string f = family.toStdString();
-        const std::shared_ptr<UNetModel> unet = loadTinyUNet(f);
+        const std::shared_ptr<UNetModel> unet = test::loadTinyUNet(f);
         const at::Tensor y = unet->config().admInChannels > 0 ? test::reference(f + ".unet.y") : at::Tensor();
         const at::Tensor theirs = test::reference(f + ".unet.out");
 
@@ -188,9 +180,8 @@ private slots:
     // shape, and a replay with new inputs equals eager on those inputs.
     void graphsReplayEagerResults()
     {
-        const std::shared_ptr<UNetModel> unet = loadTinyUNet("sd15");
-        const at::Tensor x = test::reference("sd15.unet.x"), t = test::reference("sd15.unet.t");
-        const at::Tensor context = test::reference("sd15.unet.context");
+        const std::shared_ptr<UNetModel> unet = test::loadTinyUNet("sd15");
+        const auto [x, t, context] = test::Sd15UNetInputs();
         c10::InferenceMode guard;
         const at::Tensor eager = unet->forward(x, t, context, at::Tensor());
         unet->setGraphCapacity(4);
@@ -200,23 +191,21 @@ private slots:
         if (!torch::cuda::is_available())
             QSKIP("no CUDA device: graphs are captured on CUDA only");
 
-        const std::unique_ptr<WeightStore> store = openWeightStore(tinyUNetFile("sd15"));
-        UNetModel gpu(inferUNetConfig(*store, ""), at::TensorOptions().dtype(at::kFloat).device(at::kCUDA));
-        loadWeights(gpu, *store, "", LoadMode::Strict, "sd15 UNet");
+        const std::shared_ptr<UNetModel> gpu = test::loadTinyUNet("sd15", at::kCUDA);
         const at::Tensor xs[] = {x.cuda(), (x * 0.5 + 0.25).cuda()};
         at::Tensor eagerOut[2];
         for (int i = 0; i < 2; ++i)
-            eagerOut[i] = gpu.forward(xs[i], t.cuda(), context.cuda(), at::Tensor());
-        gpu.setGraphCapacity(4);
+            eagerOut[i] = gpu->forward(xs[i], t.cuda(), context.cuda(), at::Tensor());
+        gpu->setGraphCapacity(4);
         for (int i = 0; i < 2; ++i) // the first call captures, the second replays with other inputs
-            QVERIFY(at::allclose(gpu.forward(xs[i], t.cuda(), context.cuda(), at::Tensor()), eagerOut[i], 1e-5, 1e-6));
-        QVERIFY2(gpu.graphFailure().empty(), gpu.graphFailure().c_str());
-        QCOMPARE(gpu.graphCount(), 1);
+            QVERIFY(at::allclose(gpu->forward(xs[i], t.cuda(), context.cuda(), at::Tensor()), eagerOut[i], 1e-5, 1e-6));
+        QVERIFY2(gpu->graphFailure().empty(), gpu->graphFailure().c_str());
+        QCOMPARE(gpu->graphCount(), 1);
     }
 
     void nonSquareLatent()
     {
-        const std::shared_ptr<UNetModel> unet = loadTinyUNet("sd15");
+        const std::shared_ptr<UNetModel> unet = test::loadTinyUNet("sd15");
         const at::Tensor theirs = test::reference("sd15.unet.out_rect");
 
         c10::InferenceMode guard;
@@ -293,9 +282,8 @@ private slots:
 
     void selfAttentionHooks()
     {
-        const std::shared_ptr<UNetModel> unet = loadTinyUNet("sd15");
-        const at::Tensor x = test::reference("sd15.unet.x"), t = test::reference("sd15.unet.t");
-        const at::Tensor context = test::reference("sd15.unet.context");
+        const std::shared_ptr<UNetModel> unet = test::loadTinyUNet("sd15");
+        const auto [x, t, context] = test::Sd15UNetInputs();
         c10::InferenceMode guard;
         const at::Tensor plain = unet->forward(x, t, context, at::Tensor());
 
@@ -349,7 +337,7 @@ private slots:
         // ComfyUI's UNet takes latents whose sides are not multiples of 2^(levels-1)
         // (images of any multiple of 8 pixels): downsampling rounds up and each
         // upsampling meets its skip's size. The result keeps the input's size.
-        const std::shared_ptr<UNetModel> unet = loadTinyUNet("sd15");
+        const std::shared_ptr<UNetModel> unet = test::loadTinyUNet("sd15");
         const at::Tensor context = at::randn({1, 77, 32});
         const at::Tensor t = at::full({1}, 500.0);
         c10::InferenceMode guard;
@@ -362,7 +350,7 @@ private slots:
 
     void refusesBadInputs()
     {
-        const std::shared_ptr<UNetModel> unet = loadTinyUNet("sd15");
+        const std::shared_ptr<UNetModel> unet = test::loadTinyUNet("sd15");
         const at::Tensor context = at::zeros({1, 77, 32});
         const at::Tensor t = at::full({1}, 500.0);
         c10::InferenceMode guard;
