@@ -1,8 +1,9 @@
 #include "pipeline/finite_pixels.h"
 
+#include "common/finite_values.h"
+
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 namespace tessera {
 
@@ -17,19 +18,6 @@ int64_t replaceNonFinite(float* values, size_t count)
         ++replaced;
     }
     return replaced;
-}
-
-bool allFinite(const float* values, size_t count)
-{
-    // Branch-free so that the compiler vectorises it (memory speed at -O3): a
-    // float is NaN or infinite exactly when its eight exponent bits are all set.
-    uint32_t nonFinite = 0;
-    for (size_t i = 0; i < count; ++i) {
-        uint32_t bits;
-        std::memcpy(&bits, values + i, sizeof bits);
-        nonFinite |= uint32_t((bits & 0x7f800000u) == 0x7f800000u);
-    }
-    return nonFinite == 0;
 }
 
 void FiniteRowSource::readRows(int y, int rowCount, float* pixels)

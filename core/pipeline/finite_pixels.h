@@ -19,9 +19,6 @@ namespace tessera {
 /// Applies the rule to `count` floats in place; returns how many it replaced.
 int64_t replaceNonFinite(float* values, size_t count);
 
-/// True when none of `count` floats is NaN or infinite.
-bool allFinite(const float* values, size_t count);
-
 /// Reads from `inner` and applies the rule to every row on the way.
 class FiniteRowSource : public RowSource {
 public:

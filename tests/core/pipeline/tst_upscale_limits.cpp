@@ -7,6 +7,7 @@
 
 #include "common/cancel_scope.h"
 #include "common/error.h"
+#include "common/finite_values.h"
 #include "pipeline/finite_pixels.h"
 #include "pipeline/plan_limits.h"
 #include "pipeline/upscale_job.h"
