@@ -76,7 +76,7 @@ bool takeDiffusionOption(const std::string& arg, const std::function<std::string
     else if (arg == "--hypertile-max-depth") hyperTile().maxDepth = parseInt(arg, value(), 0);
     else if (arg == "--hypertile-scale-depth") hyperTile().scaleDepth = true;
     else if (arg == "--hypertile-vae") hyperTile().vae = true;
-    else if (arg == "--cuda-graphs") o.cudaGraphs = true;
+    else if (arg == "--no-cuda-graphs") o.cudaGraphs = false;
     else if (arg == "--vae") o.vaePath = value();
     else if (arg == "--clip-skip") o.clipSkip = parseInt(arg, value(), 1);
     else if (arg == "--vocab") o.vocabularyPath = value();
@@ -162,8 +162,8 @@ std::string diffusionOptionsHelp()
   --hypertile-max-depth D   deepest UNet level tiled, 0..10 (default 0; SDXL needs 1 or more)
   --hypertile-scale-depth   deeper levels use 2^level larger tiles
   --hypertile-vae       the VAE's mid-block attention too (off by default, as in ComfyUI)
-  --cuda-graphs         on CUDA without HyperTile: each UNet step replayed from a CUDA
-                        graph per latent shape (experimental; default: eager)
+  --no-cuda-graphs      every UNet step eagerly (default on CUDA without HyperTile: each
+                        step replayed from a CUDA graph captured once per latent shape)
   --ascore X --negative-ascore X   SDXL refiner aesthetic scores (default 6 and 2.5)
   --vae FILE            a VAE that replaces the checkpoint's
   --clip-skip N         SD 1.x: 1 the last CLIP layer, 2 the penultimate (default 1)

@@ -36,7 +36,7 @@ struct DiffusionOptions {
     double aestheticScore = 6.0;
     double negativeAestheticScore = 2.5;
     std::optional<sd::HyperTileOptions> hyperTile;
-    bool cudaGraphs = false;
+    bool cudaGraphs = true;
     DeviceSpec device;
     Precision precision = Precision::Fp16;
     int bits = 8; ///< of the written images

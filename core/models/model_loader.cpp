@@ -1,7 +1,7 @@
 #include "models/upscale_model.h"
 
 #include "common/error.h"
-#include "common/finite_values.h"
+#include "models/finite_output.h"
 #include "common/convolution_format.h"
 #include "common/torch_compat.h"
 #include "models/arch/arch.h"
@@ -18,10 +18,10 @@ namespace tessera {
 namespace {
 
 /// A torch network built from a state dict. Runs under the caller's
-/// InferenceMode. Half precision has a safety net: when an fp16/bf16 forward
-/// produces NaN or inf, the network is cast to fp32 for good and the tile is
-/// computed again, so a model that overflows in half precision still gives a
-/// correct (slower) result. fp16/bf16 are used only on CUDA and only where
+/// InferenceMode. Half precision has a safety net (finite_output.h): when an
+/// fp16/bf16 forward produces NaN or inf, the network is cast to fp32 for good
+/// and the tile is computed again, so a model that overflows in half precision
+/// still gives a correct (slower) result. fp16/bf16 are used only on CUDA and only where
 /// the architecture reports them safe; on the CPU the network stays fp32.
 class TorchUpscaleModel : public UpscaleModel {
 public:
@@ -53,7 +53,7 @@ public:
         }
     }
 
-    // x: [N, C, H, W] -> [N, C, H * scale, W * scale], in x's dtype
+    // x: [N, C, H, W] -> [N, C, H * scale, W * scale], in the model's dtype (upscale_model.h)
     at::Tensor forward(const at::Tensor& x) override
     {
         try {
@@ -63,16 +63,15 @@ public:
             const int64_t padH = (multiple - h % multiple) % multiple, padW = (multiple - w % multiple) % multiple;
             if (padH || padW)
                 input = at::pad(input, {0, padW, 0, padH}, padH < h && padW < w ? "reflect" : "replicate");
-            at::Tensor y = m_net->forward(input);
-            if (m_dtype != at::kFloat && !allFiniteValues(y)) {
-                m_net->to(at::kFloat);
-                m_dtype = at::kFloat;
-                m_fellBack = true;
-                y = m_net->forward(input.to(at::kFloat));
-            }
+            at::Tensor y = finiteModelOutput(
+                m_info.name, m_dtype, [&](at::ScalarType dtype) { return m_net->forward(input.to(dtype)); },
+                [&] {
+                    m_net->to(at::kFloat);
+                    m_fellBack = true;
+                });
             if (padH || padW)
                 y = y.slice(2, 0, h * m_info.scale).slice(3, 0, w * m_info.scale);
-            return y.to(x.scalar_type());
+            return y;
         } catch (const c10::Error& e) {
             if (isOutOfMemory(e))
                 throw Error(ErrorCode::OutOfMemory, m_info.name + ": out of memory running the model: " + e.what_without_backtrace());

@@ -23,9 +23,13 @@ public:
     /// loading places them; fp32 on the CPU).
     virtual void to(const DeviceSpec& device, Precision precision) = 0;
 
-    /// x: [N, inChannels, H, W] float in [0, 1] on the model's device and dtype,
-    /// H and W multiples of inputMultiple.
-    /// returns [N, outChannels, H * scale, W * scale].
+    /// x: [N, inChannels, H, W] float in [0, 1] on the model's device (any
+    /// float dtype: the model casts), H and W multiples of inputMultiple.
+    /// returns [N, outChannels, H * scale, W * scale] in the dtype the model
+    /// computed in: fp16 or bf16 on CUDA when asked for and safe, else
+    /// float32 (always on the CPU). Callers cast where they need float32; the
+    /// tile accumulator reads fp16 as it is. Never NaN or infinite
+    /// (finite_output.h).
     virtual at::Tensor forward(const at::Tensor& x) = 0;
 
 protected:

@@ -55,9 +55,10 @@ struct GenerationSettings {
     /// HyperTile on every pass's UNet; its seed is the generation's seed.
     std::optional<sd::HyperTileOptions> hyperTile;
     /// On CUDA without HyperTile: each step replayed from a CUDA graph per
-    /// latent shape (unet_graphs.h). Off by default until a device run has
-    /// measured it against eager (tests/bench/NOTES.md, session 10).
-    bool cudaGraphs = false;
+    /// latent shape (unet_graphs.h), the same values as eager and 1.26x
+    /// (SDXL 1024²) to 1.54x (SD 1.5 512²) faster per step on an H200
+    /// (tests/bench/NOTES.md, session 11); off, every step runs eagerly.
+    bool cudaGraphs = true;
     DeviceSpec device;
     Precision precision = Precision::Fp16; ///< on CUDA; the CPU runs fp32
 };

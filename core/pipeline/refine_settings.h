@@ -51,7 +51,7 @@ struct RefineSettings {
     int batch = 0;       ///< blend: tiles per UNet call; 0: 4 on CUDA, 1 on the CPU
     BlendRamp ramp = BlendRamp::Gaussian;
     std::optional<sd::HyperTileOptions> hyperTile; ///< seeded with `seed`
-    bool cudaGraphs = false; ///< as GenerationSettings::cudaGraphs
+    bool cudaGraphs = true; ///< as GenerationSettings::cudaGraphs
     DeviceSpec device;
     Precision precision = Precision::Fp16;
 };

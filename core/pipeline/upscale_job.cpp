@@ -3,7 +3,6 @@
 #include "common/cancel_scope.h"
 #include "common/convolution_format.h"
 #include "common/error.h"
-#include "common/finite_values.h"
 #include "common/torch_compat.h"
 #include "models/upscale_model.h"
 #include "pipeline/finite_pixels.h"
@@ -29,24 +28,6 @@ std::function<at::Tensor(const at::Tensor&)> resizedForward(std::function<at::Te
         if (scale < native && native % scale == 0)
             return at::avg_pool2d(y, native / scale);
         return at::upsample_bicubic2d(y.to(at::kFloat), {x.size(2) * scale, x.size(3) * scale}, false);
-    };
-}
-
-/// `inner` refusing outputs that hold NaN or infinity: written out they would
-/// be black. The model has already retried in fp32 when it ran in half
-/// precision (model_loader.cpp, ncnn_model.cpp), and the input is finite
-/// (FiniteRowSource), so what is left is the model's own overflow. The tiled
-/// runner adds which tiles.
-/// x: [N, C, H, W] -> the inner forward's output
-std::function<at::Tensor(const at::Tensor&)> finiteForward(std::function<at::Tensor(const at::Tensor&)> inner,
-                                                           std::string modelName)
-{
-    return [inner = std::move(inner), modelName = std::move(modelName)](const at::Tensor& x) {
-        at::Tensor y = inner(x);
-        if (!allFiniteValues(y))
-            throw Error(ErrorCode::InvalidModel,
-                        modelName + ": the model computes NaN or infinite values (in fp32 as well)");
-        return y;
     };
 }
 
@@ -143,9 +124,8 @@ TiledReport UpscaleJob::run(const UpscaleSettings& settings, RowSource& source, 
 {
     const CancelScope cancelScope(cancel); // the forwards poll it between layers
     const UpscalePlan planned = plan(settings, source.width(), source.height());
-    std::vector<TileModel> models = tileModels(settings);
-    for (TileModel& model : models)
-        model.forward = finiteForward(std::move(model.forward), m_model->info().name);
+    // Each model's forward refuses non-finite outputs itself (models/finite_output.h).
+    const std::vector<TileModel> models = tileModels(settings);
     TiledOptions options = tiledOptionsFor(resolvedSettings(settings, planned));
     options.tileStarted = hooks.tileStarted;
     options.tileFinished = hooks.tileFinished;

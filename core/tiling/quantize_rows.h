@@ -1,6 +1,8 @@
 #pragma once
-/// Output rows rounded to 8 bits where they are made (on the GPU), so that a
-/// quarter of float32's bytes travel to the host for an 8-bit file.
+/// Output rows rounded to 8 bits where they are made, so that a quarter of
+/// float32's bytes travel to the host for an 8-bit file. TileAccumulator's
+/// takeRows(Bytes) uses it on the CPU; on CUDA its kernel (tiling/cuda/)
+/// applies the same rule in the same float32 operations.
 
 #include <ATen/ATen.h>
 

@@ -40,6 +40,7 @@ public:
 
     /// Adds values * wy(y) * wx(x) over `rect` (output pixels), which must lie
     /// inside the region's columns and the open rows (else Error(Internal)).
+    /// On CUDA one kernel reads fp32 or fp16 values as they are (any strides).
     /// values: [C, rect.height, rect.width]; wy: [rect.height]; wx: [rect.width]
     void add(const TileRect& rect, const at::Tensor& values, const at::Tensor& wy,
              const at::Tensor& wx);
@@ -56,15 +57,22 @@ public:
     /// normalised(region()): the whole in-memory result. returns [C, H, W]
     at::Tensor result() const { return normalised(m_region); }
 
+    /// What takeRows() gives: float32, or uint8 rounded by OpenImageIO's rule
+    /// (quantize_rows.h) on the accumulator's device, for an 8-bit file.
+    enum class RowType { Float, Bytes };
+
     /// Normalises rows [firstOpenRow(), untilRow) and returns them as HWC
     /// rows on the accumulator's device, without waiting for it (on the CPU a
     /// pixel no tile covered is still an Error(Internal)); later rows move up
-    /// to the top of the buffer.
-    /// returns [untilRow - firstOpenRow(), region.width, C] float32, contiguous
-    at::Tensor takeRows(int untilRow);
+    /// to the top of the buffer. On CUDA, one kernel divides, transposes and
+    /// rounds (tiling/cuda/), with the same values as torch's ops.
+    /// returns [untilRow - firstOpenRow(), region.width, C], contiguous
+    at::Tensor takeRows(int untilRow, RowType type = RowType::Float);
 
 private:
     at::Tensor normalisedRows(const TileRect& rect, bool checkCoverage) const;
+    /// The first `count` buffer rows, normalised, as takeRows() returns them.
+    at::Tensor finishedRows(int count, RowType type) const;
 
     TileRect m_region;
     int m_origin = 0;    ///< output row of buffer row 0

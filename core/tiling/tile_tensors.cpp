@@ -106,7 +106,7 @@ at::Tensor ChannelMapper::inferColour(const at::Tensor& x) const
                         "the model returned " + c10::str(output.sizes()) + " for an input of "
                             + c10::str(input.sizes()) + " (expected " + std::to_string(m_model.outChannels)
                             + " channels at scale " + scaleText(s) + ")");
-        return output.to(at::kFloat);
+        return output.is_cuda() ? output : output.to(at::kFloat);
     };
     const int in = m_model.inChannels;
     if (c == in)
@@ -144,7 +144,7 @@ at::Tensor ChannelMapper::infer(const at::Tensor& x) const
                                           /*align_corners=*/false)
                        .clamp(0.0, 1.0);
     }
-    return at::cat({colourOut, alphaOut}, 1);
+    return at::cat({colourOut.to(at::kFloat), alphaOut.to(at::kFloat)}, 1);
 }
 
 at::Tensor inferArea(const ChannelMapper& mapper, const TilePlan& plan, const at::Tensor& image,

@@ -44,12 +44,14 @@ public:
     /// Runs the model on padded tiles and returns the output at full scale.
     /// x: [N, imageChannels, h, w] float32 on the host (copied through pinned
     /// memory) or already on the model's device; h, w multiples of scale.den
-    /// -> [N, outputChannels, h * s, w * s] float32 on the model's device
+    /// -> [N, outputChannels, h * s, w * s] on the model's device: float32,
+    /// or on CUDA the model's dtype (fp16, bf16), which the accumulator's
+    /// kernel reads as it is (no conversion pass over the output)
     at::Tensor infer(const at::Tensor& x) const;
 
 private:
     /// Colour (or grey) channels through the model.
-    /// x: [N, c, h, w] float32 on device -> [N, c, h * s, w * s] float32
+    /// x: [N, c, h, w] float32 on device -> [N, c, h * s, w * s] as infer()'s
     at::Tensor inferColour(const at::Tensor& x) const;
 
     const TileModel& m_model;

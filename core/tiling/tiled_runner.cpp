@@ -4,7 +4,6 @@
 #include "common/int_math.h"
 #include "common/torch_compat.h"
 #include "image/tensor_convert.h"
-#include "tiling/quantize_rows.h"
 #include "tiling/row_writer.h"
 #include "tiling/tile_accumulator.h"
 #include "tiling/tile_tensors.h"
@@ -367,9 +366,10 @@ TiledReport Runner::run()
                 m_progress(eta.update(done, "upscale"));
         }
         const int firstRow = accumulator.firstOpenRow();
-        const at::Tensor finished = accumulator.takeRows(m_plan.outputRowsFinalAfter(r));
+        const at::Tensor finished = accumulator.takeRows(
+            m_plan.outputRowsFinalAfter(r), bytesRows ? TileAccumulator::RowType::Bytes : TileAccumulator::RowType::Float);
         if (finished.size(0) > 0)
-            writer.write(firstRow, bytesRows ? quantizeTo8Bits(finished) : finished);
+            writer.write(firstRow, finished);
     }
     writer.finish();
     m_report.smallestTileSize = std::min(m_limit, std::max(m_plan.tileWidth(), m_plan.tileHeight()));

@@ -1,6 +1,7 @@
 // tessera-bench: throughput (tiles/s, megapixels/s) and peak memory of tiled
 // upscaling on the CPU or CUDA. Not a test: it prints numbers to compare.
 
+#include "bench_accumulator.h"
 #include "bench_diffusion.h"
 #include "bench_png.h"
 #include "bench_profile.h"
@@ -289,8 +290,11 @@ int runThroughput(const Options& options)
     const double bare = bareForwardSeconds(tileModel, tile, batch, 10);
     std::printf("bare forward, %d x %d x %d: %.2f ms = %.3f input MP/s (median of 10)\n", batch, tile, tile,
                 bare * 1e3, double(batch) * tile * tile / 1e6 / bare);
-    if (tileModel.device.kind == DeviceKind::Cuda)
+    if (tileModel.device.kind == DeviceKind::Cuda) {
         compareFusedEpilogues(tileModel, tile, batch);
+        // The blending and finishing kernels at a 4096² x4 run's row width.
+        bench::compareAccumulatorKernels(tileModel.device, 16384, 4096);
+    }
     const int multiple = std::max(1, tileModel.inputMultiple);
     const int padded = (tile + 2 * report.halo + multiple - 1) / multiple * multiple;
     const int perSide = std::max(1, int(std::lround(std::sqrt(double(report.tiles))))); // a square image

@@ -37,6 +37,8 @@ std::string familyOf(const std::string& name)
         return "host-device copy";
     if (has("biasActivation"))
         return "convolution epilogue (ours)";
+    if (has("accumulateTile") || has("finishRows"))
+        return "tile blending and rows (ours)";
     if (has("flash") || has("fmha") || has("attention") || has("sdpa"))
         return "attention";
     if (has("conv") || has("implicit") || has("Conv") || has("dgrad") || has("xmma_fprop") || has("fprop"))

@@ -15,7 +15,7 @@
 #include "models/ncnn/ncnn_model.h"
 
 #include "common/error.h"
-#include "common/finite_values.h"
+#include "models/finite_output.h"
 #include "common/convolution_format.h"
 #include "common/torch_compat.h"
 #include "models/ncnn/ncnn_graph.h"
@@ -116,16 +116,12 @@ public:
                         m_info.name + ": expects [N, " + std::to_string(m_info.inChannels) + ", H, W], got "
                             + shapeText(x));
         c10::InferenceMode guard;
-        at::Tensor y = run(x.to(m_dtype));
-        // Half precision safety net: a forward that overflows is done again in
-        // fp32, and the model stays fp32 from then on.
-        if (m_dtype != at::kFloat && !allFiniteValues(y)) {
-            m_fellBack = true;
-            m_dtype = at::kFloat;
-            m_graph->to(m_device, m_dtype);
-            y = run(x.to(m_dtype));
-        }
-        return y.to(x.scalar_type());
+        return finiteModelOutput(
+            m_info.name, m_dtype, [&](at::ScalarType dtype) { return run(x.to(dtype)); },
+            [&] {
+                m_fellBack = true;
+                m_graph->to(m_device, at::kFloat);
+            });
     }
 
 private:

@@ -157,7 +157,8 @@ private slots:
     void cudaGraphsOnTheCpuChangeNothing()
     {
         SamplingJob job;
-        const GenerationSettings plain = smallRun(m_sd15);
+        GenerationSettings plain = smallRun(m_sd15);
+        plain.cudaGraphs = false;
         GenerationSettings graphed = plain;
         graphed.cudaGraphs = true;
         QVERIFY(pixels(job.run(graphed)).equal(pixels(job.run(plain))));

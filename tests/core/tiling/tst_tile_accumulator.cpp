@@ -4,10 +4,13 @@
 // LibTorch headers before Qt's: its `slots` macro breaks them.
 #include "common/error.h"
 #include "tiling/blend.h"
+#include "tiling/quantize_rows.h"
 #include "tiling/row_sink.h"
 #include "tiling/tile_accumulator.h"
 
 #include "support/error_checks.h"
+
+#include <torch/cuda.h>
 
 #include <QtTest>
 
@@ -116,6 +119,38 @@ private slots:
         // sink: HWC; whole: [C, H, W]
         const at::Tensor streamed = at::from_blob(sink.image().data(), {height, width, channels}, at::kFloat);
         QVERIFY((streamed - whole.result().permute({1, 2, 0})).abs().max().item<double>() <= 1e-6);
+    }
+
+    // takeRows(Bytes) is takeRows(Float) rounded by OpenImageIO's rule
+    // (quantize_rows.h), with the ties of x.5 / 255 and values outside [0, 1];
+    // on CUDA (one kernel) the bytes equal the CPU's torch ops, for tiles that
+    // do not overlap (each pixel's one weighted value rounds alike there).
+    void bytesRowsAreTheFloatRowsRounded()
+    {
+        const int width = 40, height = 12, channels = 3;
+        at::manual_seed(5);
+        // values: [C, H, W] in [-0.2, 1.2], a third of them on a tie k / 510
+        at::Tensor values = at::rand({channels, height, width}) * 1.4 - 0.2;
+        const at::Tensor ties = at::randint(-20, 530, {channels, height, width}).to(at::kFloat) / 510.0;
+        values = at::where(at::rand({channels, height, width}) < 0.33, ties, values);
+        const at::Tensor wy = at::rand({height}) + 0.1, wx = at::rand({width / 2}) + 0.1;
+        auto rowsOn = [&](const c10::Device& device, TileAccumulator::RowType type) {
+            TileAccumulator accumulator({0, 0, width, height}, channels, device);
+            for (int x : {0, width / 2})
+                accumulator.add({x, 0, width / 2, height}, values.narrow(2, x, width / 2).to(device), wy.to(device),
+                                wx.to(device));
+            return accumulator.takeRows(height, type).cpu();
+        };
+        const at::Tensor floats = rowsOn(kCpu, TileAccumulator::RowType::Float);
+        const at::Tensor bytes = rowsOn(kCpu, TileAccumulator::RowType::Bytes);
+        QCOMPARE(bytes.scalar_type(), at::kByte);
+        QVERIFY(bytes.equal(quantizeTo8Bits(floats)));
+        QVERIFY(bytes.min().item<int>() == 0 && bytes.max().item<int>() == 255);
+        if (!torch::cuda::is_available())
+            QSKIP("no CUDA device: the kernels' half of this test runs on a GPU machine");
+        const c10::Device cuda(c10::kCUDA, 0);
+        QCOMPARE(rowsOn(cuda, TileAccumulator::RowType::Float).sub(floats).abs().max().item<double>(), 0.0);
+        QVERIFY(rowsOn(cuda, TileAccumulator::RowType::Bytes).equal(bytes));
     }
 
     void clippedAddsCutToTheRegion()

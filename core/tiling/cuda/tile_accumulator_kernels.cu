@@ -1,0 +1,114 @@
+// TileAccumulator's blending and finishing, one pass each. Before, a tile's
+// blend was three torch kernels (the weight product, addcmul, the weight sum)
+// and a flush nine passes over the rows (the division, the HWC permute, five
+// for the 8-bit rounding, the casts): memory-bound passes that cost 20 ms of a
+// 4096² x4 upscale on an H200 (tests/bench/NOTES.md, session 11).
+//
+// Both kernels give one thread a pixel, x fastest, so that reads of a
+// buffer row and of a tile's row coalesce; the channels loop inside.
+
+#include "tiling/cuda/tile_accumulator_kernels.h"
+
+#include <cuda_fp16.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace tessera::cuda {
+
+namespace {
+
+constexpr int kThreads = 256;
+
+__device__ __forceinline__ float toFloat(__half v) { return __half2float(v); }
+__device__ __forceinline__ float toFloat(float v) { return v; }
+
+template <typename T>
+__global__ void accumulateTileKernel(AccumulateTileArgs a)
+{
+    const T* values = static_cast<const T*>(a.values);
+    const int64_t pixels = a.height * a.width;
+    const int64_t plane = a.capacity * a.bufferWidth;
+    for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < pixels; i += int64_t(gridDim.x) * blockDim.x) {
+        const int64_t y = i / a.width, x = i % a.width;
+        const float w = __fmul_rn(a.wy[y], a.wx[x]);
+        const int64_t at = (a.top + y) * a.bufferWidth + a.left + x;
+        a.weight[at] = __fadd_rn(a.weight[at], w);
+        const T* v = values + y * a.valueStrides[1] + x * a.valueStrides[2];
+        for (int64_t c = 0; c < a.channels; ++c)
+            a.sum[c * plane + at] = __fmaf_rn(toFloat(v[c * a.valueStrides[0]]), w, a.sum[c * plane + at]);
+    }
+}
+
+// OpenImageIO's float -> uint8 (quantize_rows.h): s = v * 255, s += 0.5,
+// NaN -> 0, clamped to [0, 255], truncated. The _rn intrinsics keep nvcc from
+// contracting the multiply and add into one FMA, which would round once and
+// give other bytes than torch's two kernels.
+__device__ __forceinline__ uint8_t toByte(float v)
+{
+    float s = __fadd_rn(__fmul_rn(v, 255.0f), 0.5f);
+    if (s != s)
+        s = 0.0f;
+    s = fminf(fmaxf(s, 0.0f), 255.0f);
+    return uint8_t(__float2uint_rz(s));
+}
+
+template <bool Bytes>
+__global__ void finishRowsKernel(FinishRowsArgs a)
+{
+    const int64_t pixels = a.rows * a.width;
+    const int64_t plane = a.capacity * a.width;
+    for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < pixels; i += int64_t(gridDim.x) * blockDim.x) {
+        const float weight = a.weight[i];
+        for (int64_t c = 0; c < a.channels; ++c) {
+            // IEEE division, as torch's `sum / weight` (torch is built without fast math).
+            const float v = __fdiv_rn(a.sum[c * plane + i], weight);
+            if constexpr (Bytes)
+                static_cast<uint8_t*>(a.out)[i * a.channels + c] = toByte(v);
+            else
+                static_cast<float*>(a.out)[i * a.channels + c] = v;
+        }
+    }
+}
+
+int blocksFor(int64_t pixels)
+{
+    return int(std::min<int64_t>((pixels + kThreads - 1) / kThreads, int64_t(132) * 32));
+}
+
+void checkLaunch(const char* what)
+{
+    const cudaError_t status = cudaGetLastError();
+    if (status != cudaSuccess)
+        throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(status));
+}
+
+} // namespace
+
+void launchAccumulateTile(const AccumulateTileArgs& args, cudaStream_t stream)
+{
+    const int64_t pixels = args.height * args.width;
+    if (pixels <= 0)
+        return;
+    if (args.valuesHalf)
+        accumulateTileKernel<__half><<<blocksFor(pixels), kThreads, 0, stream>>>(args);
+    else
+        accumulateTileKernel<float><<<blocksFor(pixels), kThreads, 0, stream>>>(args);
+    checkLaunch("tile blending kernel");
+}
+
+void launchFinishRows(const FinishRowsArgs& args, cudaStream_t stream)
+{
+    const int64_t pixels = args.rows * args.width;
+    if (pixels <= 0)
+        return;
+    if (args.bytes)
+        finishRowsKernel<true><<<blocksFor(pixels), kThreads, 0, stream>>>(args);
+    else
+        finishRowsKernel<false><<<blocksFor(pixels), kThreads, 0, stream>>>(args);
+    checkLaunch("row finishing kernel");
+}
+
+} // namespace tessera::cuda
