@@ -33,7 +33,7 @@ struct FileUpscaleResult {
     TiledReport report;
     int width = 0;  ///< of the output
     int height = 0;
-    int64_t nonFinitePixels = 0; ///< input pixels replaced by the NaN/Inf rule (pipeline/finite_pixels.h)
+    int64_t nonFinitePixels = 0; ///< input pixels replaced by the NaN/Inf rule (tiling/finite_rows.h)
     bool alphaDropped = false;   ///< the input has alpha, the output's format none (JPEG)
 };
 

@@ -16,7 +16,7 @@ namespace tessera {
 /// weights to fp32, `dtype` becomes kFloat and `run` goes again; a
 /// non-finite fp32 output throws Error(InvalidModel) "<modelName>: the model
 /// computes NaN or infinite values (in fp32 as well)" (the tiled runner adds
-/// which tile). The input is finite by then (FiniteRowSource).
+/// which tile). The input is finite by then (tiling/finite_rows.h).
 at::Tensor finiteModelOutput(const std::string& modelName, at::ScalarType& dtype,
                              const std::function<at::Tensor(at::ScalarType)>& run,
                              const std::function<void()>& toFloat32);

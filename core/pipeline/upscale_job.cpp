@@ -5,7 +5,6 @@
 #include "common/error.h"
 #include "common/torch_compat.h"
 #include "models/upscale_model.h"
-#include "pipeline/finite_pixels.h"
 #include "pipeline/upscale_tile_model.h"
 
 #include <algorithm>
@@ -129,11 +128,11 @@ TiledReport UpscaleJob::run(const UpscaleSettings& settings, RowSource& source, 
     TiledOptions options = tiledOptionsFor(resolvedSettings(settings, planned));
     options.tileStarted = hooks.tileStarted;
     options.tileFinished = hooks.tileFinished;
-    FiniteRowSource finite(source);
-    TiledReport report = runTiled(finite, sink, models, options, cancel, progress);
+    options.replaceNonFinite = true;
+    TiledReport report = runTiled(source, sink, models, options, cancel, progress);
     report.notes.insert(report.notes.begin(), planned.notes.begin(), planned.notes.end());
-    if (finite.replacedPixels() > 0 && hooks.nonFinitePixels)
-        hooks.nonFinitePixels(finite.replacedPixels());
+    if (report.nonFinitePixels > 0 && hooks.nonFinitePixels)
+        hooks.nonFinitePixels(report.nonFinitePixels);
     return report;
 }
 

@@ -34,7 +34,7 @@ struct UpscaleHooks {
     std::function<void(const Tile&, const Image&)> tileFinished;
     /// Called once after a run whose input had pixels that were NaN or
     /// infinite, with their count; they were replaced by the rule of
-    /// pipeline/finite_pixels.h. Set it: nothing else reports them.
+    /// tiling/finite_rows.h. Set it: nothing else reports them.
     std::function<void(int64_t pixels)> nonFinitePixels;
 };
 

@@ -4,6 +4,7 @@
 #include "common/int_math.h"
 #include "common/torch_compat.h"
 #include "image/tensor_convert.h"
+#include "tiling/finite_rows.h"
 #include "tiling/row_writer.h"
 #include "tiling/tile_accumulator.h"
 #include "tiling/tile_tensors.h"
@@ -13,6 +14,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <deque>
 #include <future>
@@ -270,6 +272,10 @@ private:
     /// The next tile row's new rows, being read on another thread.
     std::future<at::Tensor> m_nextRows;
     int m_nextFrom = 0, m_nextTo = 0;
+    /// Pixels replaced by the non-finite rule: on the host (read on either
+    /// thread) and on the device (a scalar there, read once at the end).
+    std::atomic<int64_t> m_hostNonFinite{0};
+    at::Tensor m_deviceNonFinite;
 };
 
 /// "tile 3 (x 96, y 0, 32 x 32 px)", or "tiles 3, 4 (...)" for a batch.
@@ -372,6 +378,8 @@ TiledReport Runner::run()
             writer.write(firstRow, finished);
     }
     writer.finish();
+    m_report.nonFinitePixels =
+        m_hostNonFinite.load() + (m_deviceNonFinite.defined() ? m_deviceNonFinite.item<int64_t>() : 0);
     m_report.smallestTileSize = std::min(m_limit, std::max(m_plan.tileWidth(), m_plan.tileHeight()));
     return m_report;
 }
@@ -467,7 +475,14 @@ void Runner::loadBand(int row)
         }
         if (!fresh.defined())
             fresh = readRows(readFrom, last);
-        parts.push_back(device.is_cuda() ? fresh.to(device, /*non_blocking=*/true) : fresh);
+        if (!device.is_cpu()) {
+            fresh = fresh.to(device, /*non_blocking=*/true);
+            if (m_options.replaceNonFinite) {
+                const at::Tensor replaced = replaceNonFinitePixels(fresh);
+                m_deviceNonFinite = m_deviceNonFinite.defined() ? m_deviceNonFinite + replaced : replaced;
+            }
+        }
+        parts.push_back(fresh);
     }
     // band: [last - first, W, C] on the device
     m_band = parts.size() == 1 ? parts[0] : at::cat(parts, 0);
@@ -490,6 +505,11 @@ at::Tensor Runner::readRows(int from, int to)
                                 at::TensorOptions().dtype(at::kFloat).pinned_memory(pinned));
     if (to > from)
         m_source.readRows(from, to - from, rows.data_ptr<float>());
+    // On the CPU the rule runs here, on whichever thread reads; a device
+    // applies it to the uploaded rows (loadBand).
+    if (m_options.replaceNonFinite && m_model.device.kind == DeviceKind::Cpu)
+        m_hostNonFinite += replaceNonFinitePixels(rows.data_ptr<float>(), size_t(rows.size(0)) * size_t(rows.size(1)),
+                                                  int(rows.size(2)));
     return rows;
 }
 

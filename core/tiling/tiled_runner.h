@@ -36,6 +36,11 @@ struct TiledOptions {
     int minTileSize = 32;
     /// Output rows per hand-over to the sink (bounds the host copy).
     int sinkChunkRows = 128;
+    /// The input's NaN and infinities replaced by the rule of finite_rows.h
+    /// before the model (on a GPU after the upload, so that no pass over the
+    /// rows sits on the host's path to the device), counted in
+    /// TiledReport::nonFinitePixels.
+    bool replaceNonFinite = false;
     /// Called as a tile's batch starts (for the GUI's tile states); optional.
     std::function<void(const Tile&)> tileStarted;
     /// Called with a finished tile's cropped output (its target area, before
@@ -51,6 +56,8 @@ struct TiledReport {
     int tiles = 0;           ///< tiles in the plan
     int smallestTileSize = 0;///< smallest side run after out-of-memory splits (= tileSize if none)
     int splitTiles = 0;      ///< plan tiles that were run in parts after out-of-memory
+    /// Input pixels that had a NaN or infinite sample (TiledOptions::replaceNonFinite).
+    int64_t nonFinitePixels = 0;
     std::vector<std::string> notes; ///< "auto tile size 512 (7.8 GB free)", "out of memory ..."
 };
 

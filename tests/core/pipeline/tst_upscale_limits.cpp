@@ -11,8 +11,11 @@
 #include "pipeline/finite_pixels.h"
 #include "pipeline/plan_limits.h"
 #include "pipeline/upscale_job.h"
+#include "tiling/finite_rows.h"
 #include "support/error_checks.h"
 #include "support/model_files.h"
+
+#include <torch/cuda.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -227,8 +230,8 @@ private slots:
 
     // Non-finite samples in the first and in later blocks of pixels, and two
     // in one pixel: counted once per pixel, replaced by the rule, the rest
-    // untouched.
-    void finiteRowSourceCountsPixelsInEveryBlock()
+    // untouched; on a GPU (the runner's device path) the same rows and count.
+    void nonFinitePixelsAreCountedInEveryBlock()
     {
         Image image(3000, 4, 3); // 12000 pixels: three blocks of 4096 pixels and a part
         for (int y = 0; y < 4; ++y)
@@ -239,24 +242,31 @@ private slots:
         image.at(2999, 1, 2) = std::numeric_limits<float>::infinity(); // pixel 5999, block 1
         image.at(100, 3, 0) = -std::numeric_limits<float>::infinity(); // pixel 9100, block 2
         image.at(100, 3, 1) = std::nanf("");
-        ImageRowSource inner(image);
-        FiniteRowSource source(inner);
-        std::vector<float> rows(size_t(4) * 3000 * 3);
-        source.readRows(0, 4, rows.data());
-        QCOMPARE(source.replacedPixels(), int64_t(3));
-        auto at = [&](int x, int y, int c) { return rows[(size_t(y) * 3000 + size_t(x)) * 3 + size_t(c)]; };
-        QCOMPARE(at(0, 0, 0), 0.0f);
-        QCOMPARE(at(2999, 1, 2), 1.0f);
-        QCOMPARE(at(100, 3, 0), 0.0f);
-        QCOMPARE(at(100, 3, 1), 0.0f);
-        QCOMPARE(at(100, 3, 2), float((100 + 3 + 2) % 7) / 7.0f);
+        const at::Tensor input = at::from_blob(image.data(), {4, 3000, 3}, at::kFloat).clone();
+        std::vector<float> rows(image.data(), image.data() + size_t(4) * 3000 * 3);
+        QCOMPARE(replaceNonFinitePixels(rows.data(), size_t(4) * 3000, 3), int64_t(3));
+        auto sample = [&](int x, int y, int c) { return rows[(size_t(y) * 3000 + size_t(x)) * 3 + size_t(c)]; };
+        QCOMPARE(sample(0, 0, 0), 0.0f);
+        QCOMPARE(sample(2999, 1, 2), 1.0f);
+        QCOMPARE(sample(100, 3, 0), 0.0f);
+        QCOMPARE(sample(100, 3, 1), 0.0f);
+        QCOMPARE(sample(100, 3, 2), float((100 + 3 + 2) % 7) / 7.0f);
         QVERIFY(allFinite(rows.data(), rows.size()));
         int changed = 0;
         for (int y = 0; y < 4; ++y)
             for (int x = 0; x < 3000; ++x)
                 for (int c = 0; c < 3; ++c)
-                    changed += at(x, y, c) != float((x + y + c) % 7) / 7.0f;
+                    changed += sample(x, y, c) != float((x + y + c) % 7) / 7.0f;
         QCOMPARE(changed, 4 - 1); // the NaN at (0, 0, 0) became 0, which the pattern also has there
+        const at::Tensor host = at::from_blob(rows.data(), {4, 3000, 3}, at::kFloat);
+        at::Tensor cpuRows = input.clone();
+        QCOMPARE(replaceNonFinitePixels(cpuRows).item<int64_t>(), int64_t(3));
+        QVERIFY(cpuRows.equal(host));
+        if (!torch::cuda::is_available())
+            QSKIP("no CUDA device: the device half of this test runs on a GPU machine");
+        at::Tensor deviceRows = input.to(c10::Device(c10::kCUDA, 0));
+        QCOMPARE(replaceNonFinitePixels(deviceRows).item<int64_t>(), int64_t(3));
+        QVERIFY(deviceRows.cpu().equal(host));
     }
 
     // The probe's --tile 1 on 200 x 200: 40000 tiles need a confirmation;
