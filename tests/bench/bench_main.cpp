@@ -4,6 +4,7 @@
 #include "bench_accumulator.h"
 #include "bench_diffusion.h"
 #include "bench_png.h"
+#include "bench_precision.h"
 #include "bench_profile.h"
 
 #include "models/bias_activation.h"
@@ -79,6 +80,9 @@ Modes:
   png          the PNG encoder on a --size image (default 8192) in 64-row bands:
                one thread (one deflate stream, as libpng) against --threads
                (default every core); --bits 8|16, --level 0-9 (6), --runs (3)
+  precision    --model M --images A.ppm[,B.ppm] [--precisions fp16,bf16]: real
+               photos upscaled at fp32 and at each precision on --device
+               (default cuda): PSNR, largest difference, 8-bit samples that differ
   diffusion-verify
                --checkpoint FILE against --reference FILE (the original code's
                outputs on the same weights, from scripts/diffusion_reference/
@@ -521,6 +525,8 @@ int main(int argc, char** argv)
             return bench::runRefineTiming(options);
         if (mode == "png")
             return bench::runPngTiming(options);
+        if (mode == "precision")
+            return bench::runPrecisionCheck(options);
         std::cerr << "tessera-bench: unknown mode '" << mode << "'\n" << kUsage;
         return 2;
     } catch (const std::exception& error) {
