@@ -110,11 +110,13 @@ int runPrecisionCheck(const Options& options)
             const double mse = (actual - expected).pow(2).mean().item<double>();
             const double largest = (actual - expected).abs().max().item<double>();
             const double bytesDiffer = quantizeTo8Bits(actual).ne(expectedBytes).to(at::kDouble).mean().item<double>();
-            const std::string psnr = mse > 0 ? std::to_string(10.0 * std::log10(1.0 / mse)) + " dB" : "identical";
+            char psnr[32] = "identical";
+            if (mse > 0)
+                std::snprintf(psnr, sizeof psnr, "%.2f dB", 10.0 * std::log10(1.0 / mse));
             std::printf("%s %dx%d, %s against fp32 on %s: PSNR %s, max |difference| %.2e, %.3f%% of 8-bit samples "
                         "differ\n",
                         path.c_str(), photo.width(), photo.height(), name.c_str(), option("--device", "cuda").c_str(),
-                        psnr.c_str(), largest, 100.0 * bytesDiffer);
+                        psnr, largest, 100.0 * bytesDiffer);
         }
     }
     return 0;
