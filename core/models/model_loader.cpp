@@ -1,11 +1,11 @@
 #include "models/upscale_model.h"
 
 #include "common/error.h"
-#include "models/finite_output.h"
 #include "common/convolution_format.h"
 #include "common/torch_compat.h"
 #include "models/arch/arch.h"
 #include "models/detect.h"
+#include "models/finite_output.h"
 #include "models/ncnn/ncnn_model.h"
 #include "models/load_weights.h"
 #include "models/loaders/weight_store.h"
@@ -21,8 +21,9 @@ namespace {
 /// InferenceMode. Half precision has a safety net (finite_output.h): when an
 /// fp16/bf16 forward produces NaN or inf, the network is cast to fp32 for good
 /// and the tile is computed again, so a model that overflows in half precision
-/// still gives a correct (slower) result. fp16/bf16 are used only on CUDA and only where
-/// the architecture reports them safe; on the CPU the network stays fp32.
+/// still gives a correct (slower) result. fp16/bf16 are used only on CUDA and
+/// only where the architecture reports them safe; on the CPU the network
+/// stays fp32.
 class TorchUpscaleModel : public UpscaleModel {
 public:
     TorchUpscaleModel(ModelInfo info, std::shared_ptr<ArchNetwork> net) : m_net(std::move(net))

@@ -21,8 +21,10 @@ namespace {
 bool accumulateWithKernel(at::Tensor& sum, at::Tensor& weight, int64_t top, int64_t left, const at::Tensor& values,
                           const at::Tensor& wy, const at::Tensor& wx)
 {
-    const bool fits = sum.is_cuda() && values.dim() == 3 && values.size(0) == sum.size(0) && values.device() == sum.device() && wy.device() == sum.device()
-        && wx.device() == sum.device() && (values.scalar_type() == at::kFloat || values.scalar_type() == at::kHalf)
+    const c10::Device device = sum.device();
+    const bool fits = sum.is_cuda() && values.dim() == 3 && values.size(0) == sum.size(0)
+        && values.device() == device && wy.device() == device && wx.device() == device
+        && (values.scalar_type() == at::kFloat || values.scalar_type() == at::kHalf)
         && wy.scalar_type() == at::kFloat && wx.scalar_type() == at::kFloat && wy.is_contiguous() && wx.is_contiguous();
     if (!fits)
         return false;

@@ -15,9 +15,9 @@
 #include "models/ncnn/ncnn_model.h"
 
 #include "common/error.h"
-#include "models/finite_output.h"
 #include "common/convolution_format.h"
 #include "common/torch_compat.h"
+#include "models/finite_output.h"
 #include "models/ncnn/ncnn_graph.h"
 
 #include <c10/core/InferenceMode.h>
