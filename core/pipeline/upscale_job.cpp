@@ -162,6 +162,7 @@ TilePreview UpscaleJob::preview(const UpscaleSettings& settings, const Image& im
     request.cursorY = cursorY;
     request.ramp = settings.blend;
     request.alpha = settings.alpha;
+    request.replaceNonFinite = true; // as run() does
     return previewTile(image, planned.tiles, model, request, cancel);
 }
 

@@ -1,9 +1,11 @@
 #include "tiling/tile_preview.h"
 
 #include "common/error.h"
+#include "common/finite_values.h"
 #include "common/int_math.h"
 #include "common/torch_compat.h"
 #include "image/tensor_convert.h"
+#include "tiling/finite_rows.h"
 #include "tiling/tile_accumulator.h"
 #include "tiling/tile_tensors.h"
 
@@ -38,6 +40,16 @@ TilePreview previewTile(const Image& image, const TilePlan& plan, const TileMode
         || plan.settings().scale != model.scale
         || plan.settings().inputMultiple != model.inputMultiple)
         throw Error(ErrorCode::InvalidArgument, "the tile plan was made for another image or model");
+    // An image with NaN or infinities is previewed as the run will see it:
+    // a copy with the rule applied (files almost never hold one, and the
+    // check is one pass at memory speed).
+    if (request.replaceNonFinite && !allFinite(image.data(), size_t(image.pixelCount()) * size_t(image.channels()))) {
+        Image finite = image;
+        replaceNonFinitePixels(finite.data(), size_t(finite.pixelCount()), finite.channels());
+        PreviewRequest asIs = request;
+        asIs.replaceNonFinite = false;
+        return previewTile(finite, plan, model, asIs, cancel);
+    }
     c10::InferenceMode inference;
     const detail::ChannelMapper mapper(model, image.channels(), request.alpha);
     const Tile& focus = plan.tiles()[size_t(request.tile)];

@@ -33,6 +33,9 @@ struct PreviewRequest {
     int windowSize = 192;                       ///< Window: its side (input pixels)
     BlendRamp ramp = BlendRamp::Smoothstep;     ///< Blended: the run's ramp
     AlphaMode alpha = AlphaMode::Resize;
+    /// The input's NaN and infinities replaced by the rule of finite_rows.h
+    /// first (on a copy), as TiledOptions::replaceNonFinite does for the run.
+    bool replaceNonFinite = false;
 };
 
 struct TilePreview {

@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -196,6 +197,29 @@ private slots:
         reports = 0;
         job.run(settings, filled(16, 8, 0.25f), {}, {}, hooks);
         QCOMPARE(reports, 0);
+    }
+
+    // The preview sees the input as the run does: with the rule applied.
+    void previewFollowsTheRule()
+    {
+        UpscaleSettings settings;
+        settings.modelPath = modelFile("torch", "nearest", 0.0f);
+        Image image = filled(16, 8, 0.5f);
+        image.at(1, 1, 0) = std::numeric_limits<float>::quiet_NaN();
+        image.at(2, 3, 1) = std::numeric_limits<float>::infinity();
+        Image replaced = image;
+        replaced.at(1, 1, 0) = 0.0f;
+        replaced.at(2, 3, 1) = 1.0f;
+        UpscaleJob job;
+        for (PreviewStage stage : {PreviewStage::Window, PreviewStage::Tile, PreviewStage::Blended}) {
+            const TilePreview preview = job.preview(settings, image, 0, stage, 2, 2);
+            const TilePreview expected = job.preview(settings, replaced, 0, stage, 2, 2);
+            QCOMPARE(preview.outputRect, expected.outputRect);
+            const size_t samples = size_t(preview.pixels.pixelCount()) * size_t(preview.pixels.channels());
+            QVERIFY(allFinite(preview.pixels.data(), samples));
+            QVERIFY(std::equal(preview.pixels.data(), preview.pixels.data() + samples, expected.pixels.data()));
+        }
+        QVERIFY(std::isnan(image.at(1, 1, 0))); // the caller's image is left as it was
     }
 
     void replaceNonFiniteCountsSamples()
