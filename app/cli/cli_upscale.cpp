@@ -50,7 +50,7 @@ constexpr const char* kUpscaleUsage =
     "  --batch N            tiles per forward call (default 1)\n"
     "  --alpha A            resize | model: how alpha is upscaled (default resize)\n"
     "  --bits 8|16|32       bits per sample of OUT (default: the source's)\n"
-    "  --compression NAME   PNG: zip[:0-9] (deflate level, default zip = 6; zip:1 is\n"
+    "  --compression NAME   PNG: zip[:0-9] (deflate level, default zip = 4; zip:1 is\n"
     "                       the fastest, zip:9 the smallest) or none; TIFF: zip lzw\n"
     "                       packbits none; EXR: zip zips piz rle pxr24 b44 b44a dwaa\n"
     "                       dwab none\n"

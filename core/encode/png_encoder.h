@@ -30,7 +30,10 @@ struct PngEncoderSettings {
     int height = 0;
     int channels = 3; ///< 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA
     int bits = 8;     ///< 8 or 16
-    int level = 6;    ///< deflate level 0 (stored) .. 9
+    /// Deflate level 0 (stored) .. 9. The default 4 (ComfyUI's too) deflates
+    /// upscaled photos about twice as fast as 6 into files no larger
+    /// (tests/bench/NOTES.md, session 11).
+    int level = 4;
     int threads = 0;  ///< worker threads; 0: one per core
     size_t segmentBytes = size_t(2) << 20; ///< raw bytes per deflate segment (tests use small ones)
     /// Complete chunks (length, type, data, CRC) placed right after IHDR and

@@ -351,11 +351,13 @@ PngMetadataChunks pngMetadataChunks(const OIIO::ImageSpec& spec, const std::stri
     return chunks;
 }
 
-// The deflate level of a checked PNG compression attribute ("zip" or "zip:N").
+// The deflate level of a checked PNG compression attribute ("zip" or "zip:N");
+// plain "zip" is PngEncoderSettings' default level.
 int pngLevel(const std::string& compression)
 {
     const size_t colon = compression.find(':');
-    return colon == std::string::npos ? 6 : std::clamp(std::stoi(compression.substr(colon + 1)), 0, 9);
+    return colon == std::string::npos ? PngEncoderSettings{}.level
+                                      : std::clamp(std::stoi(compression.substr(colon + 1)), 0, 9);
 }
 
 std::string randomSuffix()

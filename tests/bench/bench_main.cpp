@@ -79,7 +79,8 @@ Modes:
                [--hypertile-depth D] [--hypertile-vae 1]
   png          the PNG encoder on a --size image (default 8192) in 64-row bands:
                one thread (one deflate stream, as libpng) against --threads
-               (default every core); --bits 8|16, --level 0-9 (6), --runs (3)
+               (default every core); --bits 8|16, --level 0-9 (4), --runs (3),
+               --content texture|upscaled (the texture x4 bicubic, smooth as a model's output)
   precision    --model M --images A.ppm[,B.ppm] [--precisions fp16,bf16]: real
                photos upscaled at fp32 and at each precision on --device
                (default cuda): PSNR, largest difference, 8-bit samples that differ
@@ -266,7 +267,7 @@ int runThroughput(const Options& options)
             bench::NullSink sink(intOption(options, "--sink-bits", 0));
             report = model.run(source, sink);
         } else {
-            bench::PngFileSink sink(pngPath, intOption(options, "--png-level", 6));
+            bench::PngFileSink sink(pngPath, intOption(options, "--png-level", PngEncoderSettings{}.level));
             report = model.run(source, sink);
             sink.finish();
         }

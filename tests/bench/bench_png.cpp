@@ -5,6 +5,8 @@
 #include "common/error.h"
 #include "encode/png_encoder.h"
 
+#include <ATen/ATen.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -39,14 +41,29 @@ int runPngTiming(const Options& options)
 {
     const int size = intValue(options, "--size", 8192);
     const int bits = intValue(options, "--bits", 8);
-    const int level = intValue(options, "--level", 6);
+    const int level = intValue(options, "--level", PngEncoderSettings{}.level);
     const int runs = std::max(1, intValue(options, "--runs", 3));
     const int threads = intValue(options, "--threads", 0);
     constexpr int kBandRows = 64;
 
-    SyntheticSource source(size, size);
+    // --content upscaled: the texture at a quarter of the size, upscaled x4
+    // (bicubic), as smooth as an x4 model's output of it; deflate's speed
+    // depends on the content.
+    const auto content = options.find("--content");
+    const bool upscaled = content != options.end() && content->second == "upscaled";
+    const int sourceSize = upscaled ? size / 4 : size;
+    SyntheticSource source(sourceSize, sourceSize);
     std::vector<float> pixels(size_t(size) * size_t(size) * 3);
-    source.readRows(0, size, pixels.data());
+    if (upscaled) {
+        std::vector<float> small(size_t(sourceSize) * size_t(sourceSize) * 3);
+        source.readRows(0, sourceSize, small.data());
+        // [H, W, 3] -> [1, 3, H, W] -> x4 -> [4H, 4W, 3]
+        const at::Tensor chw = at::from_blob(small.data(), {sourceSize, sourceSize, 3}, at::kFloat).permute({2, 0, 1});
+        const at::Tensor big = at::upsample_bicubic2d(chw.unsqueeze(0), {size, size}, false)[0].permute({1, 2, 0}).contiguous();
+        std::copy(big.data_ptr<float>(), big.data_ptr<float>() + pixels.size(), pixels.begin());
+    } else {
+        source.readRows(0, size, pixels.data());
+    }
     const double rawMegabytes = double(size) * size * 3 * (bits / 8) / 1e6;
 
     size_t outputBytes = 0;
@@ -67,9 +84,9 @@ int runPngTiming(const Options& options)
     const int cores = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
     const double one = medianSeconds(runs, [&] { encode(1); });
     const double all = medianSeconds(runs, [&] { encode(threads); });
-    std::printf("png %dx%d RGB %d-bit, level %d: one thread %.3f s (%.0f MB/s), %d threads %.3f s (%.0f MB/s): "
+    std::printf("png %dx%d RGB %d-bit, %s, level %d: one thread %.3f s (%.0f MB/s), %d threads %.3f s (%.0f MB/s): "
                 "%.2fx; %.1f MB out (median of %d)\n",
-                size, size, bits, level, one, rawMegabytes / one, cores, all, rawMegabytes / all, one / all,
+                size, size, bits, upscaled ? "upscaled texture" : "texture", level, one, rawMegabytes / one, cores, all, rawMegabytes / all, one / all,
                 double(outputBytes) / 1e6, runs);
     return 0;
 }

@@ -87,7 +87,7 @@ private slots:
             if (box->maximum() == 9)
                 level = box;
         QVERIFY(level);
-        QCOMPARE(dialog.choice().pngLevel, 6);
+        QCOMPARE(dialog.choice().pngLevel, 4);
         QVERIFY(level->isEnabled());
         level->setValue(1);
         QCOMPARE(dialog.choice().pngLevel, 1);

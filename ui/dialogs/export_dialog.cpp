@@ -70,7 +70,7 @@ ExportDialog::ExportDialog(const QString& suggestedPath, QWidget* parent) : QDia
     m_quality->setValue(settings.value(kQualityKey, 95).toInt());
     m_pngLevel = new QSpinBox;
     m_pngLevel->setRange(0, 9);
-    m_pngLevel->setValue(settings.value(kPngLevelKey, 6).toInt());
+    m_pngLevel->setValue(settings.value(kPngLevelKey, ExportChoice{}.pngLevel).toInt());
     m_pngLevel->setToolTip(tr("Lossless at every level: 0 stores the pixels as they are, 1 writes "
                               "fastest, 9 writes the smallest file"));
     m_keepMetadata = new QCheckBox(tr("Keep metadata and colour profile"));

@@ -17,7 +17,7 @@ struct ExportChoice {
     QString path;
     int bits = 8;          ///< 8, 16 or 32 (float)
     int quality = 95;      ///< JPEG / WebP
-    int pngLevel = 6;      ///< PNG deflate level: 0 stores, 1 is the fastest, 9 the smallest
+    int pngLevel = 4;      ///< PNG deflate level: 0 stores, 1 is the fastest, 9 the smallest (4: the engine's default)
     bool keepMetadata = true;
 };
 
