@@ -55,8 +55,8 @@ struct GenerationSettings {
     /// HyperTile on every pass's UNet; its seed is the generation's seed.
     std::optional<sd::HyperTileOptions> hyperTile;
     /// On CUDA without HyperTile: each step replayed from a CUDA graph per
-    /// latent shape (unet_graphs.h), the same values as eager and 1.26x
-    /// (SDXL 1024²) to 1.54x (SD 1.5 512²) faster per step on an H200
+    /// latent shape (unet_graphs.h), the same values as eager and 1.09x
+    /// (SD 1.5 1024²) to 1.54x (SD 1.5 512²) faster per step on an H200
     /// (tests/bench/NOTES.md, session 11); off, every step runs eagerly.
     bool cudaGraphs = true;
     DeviceSpec device;
