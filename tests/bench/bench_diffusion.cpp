@@ -28,7 +28,6 @@
 #include <filesystem>
 #include <initializer_list>
 #include <functional>
-#include <sstream>
 #include <vector>
 
 namespace tessera::bench {
@@ -36,17 +35,11 @@ namespace {
 
 using namespace tessera::sd;
 
-std::string option(const Options& options, const std::string& key, const std::string& fallback = "")
-{
-    const auto it = options.find(key);
-    return it == options.end() ? fallback : it->second;
-}
-
 DiffusionLoadOptions loadOptions(const Options& options)
 {
     DiffusionLoadOptions load;
-    load.device = parseDevice(option(options, "--device", "cpu"));
-    load.precision = parsePrecision(option(options, "--precision", "fp16"));
+    load.device = parseDevice(textOption(options, "--device", "cpu"));
+    load.precision = parsePrecision(textOption(options, "--precision", "fp16"));
     if (load.device.kind == DeviceKind::Cuda && !cudaAvailable())
         throw Error(ErrorCode::InvalidArgument, "CUDA is not available in this build or machine");
     return load;
@@ -55,15 +48,14 @@ DiffusionLoadOptions loadOptions(const Options& options)
 std::vector<int> sizesOption(const Options& options, ModelFamily family)
 {
     std::vector<int> sizes;
-    std::stringstream text(option(options, "--sizes", family == ModelFamily::Sd1 ? "512,1024" : "1024"));
-    for (std::string item; std::getline(text, item, ',');)
+    for (const std::string& item : listOption(options, "--sizes", family == ModelFamily::Sd1 ? "512,1024" : "1024"))
         sizes.push_back(std::stoi(item));
     return sizes;
 }
 
 DiffusionModels loadCheckpoint(const Options& options, const DiffusionLoadOptions& load)
 {
-    const std::string path = option(options, "--checkpoint");
+    const std::string path = textOption(options, "--checkpoint");
     if (path.empty())
         throw Error(ErrorCode::InvalidArgument, "--checkpoint FILE is needed");
     const int64_t residentBefore = peakResidentBytes();
@@ -198,7 +190,7 @@ int runDiffusionTiming(const Options& options)
 {
     const DiffusionLoadOptions load = loadOptions(options);
     const DiffusionModels models = loadCheckpoint(options, load);
-    const int runs = std::stoi(option(options, "--runs", "10"));
+    const int runs = std::stoi(textOption(options, "--runs", "10"));
     if (runs < 1) // --runs 0: the load and its memory only
         return 0;
     const at::TensorOptions floats = at::TensorOptions().dtype(diffusionDtype(load)).device(toTorchDevice(load.device));
@@ -206,15 +198,14 @@ int runDiffusionTiming(const Options& options)
     c10::InferenceMode inference;
     // cuDNN autotuning per shape (--cudnn-benchmark 0 keeps cuDNN's heuristics, as PyTorch's default).
     if (load.device.kind == DeviceKind::Cuda)
-        at::globalContext().setBenchmarkCuDNN(option(options, "--cudnn-benchmark", "1") != "0");
-    if (load.device.kind == DeviceKind::Cuda && option(options, "--group-norm", "0") != "0") {
+        at::globalContext().setBenchmarkCuDNN(textOption(options, "--cudnn-benchmark", "1") != "0");
+    if (load.device.kind == DeviceKind::Cuda && textOption(options, "--group-norm", "0") != "0") {
         compareGroupNorms(load.device, at::kHalf);
         compareGroupNorms(load.device, at::kFloat);
     }
     // --group-norm-rows A,B,...: the UNet steps again per shortest wide GroupNorm row (0: torch's kernel only).
     std::vector<int64_t> rowLengths;
-    std::stringstream rowText(option(options, "--group-norm-rows"));
-    for (std::string item; std::getline(rowText, item, ',');)
+    for (const std::string& item : listOption(options, "--group-norm-rows", ""))
         rowLengths.push_back(std::stoll(item));
     if (rowLengths.empty())
         rowLengths.push_back(wideGroupNormRowLength());
@@ -233,17 +224,17 @@ int runDiffusionTiming(const Options& options)
             const double ms = medianMilliseconds(load.device, runs, [&] { models.unet->forward(x, t, context, y); });
             std::printf("unet step (cfg, batch 2) %dx%d %s: %.2f ms (median of %d)\n", size, size, precision.c_str(), ms,
                         runs);
-            const int profileTop = std::stoi(option(options, "--profile", "0"));
+            const int profileTop = std::stoi(textOption(options, "--profile", "0"));
             const std::string sizeText = std::to_string(size) + "x" + std::to_string(size);
             if (profileTop > 0)
                 printKernelProfile("unet step " + sizeText, load.device, 3, profileTop,
                                    [&] { models.unet->forward(x, t, context, y); });
             if (UNetGraphCache::supported(x))
                 timeGraphedSteps(*models.unet, {x, t, context, y}, load.device, runs, ms, profileTop, sizeText);
-            if (const std::string tile = option(options, "--hypertile"); !tile.empty()) {
+            if (const std::string tile = textOption(options, "--hypertile"); !tile.empty()) {
                 HyperTileOptions hyperTile;
                 hyperTile.tileSize = std::stoi(tile);
-                hyperTile.maxDepth = std::stoi(option(options, "--hypertile-depth", "0"));
+                hyperTile.maxDepth = std::stoi(textOption(options, "--hypertile-depth", "0"));
                 std::make_shared<HyperTile>(hyperTile)->apply(*models.unet);
                 const double tiled = medianMilliseconds(load.device, runs, [&] { models.unet->forward(x, t, context, y); });
                 if (profileTop > 0)
@@ -253,8 +244,7 @@ int runDiffusionTiming(const Options& options)
                 std::printf("unet step with hypertile %d, depth %d, %dx%d: %.2f ms (%.2fx faster)\n", hyperTile.tileSize,
                             hyperTile.maxDepth, size, size, tiled, ms / tiled);
             }
-            std::stringstream samplers(option(options, "--sampler"));
-            for (std::string sampler; std::getline(samplers, sampler, ',');)
+            for (const std::string& sampler : listOption(options, "--sampler", ""))
                 timeSamplerOverhead(*models.unet, sampler, x.slice(0, 0, 1), context, y, load.device);
         }
         if (models.vae) {
@@ -277,8 +267,8 @@ int runDiffusionVerify(const Options& options)
     at::globalContext().setAllowTF32CuBLAS(false);
     at::globalContext().setAllowTF32CuDNN(false);
     const DiffusionModels models = loadCheckpoint(options, load);
-    const std::unique_ptr<WeightStore> reference = openWeightStore(option(options, "--reference"));
-    const double tolerance = std::stod(option(options, "--tolerance", load.device.kind == DeviceKind::Cpu
+    const std::unique_ptr<WeightStore> reference = openWeightStore(textOption(options, "--reference"));
+    const double tolerance = std::stod(textOption(options, "--tolerance", load.device.kind == DeviceKind::Cpu
                                                                           || load.precision == Precision::Fp32
                                                                       ? "1e-4"
                                                                       : "1e-2"));
@@ -319,24 +309,24 @@ int runDiffusionVerify(const Options& options)
 int runRefineTiming(const Options& options)
 {
     const DiffusionLoadOptions load = loadOptions(options);
-    const int size = std::stoi(option(options, "--size", "2048"));
-    const int runs = std::stoi(option(options, "--runs", "3"));
+    const int size = std::stoi(textOption(options, "--size", "2048"));
+    const int runs = std::stoi(textOption(options, "--runs", "3"));
     RefineSettings base;
-    base.checkpoint = option(options, "--checkpoint");
-    base.vocabularyPath = option(options, "--vocab");
+    base.checkpoint = textOption(options, "--checkpoint");
+    base.vocabularyPath = textOption(options, "--vocab");
     base.prompt = "a detailed photograph of a castle on a hill, sharp focus";
     base.negativePrompt = "blurry";
     base.device = load.device;
     base.precision = load.precision;
-    base.tileSize = std::stoi(option(options, "--tile", "1024"));
-    base.overlap = std::stoi(option(options, "--overlap", "-1"));
-    base.steps = std::stoi(option(options, "--steps", "30"));
-    base.denoise = std::stod(option(options, "--denoise", "0.25"));
-    if (const std::string tile = option(options, "--hypertile"); !tile.empty()) {
+    base.tileSize = std::stoi(textOption(options, "--tile", "1024"));
+    base.overlap = std::stoi(textOption(options, "--overlap", "-1"));
+    base.steps = std::stoi(textOption(options, "--steps", "30"));
+    base.denoise = std::stod(textOption(options, "--denoise", "0.25"));
+    if (const std::string tile = textOption(options, "--hypertile"); !tile.empty()) {
         HyperTileOptions hyperTile;
         hyperTile.tileSize = std::stoi(tile);
-        hyperTile.maxDepth = std::stoi(option(options, "--hypertile-depth", "0"));
-        hyperTile.vae = option(options, "--hypertile-vae", "0") != "0";
+        hyperTile.maxDepth = std::stoi(textOption(options, "--hypertile-depth", "0"));
+        hyperTile.vae = textOption(options, "--hypertile-vae", "0") != "0";
         base.hyperTile = hyperTile;
     }
     if (load.device.kind == DeviceKind::Cuda)
@@ -348,10 +338,10 @@ int runRefineTiming(const Options& options)
     const Image image = tensorToImage(at::cat({0.5 + 0.3 * at::sin(9.0 * x) * at::cos(7.0 * y), (0.4 + 0.2 * x) * ones,
                                                (0.6 - 0.3 * y) * ones}, 1));
     RefineJob job;
-    std::stringstream modes(option(options, "--modes", "blend,tiles,pixel"));
-    for (std::string mode; std::getline(modes, mode, ',');) {
-        std::stringstream batches(mode == "blend" ? option(options, "--batches", "1,4") : std::string("1"));
-        for (std::string batch; std::getline(batches, batch, ',');) {
+    for (const std::string& mode : listOption(options, "--modes", "blend,tiles,pixel")) {
+        const std::vector<std::string> batches =
+            mode == "blend" ? listOption(options, "--batches", "1,4") : std::vector<std::string>{"1"};
+        for (const std::string& batch : batches) {
             RefineSettings s = base;
             s.mode = parseRefineMode(mode);
             s.batch = std::stoi(batch);

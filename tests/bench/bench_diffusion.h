@@ -4,12 +4,11 @@
 // with the original code's on the same weights
 // (scripts/diffusion_reference/gpu_reference.py makes both files).
 
+#include "bench_options.h"
 #include <map>
 #include <string>
 
 namespace tessera::bench {
-
-using Options = std::map<std::string, std::string>;
 
 /// --checkpoint F --device D --precision P [--sizes 512,1024] [--runs N]
 int runDiffusionTiming(const Options& options);

@@ -106,7 +106,9 @@ Options:
   --keep                      keep the memory mode output file
 )";
 
-using Options = std::map<std::string, std::string>;
+using bench::intOption;
+using bench::Options;
+using bench::textOption;
 
 Options parseOptions(int argc, char** argv)
 {
@@ -124,18 +126,6 @@ Options parseOptions(int argc, char** argv)
         options[key] = argv[++i];
     }
     return options;
-}
-
-int intOption(const Options& options, const std::string& key, int fallback)
-{
-    const auto it = options.find(key);
-    return it == options.end() ? fallback : std::stoi(it->second);
-}
-
-std::string textOption(const Options& options, const std::string& key, const std::string& fallback)
-{
-    const auto it = options.find(key);
-    return it == options.end() ? fallback : it->second;
 }
 
 double megabytes(int64_t bytes)

@@ -17,12 +17,6 @@
 namespace tessera::bench {
 namespace {
 
-int intValue(const Options& options, const std::string& key, int fallback)
-{
-    const auto it = options.find(key);
-    return it == options.end() ? fallback : std::stoi(it->second);
-}
-
 double medianSeconds(int runs, const std::function<void()>& run)
 {
     std::vector<double> times;
@@ -39,18 +33,17 @@ double medianSeconds(int runs, const std::function<void()>& run)
 
 int runPngTiming(const Options& options)
 {
-    const int size = intValue(options, "--size", 8192);
-    const int bits = intValue(options, "--bits", 8);
-    const int level = intValue(options, "--level", PngEncoderSettings{}.level);
-    const int runs = std::max(1, intValue(options, "--runs", 3));
-    const int threads = intValue(options, "--threads", 0);
+    const int size = intOption(options, "--size", 8192);
+    const int bits = intOption(options, "--bits", 8);
+    const int level = intOption(options, "--level", PngEncoderSettings{}.level);
+    const int runs = std::max(1, intOption(options, "--runs", 3));
+    const int threads = intOption(options, "--threads", 0);
     constexpr int kBandRows = 64;
 
     // --content upscaled: the texture at a quarter of the size, upscaled x4
     // (bicubic), as smooth as an x4 model's output of it; deflate's speed
     // depends on the content.
-    const auto content = options.find("--content");
-    const bool upscaled = content != options.end() && content->second == "upscaled";
+    const bool upscaled = textOption(options, "--content", "texture") == "upscaled";
     const int sourceSize = upscaled ? size / 4 : size;
     SyntheticSource source(sourceSize, sourceSize);
     std::vector<float> pixels(size_t(size) * size_t(size) * 3);

@@ -2,6 +2,7 @@
 // tessera-bench's png mode: the PNG encoder (core/encode) on one thread and
 // on every core, over the same synthetic image, in one process.
 
+#include "bench_options.h"
 #include "encode/png_encoder.h"
 #include "tiling/row_sink.h"
 
@@ -11,8 +12,6 @@
 #include <string>
 
 namespace tessera::bench {
-
-using Options = std::map<std::string, std::string>;
 
 /// --size N (default 8192) [--bits 8|16] [--level L (6)] [--runs R (3)]
 /// [--threads T (0: every core)]: median ms per encode of an N x N RGB image

@@ -11,22 +11,11 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <vector>
 
 namespace tessera::bench {
 
 namespace {
-
-std::vector<std::string> splitList(const std::string& text)
-{
-    std::vector<std::string> items;
-    std::stringstream stream(text);
-    for (std::string item; std::getline(stream, item, ',');)
-        if (!item.empty())
-            items.push_back(item);
-    return items;
-}
 
 /// The next header field of a PPM: a number after whitespace and # comments.
 int ppmField(std::istream& in, const std::string& path)
@@ -82,20 +71,16 @@ at::Tensor pixelsOf(const Image& image)
 
 int runPrecisionCheck(const Options& options)
 {
-    auto option = [&](const char* key, const std::string& fallback) {
-        const auto it = options.find(key);
-        return it == options.end() ? fallback : it->second;
-    };
     UpscaleSettings settings;
-    settings.modelPath = option("--model", "");
+    settings.modelPath = textOption(options, "--model", "");
     if (settings.modelPath.empty())
         throw Error(ErrorCode::InvalidArgument, "precision mode: --model is required");
-    setDevices(settings, parseDevices(option("--device", "cuda")));
-    settings.tileSize = std::stoi(option("--tile", "0"));
-    const std::vector<std::string> images = splitList(option("--images", ""));
+    setDevices(settings, parseDevices(textOption(options, "--device", "cuda")));
+    settings.tileSize = intOption(options, "--tile", 0);
+    const std::vector<std::string> images = listOption(options, "--images", "");
     if (images.empty())
         throw Error(ErrorCode::InvalidArgument, "precision mode: --images A.ppm[,B.ppm...] is required");
-    const std::vector<std::string> precisions = splitList(option("--precisions", "fp16,bf16"));
+    const std::vector<std::string> precisions = listOption(options, "--precisions", "fp16,bf16");
     UpscaleJob job;
     for (const std::string& path : images) {
         const Image photo = readPpm(path);
@@ -115,7 +100,7 @@ int runPrecisionCheck(const Options& options)
                 std::snprintf(psnr, sizeof psnr, "%.2f dB", 10.0 * std::log10(1.0 / mse));
             std::printf("%s %dx%d, %s against fp32 on %s: PSNR %s, max |difference| %.2e, %.3f%% of 8-bit samples "
                         "differ\n",
-                        path.c_str(), photo.width(), photo.height(), name.c_str(), option("--device", "cuda").c_str(),
+                        path.c_str(), photo.width(), photo.height(), name.c_str(), textOption(options, "--device", "cuda").c_str(),
                         psnr, largest, 100.0 * bytesDiffer);
         }
     }

@@ -2,12 +2,11 @@
 // tessera-bench's precision mode: what half precision costs in quality on
 // real photos, against fp32 on the same device.
 
+#include "bench_options.h"
 #include <map>
 #include <string>
 
 namespace tessera::bench {
-
-using Options = std::map<std::string, std::string>;
 
 /// --model M --images A.ppm[,B.ppm...] [--device cuda] [--precisions
 /// fp16,bf16] [--tile S]: each photo upscaled by the upscale job at fp32 and
