@@ -5,22 +5,14 @@
 
 #include "models/cuda/bias_activation_kernel.h"
 
-#include <cuda_fp16.h>
+#include "common/cuda/kernel_launch.h"
+#include "common/cuda/values.cuh"
 
-#include <algorithm>
 #include <cstdint>
-#include <stdexcept>
-#include <string>
 
 namespace tessera::cuda {
 
 namespace {
-
-__device__ __forceinline__ float toFloat(__half v) { return __half2float(v); }
-__device__ __forceinline__ float toFloat(float v) { return v; }
-template <typename T> __device__ __forceinline__ T fromFloat(float v);
-template <> __device__ __forceinline__ __half fromFloat<__half>(float v) { return __float2half_rn(v); }
-template <> __device__ __forceinline__ float fromFloat<float>(float v) { return v; }
 
 template <typename T>
 __device__ __forceinline__ float activate(float x, int activation, float slope, const T* slopes, int64_t c)
@@ -66,22 +58,18 @@ void launchTyped(const BiasActivationArgs& a, cudaStream_t stream)
     const bool aligned = reinterpret_cast<uintptr_t>(a.input) % 16 == 0 && reinterpret_cast<uintptr_t>(a.output) % 16 == 0;
     const bool vectorised = aligned && (a.inner == 1 ? a.channels % kVec == 0 : a.inner % kVec == 0);
     const int vec = vectorised ? kVec : 1;
-    constexpr int kThreads = 256;
-    const int64_t steps = (a.count + vec - 1) / vec;
-    const int blocks = int(std::min<int64_t>((steps + kThreads - 1) / kThreads, int64_t(132) * 32));
+    const int blocks = gridBlocks((a.count + vec - 1) / vec);
     const T* in = static_cast<const T*>(a.input);
     T* out = static_cast<T*>(a.output);
     const T* bias = static_cast<const T*>(a.bias);
     const T* slopes = static_cast<const T*>(a.slopes);
     if (vectorised)
-        biasActivationKernel<T, kVec><<<blocks, kThreads, 0, stream>>>(in, out, bias, slopes, a.slope, a.activation,
-                                                                      a.count, a.channels, a.inner);
+        biasActivationKernel<T, kVec><<<blocks, kThreadsPerBlock, 0, stream>>>(in, out, bias, slopes, a.slope,
+                                                                              a.activation, a.count, a.channels, a.inner);
     else
-        biasActivationKernel<T, 1><<<blocks, kThreads, 0, stream>>>(in, out, bias, slopes, a.slope, a.activation,
-                                                                   a.count, a.channels, a.inner);
-    const cudaError_t status = cudaGetLastError();
-    if (status != cudaSuccess)
-        throw std::runtime_error(std::string("bias + activation kernel: ") + cudaGetErrorString(status));
+        biasActivationKernel<T, 1><<<blocks, kThreadsPerBlock, 0, stream>>>(in, out, bias, slopes, a.slope,
+                                                                           a.activation, a.count, a.channels, a.inner);
+    throwIfLaunchFailed("bias + activation kernel");
 }
 
 } // namespace

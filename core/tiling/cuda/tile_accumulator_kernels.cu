@@ -9,21 +9,14 @@
 
 #include "tiling/cuda/tile_accumulator_kernels.h"
 
-#include <cuda_fp16.h>
+#include "common/cuda/kernel_launch.h"
+#include "common/cuda/values.cuh"
 
-#include <algorithm>
 #include <cstdint>
-#include <stdexcept>
-#include <string>
 
 namespace tessera::cuda {
 
 namespace {
-
-constexpr int kThreads = 256;
-
-__device__ __forceinline__ float toFloat(__half v) { return __half2float(v); }
-__device__ __forceinline__ float toFloat(float v) { return v; }
 
 template <typename T>
 __global__ void accumulateTileKernel(AccumulateTileArgs a)
@@ -73,18 +66,6 @@ __global__ void finishRowsKernel(FinishRowsArgs a)
     }
 }
 
-int blocksFor(int64_t pixels)
-{
-    return int(std::min<int64_t>((pixels + kThreads - 1) / kThreads, int64_t(132) * 32));
-}
-
-void checkLaunch(const char* what)
-{
-    const cudaError_t status = cudaGetLastError();
-    if (status != cudaSuccess)
-        throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(status));
-}
-
 } // namespace
 
 void launchAccumulateTile(const AccumulateTileArgs& args, cudaStream_t stream)
@@ -93,10 +74,10 @@ void launchAccumulateTile(const AccumulateTileArgs& args, cudaStream_t stream)
     if (pixels <= 0)
         return;
     if (args.valuesHalf)
-        accumulateTileKernel<__half><<<blocksFor(pixels), kThreads, 0, stream>>>(args);
+        accumulateTileKernel<__half><<<gridBlocks(pixels), kThreadsPerBlock, 0, stream>>>(args);
     else
-        accumulateTileKernel<float><<<blocksFor(pixels), kThreads, 0, stream>>>(args);
-    checkLaunch("tile blending kernel");
+        accumulateTileKernel<float><<<gridBlocks(pixels), kThreadsPerBlock, 0, stream>>>(args);
+    throwIfLaunchFailed("tile blending kernel");
 }
 
 void launchFinishRows(const FinishRowsArgs& args, cudaStream_t stream)
@@ -105,10 +86,10 @@ void launchFinishRows(const FinishRowsArgs& args, cudaStream_t stream)
     if (pixels <= 0)
         return;
     if (args.bytes)
-        finishRowsKernel<true><<<blocksFor(pixels), kThreads, 0, stream>>>(args);
+        finishRowsKernel<true><<<gridBlocks(pixels), kThreadsPerBlock, 0, stream>>>(args);
     else
-        finishRowsKernel<false><<<blocksFor(pixels), kThreads, 0, stream>>>(args);
-    checkLaunch("row finishing kernel");
+        finishRowsKernel<false><<<gridBlocks(pixels), kThreadsPerBlock, 0, stream>>>(args);
+    throwIfLaunchFailed("row finishing kernel");
 }
 
 } // namespace tessera::cuda
