@@ -7,12 +7,16 @@
 
 #include <c10/cuda/CUDAStream.h>
 #endif
+#ifdef TESSERA_CUDNN_GRAPHS
+#include "models/cuda/convolution_graph.h"
+#endif
 
 namespace tessera {
 
 namespace {
 
 std::atomic<bool> g_fusedEnabled{true};
+std::atomic<bool> g_graphsEnabled{true};
 
 // torch's ops, as before the kernel: y + bias, then the activation.
 at::Tensor torchBiasActivation(const at::Tensor& y, const at::Tensor& bias, const Activation& activation, bool inPlace)
@@ -38,6 +42,29 @@ at::Tensor torchBiasActivation(const at::Tensor& y, const at::Tensor& bias, cons
 void setFusedEpiloguesEnabled(bool enabled)
 {
     g_fusedEnabled.store(enabled);
+}
+
+bool convolutionGraphsBuilt()
+{
+#ifdef TESSERA_CUDNN_GRAPHS
+    return true;
+#else
+    return false;
+#endif
+}
+
+void setConvolutionGraphsEnabled(bool enabled)
+{
+    g_graphsEnabled.store(enabled);
+}
+
+std::vector<std::string> convolutionGraphReport()
+{
+#ifdef TESSERA_CUDNN_GRAPHS
+    return cuda::convolutionGraphReport();
+#else
+    return {};
+#endif
 }
 
 bool fusedEpilogueApplies(const at::Tensor& y)
@@ -95,8 +122,18 @@ at::Tensor convolutionBiasActivation(const at::Tensor& x, const at::Tensor& weig
         const at::Tensor y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
         return torchBiasActivation(y, at::Tensor(), activation, /*inPlace=*/true);
     }
-    const at::Tensor y = at::conv2d(x, weight, at::Tensor(), stride, padding, dilation, groups);
-    return applyBiasActivation(y, bias, activation, /*inPlace=*/true);
+    auto unfused = [&] {
+        const at::Tensor y = at::conv2d(x, weight, at::Tensor(), stride, padding, dilation, groups);
+        return applyBiasActivation(y, bias, activation, /*inPlace=*/true);
+    };
+#ifdef TESSERA_CUDNN_GRAPHS
+    if (g_graphsEnabled.load() && groups == 1) {
+        at::Tensor fused = cuda::convolutionGraph(x, weight, bias, stride, padding, dilation, activation, unfused);
+        if (fused.defined())
+            return fused;
+    }
+#endif
+    return unfused();
 }
 
 } // namespace tessera

@@ -12,6 +12,8 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace tessera {
 
@@ -27,8 +29,10 @@ struct Activation {
 /// Writes into y when `inPlace` (y must then be a tensor of the caller's own).
 at::Tensor applyBiasActivation(const at::Tensor& y, const at::Tensor& bias, const Activation& activation, bool inPlace);
 
-/// act(conv2d(x, weight, bias, ...)): the convolution without its bias, then
-/// applyBiasActivation in place. x: [N, Cin, H, W] -> [N, Cout, H', W'].
+/// act(conv2d(x, weight, bias, ...)). x: [N, Cin, H, W] -> [N, Cout, H', W'].
+/// On CUDA in fp16/bf16 with cuDNN 9, one cuDNN plan whose epilogue adds the
+/// bias and applies the activation, where cuDNN has one and it times faster;
+/// otherwise the convolution without its bias, then applyBiasActivation in place.
 at::Tensor convolutionBiasActivation(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                                      at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                      int64_t groups, const Activation& activation);
@@ -37,5 +41,13 @@ at::Tensor convolutionBiasActivation(const at::Tensor& x, const at::Tensor& weig
 /// tests, `setFusedEpiloguesEnabled(false)` makes every call take torch's ops.
 bool fusedEpilogueApplies(const at::Tensor& y);
 void setFusedEpiloguesEnabled(bool enabled);
+
+/// True on builds with cuDNN's operation graphs (TESSERA_CUDNN_GRAPHS). For
+/// the bench, `setConvolutionGraphsEnabled(false)` keeps every convolution on
+/// conv + our epilogue; convolutionGraphReport() says, per convolution shape
+/// met, which path runs and what the two timed.
+bool convolutionGraphsBuilt();
+void setConvolutionGraphsEnabled(bool enabled);
+std::vector<std::string> convolutionGraphReport();
 
 } // namespace tessera

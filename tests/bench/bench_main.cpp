@@ -8,6 +8,7 @@
 #include "bench_profile.h"
 
 #include "models/bias_activation.h"
+#include "models/pixel_shuffle_add.h"
 #include "bench_load.h"
 #include "bench_models.h"
 
@@ -51,7 +52,8 @@ Modes:
                file does (default: float rows); --cold 1: no warm-up and no model-only timings (the
                process is one cold run, for /usr/bin/time); --profile N: the N costliest CUDA kernels of one run
                and of one bare forward, and the device's busy share; --cudnn-benchmark 0:
-               cuDNN's heuristic kernels (as a several-device run) instead of autotuning
+               cuDNN's heuristic kernels (as a several-device run) instead of autotuning;
+               --conv-graphs 0: conv + our epilogue instead of cuDNN's fused graphs
   verify       tiled output on --device against the CPU and against one
                whole-image tile (max differences; exit 1 past --tolerance)
   memory       peak resident memory of a streamed upscale; with OpenImageIO:
@@ -216,15 +218,46 @@ void compareFusedEpilogues(const TileModel& model, int side, int batch)
         std::printf("fused epilogue: not in this build\n");
         return;
     }
+    // Three ways to the same forward: cuDNN graphs where they time faster
+    // (the default), conv + our epilogue kernel, conv + torch's ops.
+    const at::Tensor graphs = model.forward(x).to(at::kFloat);
+    const double graphsSeconds = bareForwardSeconds(model, side, batch, 10);
+    setConvolutionGraphsEnabled(false);
     const at::Tensor fused = model.forward(x).to(at::kFloat);
     const double fusedSeconds = bareForwardSeconds(model, side, batch, 10);
     setFusedEpiloguesEnabled(false);
     const at::Tensor plain = model.forward(x).to(at::kFloat);
     const double plainSeconds = bareForwardSeconds(model, side, batch, 10);
     setFusedEpiloguesEnabled(true);
+    setConvolutionGraphsEnabled(true);
     std::printf("fused epilogue: %.2f ms against torch's ops %.2f ms (%.2fx); max |difference| %.2e\n",
                 fusedSeconds * 1e3, plainSeconds * 1e3, plainSeconds / fusedSeconds,
                 (fused - plain).abs().max().item<double>());
+    if (!convolutionGraphsBuilt()) {
+        std::printf("convolution graphs: not in this build\n");
+        return;
+    }
+    std::printf("convolution graphs: %.2f ms against conv + our epilogue %.2f ms (%.2fx); max |difference| %.2e\n",
+                graphsSeconds * 1e3, fusedSeconds * 1e3, fusedSeconds / graphsSeconds,
+                (graphs - fused).abs().max().item<double>());
+    for (const std::string& line : convolutionGraphReport())
+        std::printf("  %s\n", line.c_str());
+}
+
+/// SRVGG's tail (models/pixel_shuffle_add.h) at a tile's size: our one pass
+/// against torch's three ops, time and whether every value is equal.
+void comparePixelShuffleAdd(const DeviceSpec& device, int side, int scale)
+{
+    c10::InferenceMode inference;
+    const auto options = at::TensorOptions().device(toTorchDevice(device)).dtype(at::kHalf);
+    const at::Tensor a = at::randn({1, 3 * scale * scale, side, side}, options).contiguous(at::MemoryFormat::ChannelsLast);
+    const at::Tensor b = at::rand({1, 3, side, side}, options).contiguous(at::MemoryFormat::ChannelsLast);
+    const double s = scale;
+    const auto torchOps = [&] { return at::pixel_shuffle(a, scale) + at::upsample_nearest2d(b, {side * scale, side * scale}, s, s); };
+    const double ours = bench::medianMilliseconds(device, 10, [&] { pixelShuffleAddUpsampled(a, b, scale); });
+    const double theirs = bench::medianMilliseconds(device, 10, [&] { torchOps(); });
+    std::printf("pixel shuffle + residual, %d² x%d fp16: %.3f ms against torch's ops %.3f ms (%.2fx); equal: %s\n", side,
+                scale, ours, theirs, theirs / ours, at::equal(pixelShuffleAddUpsampled(a, b, scale), torchOps()) ? "yes" : "NO");
 }
 
 int runThroughput(const Options& options)
@@ -235,6 +268,10 @@ int runThroughput(const Options& options)
     // run over several devices takes), to measure what that costs.
     if (options.count("--cudnn-benchmark"))
         setConvolutionAutotuning(textOption(options, "--cudnn-benchmark", "1") != "0");
+    // --conv-graphs 0: every convolution as conv + our epilogue, no cuDNN
+    // graphs (models/bias_activation.h), for the A/B and their build cost.
+    if (options.count("--conv-graphs"))
+        setConvolutionGraphsEnabled(textOption(options, "--conv-graphs", "1") != "0");
     const int size = intOption(options, "--size", 1024);
     const int runs = std::max(1, intOption(options, "--runs", 3));
     // A warm-up run on a small image (cuDNN autotuning, allocator growth);
@@ -287,6 +324,7 @@ int runThroughput(const Options& options)
                 bare * 1e3, double(batch) * tile * tile / 1e6 / bare);
     if (tileModel.device.kind == DeviceKind::Cuda) {
         compareFusedEpilogues(tileModel, tile, batch);
+        comparePixelShuffleAdd(tileModel.device, tile, model.scale);
         // The blending and finishing kernels at a 4096² x4 run's row width.
         bench::compareAccumulatorKernels(tileModel.device, 16384, 4096);
     }

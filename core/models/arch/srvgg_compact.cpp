@@ -8,11 +8,11 @@
 
 #include "models/arch/arch.h"
 #include "models/arch/conv_activation.h"
+#include "models/pixel_shuffle_add.h"
 
 #include "common/cancel_scope.h"
 #include "common/error.h"
 
-#include <torch/nn/functional/upsampling.h>
 #include <torch/nn/modules/activation.h>
 
 #include <cmath>
@@ -76,13 +76,8 @@ public:
                                                                   : leakyReluActivation(0.1);
             out = convolveWithActivation(m_convs[i], out, activation);
         }
-        // out: [N, C * s^2, H, W] -> [N, C, H * s, W * s]
-        out = at::pixel_shuffle(out, m_config.scale);
-        namespace F = torch::nn::functional;
-        const double s = m_config.scale;
-        return out + F::interpolate(x, F::InterpolateFuncOptions()
-                                           .scale_factor(std::vector<double>{s, s})
-                                           .mode(torch::kNearest));
+        // out: [N, C * s^2, H, W] -> [N, C, H * s, W * s], plus the input upsampled (nearest)
+        return pixelShuffleAddUpsampled(out, x, m_config.scale);
     }
 
 private:

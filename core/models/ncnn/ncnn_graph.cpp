@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace tessera::ncnn {
 
@@ -31,9 +32,48 @@ Graph::Graph(const GraphDesc& desc, WeightReader& weights, const std::string& so
         for (const std::string& name : layerDesc.inputs)
             ++readers[name];
 
+    // PixelShuffle + Interp -> BinaryOp add (SRVGG's tail) is built as one
+    // layer in the add's place; the shuffle and the Interp are left out.
+    std::map<std::string, size_t> producer;
+    for (size_t k = 0; k < desc.layers.size(); ++k)
+        for (const std::string& name : desc.layers[k].outputs)
+            producer[name] = k;
+    const auto producerOf = [&](const std::string& blob) -> const LayerDesc* {
+        const auto it = producer.find(blob);
+        return it != producer.end() && readers[blob] == 1 ? &desc.layers[it->second] : nullptr;
+    };
+    std::map<size_t, std::pair<const LayerDesc*, const LayerDesc*>> shuffleAdds; // add -> (shuffle, interp)
+    std::set<const LayerDesc*> folded;
+    for (size_t k = 0; k < desc.layers.size(); ++k) {
+        const LayerDesc& add = desc.layers[k];
+        if (add.type != "BinaryOp" || add.inputs.size() != 2)
+            continue;
+        const LayerDesc* first = producerOf(add.inputs[0]);
+        const LayerDesc* second = producerOf(add.inputs[1]);
+        if (!first || !second)
+            continue;
+        if (first->type == "Interp")
+            std::swap(first, second);
+        if (pixelShuffleAddFactor(add, *first, *second) > 0) {
+            shuffleAdds[k] = {first, second};
+            folded.insert(first);
+            folded.insert(second);
+        }
+    }
+
     for (size_t k = 0; k < desc.layers.size(); ++k) {
         const LayerDesc& layerDesc = desc.layers[k];
         Node node;
+        if (folded.count(&layerDesc))
+            continue;
+        if (const auto fused = shuffleAdds.find(k); fused != shuffleAdds.end()) {
+            const auto [shuffle, interp] = fused->second;
+            node.layer = makePixelShuffleAdd(layerDesc, *shuffle, *interp);
+            node.inputs = {indexOf(shuffle->inputs[0]), indexOf(interp->inputs[0])};
+            node.outputs = {indexOf(layerDesc.outputs[0])};
+            m_nodes.push_back(std::move(node));
+            continue;
+        }
         const LayerDesc* prelu = k + 1 < desc.layers.size() ? &desc.layers[k + 1] : nullptr;
         if (prelu && convolutionTakesPRelu(layerDesc, *prelu) && readers[layerDesc.outputs[0]] == 1) {
             node.layer = makeConvolutionWithPRelu(layerDesc, *prelu, weights);

@@ -69,6 +69,16 @@ bool convolutionTakesPRelu(const LayerDesc& convolution, const LayerDesc& prelu)
 std::unique_ptr<Layer> makeConvolutionWithPRelu(const LayerDesc& convolution, const LayerDesc& prelu,
                                                 WeightReader& weights);
 
+/// The upscale factor r when `add` is a BinaryOp add of the output of
+/// `shuffle`, a PixelShuffle by r in PyTorch's channel order, and of
+/// `interp`, an Interp by r (nearest, by scale); 0 otherwise. (The caller
+/// checks that no other layer reads the two.) SRVGG's tail; such triples are
+/// built as one layer: makePixelShuffleAdd.
+int64_t pixelShuffleAddFactor(const LayerDesc& add, const LayerDesc& shuffle, const LayerDesc& interp);
+/// shuffle(a) + interp(b) as one layer with inputs {a, b} (the two layers'
+/// inputs): one pass over the output on CUDA (models/pixel_shuffle_add.h).
+std::unique_ptr<Layer> makePixelShuffleAdd(const LayerDesc& add, const LayerDesc& shuffle, const LayerDesc& interp);
+
 /// The layer types createLayer knows.
 std::vector<std::string> supportedLayerTypes();
 

@@ -1,7 +1,10 @@
 // ncnn layers that move or resample values: Input/Split/Noop, Concat, Slice,
-// Crop, Padding, Pooling, Interp, PixelShuffle, Reshape, Flatten, Softmax.
+// Crop, Padding, Pooling, Interp, PixelShuffle (also with an Interp added,
+// SRVGG's tail), Reshape, Flatten, Softmax.
 
 #include "models/ncnn/ncnn_layers_impl.h"
+
+#include "models/pixel_shuffle_add.h"
 
 #include <cmath>
 #include <limits>
@@ -398,6 +401,45 @@ std::unique_ptr<Layer> makePixelShuffle(const LayerDesc& desc, WeightReader&)
             x.reshape({n, r, r, c, h, w}).permute({0, 3, 4, 1, 5, 2}).reshape({n, c, h * r, w * r})};
     };
     return simple(desc, std::move(forward), footprint);
+}
+
+int64_t pixelShuffleAddFactor(const LayerDesc& add, const LayerDesc& shuffle, const LayerDesc& interp)
+{
+    const ParamDict& a = add.params;
+    const ParamDict& s = shuffle.params;
+    const ParamDict& i = interp.params;
+    const int64_t r = s.getInt(0, 1);
+    const bool addOfBoth = add.type == "BinaryOp" && a.getInt(0, 0) == 0 && a.getInt(1, 0) == 0
+        && add.inputs.size() == 2 && add.outputs.size() == 1 && shuffle.outputs.size() == 1
+        && interp.outputs.size() == 1
+        && ((add.inputs[0] == shuffle.outputs[0] && add.inputs[1] == interp.outputs[0])
+            || (add.inputs[1] == shuffle.outputs[0] && add.inputs[0] == interp.outputs[0]));
+    const bool shuffleByR = shuffle.type == "PixelShuffle" && r >= 1 && s.getInt(1, 0) == 0 && shuffle.inputs.size() == 1;
+    const bool nearestByR = interp.type == "Interp" && i.getInt(0, 0) == 1 && i.getFloat(1, 1.f) == float(r)
+        && i.getFloat(2, 1.f) == float(r) && i.getInt(3, 0) == 0 && i.getInt(4, 0) == 0 && i.getInt(5, 0) == 0
+        && !i.has(9) && interp.inputs.size() == 1;
+    return addOfBoth && shuffleByR && nearestByR ? r : 0;
+}
+
+std::unique_ptr<Layer> makePixelShuffleAdd(const LayerDesc& add, const LayerDesc& shuffle, const LayerDesc& interp)
+{
+    const int64_t r = pixelShuffleAddFactor(add, shuffle, interp);
+    if (r == 0)
+        invalidLayer(add, "is not the sum of a PixelShuffle and an Interp by the same factor");
+    const std::string type = add.type, name = shuffle.name + "+" + interp.name + "+" + add.name;
+    Footprint footprint;
+    footprint.scale = double(r);
+    ForwardFn forward = [=](const std::vector<at::Tensor>& in, const std::vector<at::Tensor>&) {
+        // a: [N, C * r * r, H, W] (the shuffle's input), b: [N, C, H, W] (the Interp's)
+        const at::Tensor& a = in[0];
+        const at::Tensor& b = in[1];
+        if (a.dim() != 4 || a.size(1) % (r * r) != 0)
+            badInput(type, name, "channels are not a multiple of upscale_factor^2");
+        if (b.dim() != 4)
+            badInput(type, name, "expects a 3-d blob");
+        return std::vector<at::Tensor>{pixelShuffleAddUpsampled(a, b, r)};
+    };
+    return std::make_unique<Layer>(type, name, std::vector<at::Tensor>{}, std::move(forward), footprint);
 }
 
 std::unique_ptr<Layer> makeReshape(const LayerDesc& desc, WeightReader&)

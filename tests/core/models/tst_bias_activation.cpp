@@ -2,7 +2,8 @@
 // torch's own ops (conv2d with its bias, then relu / leaky_relu / prelu), in
 // place and not, on the CPU (torch's path) and, where this build has our
 // CUDA kernel, on the GPU for fp16 and fp32, channels-last and NCHW, with
-// channel counts the vectorised path takes (64) and others (3, 13).
+// channel counts the vectorised path takes (64) and others (3, 13). Builds
+// with cuDNN's operation graphs take them for fp16 channels-last here.
 
 // LibTorch headers before Qt's (Qt's "slots" macro breaks torch/nn).
 #include "models/bias_activation.h"
@@ -17,7 +18,7 @@ namespace {
 
 std::vector<Activation> everyActivation(int64_t channels)
 {
-    Activation none, relu, leaky, prelu, preluOne;
+    Activation none, relu, leaky, prelu, preluOne, preluSteep;
     relu.kind = Activation::Kind::Relu;
     leaky.kind = Activation::Kind::LeakyRelu;
     leaky.slope = 0.2;
@@ -25,7 +26,10 @@ std::vector<Activation> everyActivation(int64_t channels)
     prelu.slopes = at::linspace(-0.5, 0.5, channels);
     preluOne.kind = Activation::Kind::PRelu;
     preluOne.slopes = at::full({1}, 0.25);
-    return {none, relu, leaky, prelu, preluOne};
+    // Slopes past 1 (max(t, s t) would be wrong there).
+    preluSteep.kind = Activation::Kind::PRelu;
+    preluSteep.slopes = at::linspace(0.5, 1.5, channels);
+    return {none, relu, leaky, prelu, preluOne, preluSteep};
 }
 
 at::Tensor reference(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b, const Activation& a)

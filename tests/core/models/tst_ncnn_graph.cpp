@@ -376,6 +376,53 @@ private slots:
         expectClose(runGraph(dir, param, bin, x), at::cat({at::pixel_shuffle(x, 2), mode1}, 1));
     }
 
+    void pixelShuffleWithUpsampledInputIsOneLayer_data()
+    {
+        QTest::addColumn<QString>("order");
+        QTest::addColumn<bool>("fused");
+        // SRVGG's tail as the converter writes it, the Interp first, and with
+        // the shuffled blob also read elsewhere (through a Split: then the
+        // layers stay as they are).
+        QTest::newRow("shuffle, interp, add") << "si" << true;
+        QTest::newRow("interp, shuffle, add") << "is" << true;
+        QTest::newRow("shuffle read twice") << "s2" << false;
+    }
+
+    void pixelShuffleWithUpsampledInputIsOneLayer()
+    {
+        QFETCH(QString, order);
+        QFETCH(bool, fused);
+        QTemporaryDir dir;
+        BinWriter bin;
+        // a: the 3-channel input four times (12 channels), shuffled by 2; b: the input, upsampled by 2.
+        std::vector<std::string> lines{"Input in 0 1 data", "Split s 1 5 data a1 a2 a3 a4 b",
+                                       "Concat cat 4 1 a1 a2 a3 a4 a"};
+        const std::string shuffle = "PixelShuffle ps 1 1 a pa 0=2";
+        const std::string interp = "Interp up 1 1 b ub 0=1 1=2.000000e+00 2=2.000000e+00";
+        lines.push_back(order == "is" ? interp : shuffle);
+        lines.push_back(order == "is" ? shuffle : interp);
+        if (order == "s2")
+            lines.push_back("Split sp 1 2 pa pa1 pa2");
+        lines.push_back(std::string("BinaryOp add 2 1 ") + (order == "is" ? "ub pa" : order == "s2" ? "pa1 ub" : "pa ub")
+                        + " sum 0=0");
+        if (order == "s2")
+            lines.push_back("BinaryOp twice 2 1 sum pa2 out 0=0");
+        const std::string param = paramText(lines, order == "s2" ? 13 : 10);
+        const auto graph = ncnn::loadGraph(writeModel(dir, "tail", param, bin.bytes()));
+        bool seen = false;
+        for (const auto& node : graph->nodes())
+            seen |= node.layer->name() == "ps+up+add";
+        QCOMPARE(seen, fused);
+
+        const at::Tensor x = at::randn({2, 3, 5, 7});
+        const at::Tensor shuffled = at::pixel_shuffle(at::cat({x, x, x, x}, 1), 2);
+        at::Tensor expected = shuffled + at::upsample_nearest2d(x, {10, 14}, 2.0, 2.0);
+        if (order == "s2")
+            expected = expected + shuffled;
+        QVERIFY(at::equal(graph->run(x), expected));
+        QCOMPARE(graph->receptiveRadius(), 0.0);
+    }
+
     void squeezeExcitationBroadcast()
     {
         // Real-CUGAN / cunet's SE block: global average pool -> two inner

@@ -60,8 +60,9 @@ double psnr(const at::Tensor& a, const at::Tensor& b)
 // (first conv), body.1.weight (PReLU), ..., body.<2k>.weight/bias (last conv),
 // float32. The graph must be exactly Input, Split, Convolution (PReLU
 // Convolution)*, PixelShuffle, nearest Interp, BinaryOp add (a Convolution
-// and its PReLU may be one node: see ncnn_graph.cpp); anything else is
-// Error(UnsupportedModel) naming the first layer that does not fit.
+// and its PReLU may be one node, and so may the last three: see
+// ncnn_graph.cpp); anything else is Error(UnsupportedModel) naming the first
+// layer that does not fit.
 StateDict ncnnSrvggStateDict(const std::string& paramPath)
 {
     const std::unique_ptr<ncnn::Graph> graph = ncnn::loadGraph(paramPath);
@@ -96,7 +97,7 @@ StateDict ncnnSrvggStateDict(const std::string& paramPath)
                 continue; // a Convolution comes next
             }
         } else {
-            if (type == "PixelShuffle")
+            if (type == "PixelShuffle" || type == "BinaryOp")
                 break;
             if (type != "PReLU")
                 notSrvgg(i, "PReLU or PixelShuffle");
@@ -107,8 +108,11 @@ StateDict ncnnSrvggStateDict(const std::string& paramPath)
     }
     if (key < 3)
         notSrvgg(i, "at least two convolutions");
-    // The tail: pixel shuffle + nearest-upsampled input, added.
-    const std::vector<std::string> tail = {"PixelShuffle", "Interp", "BinaryOp"};
+    // The tail: pixel shuffle + nearest-upsampled input, added (as one node
+    // with both inputs, or three).
+    const bool oneNode = i < nodes.size() && nodes[i].layer->type() == "BinaryOp" && nodes[i].inputs.size() == 2;
+    const std::vector<std::string> tail = oneNode ? std::vector<std::string>{"BinaryOp"}
+                                                  : std::vector<std::string>{"PixelShuffle", "Interp", "BinaryOp"};
     for (size_t k = 0; k < tail.size(); ++k)
         if (i + k >= nodes.size() || nodes[i + k].layer->type() != tail[k])
             notSrvgg(i + k, tail[k]);
