@@ -29,16 +29,20 @@ reference() { python3 "$here/tests/bench/upscale_reference.py" time "$@"; }
 upscale() { "$bench" throughput --device cuda --precision fp16 --sink-bits 8 "$@"; }
 nvidia-smi --query-gpu=name,clocks.sm --format=csv,noheader || true
 
-# The 4096² upscale with its timeline, two more rounds, eager before and after.
+# The 4096² upscale with its timeline and the per-shape choices of the cuDNN
+# graphs, four more rounds, eager before and after.
 reference --arch srvgg --tile 512 --batch 4
 upscale --model "$models/realesr-animevideov3-x4.param" --size 4096 --runs 5 --profile 10 > "$out/upscale.txt" 2>&1
-grep -E "^seconds|^input MP/s|^bare|fused|accumulator|blending|profile the whole|timeline|  gap |scope" "$out/upscale.txt" | head -30
-for round in 1 2; do
-  upscale --model "$models/realesr-animevideov3-x4.param" --size 4096 --runs 5 2>&1 | grep -E "^seconds|^input MP/s"
+grep -E "^seconds|^input MP/s|^bare|fused|convolution graphs|  conv |pixel shuffle|accumulator|blending|profile the whole|timeline|  gap |scope" \
+  "$out/upscale.txt" | head -40
+# Two more rounds each with and without the cuDNN graphs, alternating.
+for graphs in 0 1 0 1; do
+  echo "--conv-graphs $graphs"
+  upscale --model "$models/realesr-animevideov3-x4.param" --size 4096 --runs 5 --conv-graphs "$graphs" 2>&1 | grep -E "^seconds|^input MP/s"
 done
 reference --arch srvgg --tile 512 --batch 4
 reference --arch rrdb --blocks 6 --tile 256 --batch 4
-upscale --model "$models/realesrgan-x4plus-anime.param" --size 2048 --runs 3 2>&1 | grep -E "^seconds|^input MP/s|^bare"
+upscale --model "$models/realesrgan-x4plus-anime.param" --size 2048 --runs 3 2>&1 | grep -E "^seconds|^input MP/s|^bare|fused|convolution graphs"
 
 # One cold process, 2048² -> 8192² PNG (no input decode: no OpenImageIO here).
 for level in 1 4 6; do
