@@ -37,6 +37,20 @@ at::Tensor torchBiasActivation(const at::Tensor& y, const at::Tensor& bias, cons
     return out;
 }
 
+// True where a convolution of x gives an output our epilogue kernel takes
+// (CUDA, fp16 / fp32: the convolution's output is contiguous even where x
+// is a channel slice).
+bool kernelEpilogueFollows(const at::Tensor& x)
+{
+#ifdef TESSERA_CUDA_KERNELS
+    return g_fusedEnabled.load() && x.is_cuda() && x.dim() == 4
+        && (x.scalar_type() == at::kHalf || x.scalar_type() == at::kFloat) && x.numel() > 0;
+#else
+    (void)x;
+    return false;
+#endif
+}
+
 } // namespace
 
 void setFusedEpiloguesEnabled(bool enabled)
@@ -117,23 +131,50 @@ at::Tensor convolutionBiasActivation(const at::Tensor& x, const at::Tensor& weig
                                      at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                      int64_t groups, const Activation& activation)
 {
-    if (!fusedEpilogueApplies(x)) {
-        // torch's own path: the convolution adds the bias.
-        const at::Tensor y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
-        return torchBiasActivation(y, at::Tensor(), activation, /*inPlace=*/true);
-    }
     auto unfused = [&] {
+        if (!kernelEpilogueFollows(x)) {
+            // torch's own path: the convolution adds the bias.
+            const at::Tensor y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
+            return torchBiasActivation(y, at::Tensor(), activation, /*inPlace=*/true);
+        }
         const at::Tensor y = at::conv2d(x, weight, at::Tensor(), stride, padding, dilation, groups);
         return applyBiasActivation(y, bias, activation, /*inPlace=*/true);
     };
 #ifdef TESSERA_CUDNN_GRAPHS
-    if (g_graphsEnabled.load() && groups == 1) {
-        at::Tensor fused = cuda::convolutionGraph(x, weight, bias, stride, padding, dilation, activation, unfused);
+    if (convolutionGraphsApply(x) && groups == 1) {
+        at::Tensor fused =
+            cuda::convolutionGraph(x, weight, bias, stride, padding, dilation, activation, at::Tensor(), unfused);
         if (fused.defined())
             return fused;
     }
 #endif
     return unfused();
+}
+
+void convolutionBiasActivationInto(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                   at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                                   int64_t groups, const Activation& activation, const at::Tensor& out)
+{
+    auto unfused = [&] {
+        at::Tensor target = out; // a view: copy_ writes through it
+        return target.copy_(convolutionBiasActivation(x, weight, bias, stride, padding, dilation, groups, activation));
+    };
+#ifdef TESSERA_CUDNN_GRAPHS
+    if (convolutionGraphsApply(x) && groups == 1
+        && cuda::convolutionGraph(x, weight, bias, stride, padding, dilation, activation, out, unfused).defined())
+        return;
+#endif
+    unfused();
+}
+
+bool convolutionGraphsApply(const at::Tensor& x)
+{
+#ifdef TESSERA_CUDNN_GRAPHS
+    return g_graphsEnabled.load() && x.is_cuda() && (x.scalar_type() == at::kHalf || x.scalar_type() == at::kBFloat16);
+#else
+    (void)x;
+    return false;
+#endif
 }
 
 } // namespace tessera

@@ -37,6 +37,19 @@ at::Tensor convolutionBiasActivation(const at::Tensor& x, const at::Tensor& weig
                                      at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                      int64_t groups, const Activation& activation);
 
+/// The same into `out` ([N, Cout, H', W'], e.g. a channel slice of a larger
+/// channels-last buffer, so that a dense block needs no concatenation):
+/// where the cuDNN graph runs it writes there directly, else the result is
+/// copied in. `x` may be such a slice too.
+void convolutionBiasActivationInto(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                   at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                                   int64_t groups, const Activation& activation, const at::Tensor& out);
+
+/// True where convolutions of `x` can take cuDNN's graphs (a CUDA fp16 / bf16
+/// tensor on a build with them, not turned off): there, reading and writing
+/// channel slices costs no copies.
+bool convolutionGraphsApply(const at::Tensor& x);
+
 /// True where applyBiasActivation runs our kernel for `y`. For the bench and
 /// tests, `setFusedEpiloguesEnabled(false)` makes every call take torch's ops.
 bool fusedEpilogueApplies(const at::Tensor& y);

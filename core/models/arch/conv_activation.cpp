@@ -15,6 +15,20 @@ at::Tensor convolveWithActivation(const torch::nn::Conv2d& conv, const at::Tenso
                                      options.groups(), activation);
 }
 
+void convolveWithActivationInto(const torch::nn::Conv2d& conv, const at::Tensor& x, const Activation& activation,
+                                const at::Tensor& out)
+{
+    const auto& options = conv->options;
+    const auto* padding = get_if<torch::ExpandingArray<2>>(&options.padding());
+    if (!padding || !get_if<torch::enumtype::kZeros>(&options.padding_mode())) {
+        at::Tensor target = out;
+        target.copy_(convolveWithActivation(conv, x, activation));
+        return;
+    }
+    convolutionBiasActivationInto(x, conv->weight, conv->bias, *options.stride(), **padding, *options.dilation(),
+                                  options.groups(), activation, out);
+}
+
 Activation preluActivation(const at::Tensor& slopes)
 {
     Activation activation;

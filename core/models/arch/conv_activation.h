@@ -14,6 +14,13 @@ namespace tessera {
 /// then the activation.
 at::Tensor convolveWithActivation(const torch::nn::Conv2d& conv, const at::Tensor& x, const Activation& activation);
 
+/// The same into `out`, a channel slice of a larger buffer (a dense block's
+/// features): written there directly where cuDNN's graphs run
+/// (convolutionBiasActivationInto), else copied in. Zero padding given as
+/// numbers only.
+void convolveWithActivationInto(const torch::nn::Conv2d& conv, const at::Tensor& x, const Activation& activation,
+                                const at::Tensor& out);
+
 /// The PReLU and leaky ReLU epilogues.
 Activation preluActivation(const at::Tensor& slopes);
 Activation leakyReluActivation(double slope);

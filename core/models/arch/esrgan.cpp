@@ -91,16 +91,41 @@ public:
     // x: [N, nf, H, W]
     at::Tensor forward(const at::Tensor& x)
     {
+        const at::Tensor features = convolutionGraphsApply(x) ? featuresInPlace(x) : featuresConcatenated(x);
+        throwIfCurrentCancelled();
+        // x + 0.2 conv5(features), one pass after the convolution
+        return at::add(x, convolveWithActivation(m_convs[4], features, Activation{}), 0.2);
+    }
+
+private:
+    // [x, x1, x2, x3, x4]: [N, nf + 4 gc, H, W], conv k seeing the first nf + k gc channels.
+    at::Tensor featuresConcatenated(const at::Tensor& x)
+    {
         std::vector<at::Tensor> features{x};
         for (size_t k = 0; k < 4; ++k) {
             throwIfCurrentCancelled();
             features.push_back(convolveWithActivation(m_convs[k], at::cat(features, 1), leakyReluActivation(kSlope)));
         }
-        throwIfCurrentCancelled();
-        return m_convs[4]->forward(at::cat(features, 1)) * 0.2 + x;
+        return at::cat(features, 1);
     }
 
-private:
+    // The same in one channels-last buffer: each convolution reads a channel
+    // slice and writes its gc channels into the next (cuDNN's graphs take
+    // the slices' strides), so no concatenation copies the features again.
+    at::Tensor featuresInPlace(const at::Tensor& x)
+    {
+        const int64_t nf = x.size(1), gc = m_convs[0]->options.out_channels();
+        at::Tensor features = at::empty({x.size(0), nf + 4 * gc, x.size(2), x.size(3)},
+                                        x.options().memory_format(at::MemoryFormat::ChannelsLast));
+        features.narrow(1, 0, nf).copy_(x);
+        for (int64_t k = 0; k < 4; ++k) {
+            throwIfCurrentCancelled();
+            convolveWithActivationInto(m_convs[size_t(k)], features.narrow(1, 0, nf + k * gc),
+                                       leakyReluActivation(kSlope), features.narrow(1, nf + k * gc, gc));
+        }
+        return features;
+    }
+
     std::vector<torch::nn::Conv2d> m_convs;
 };
 
@@ -118,7 +143,7 @@ public:
         at::Tensor out = x;
         for (auto& block : m_blocks)
             out = block->forward(out);
-        return out * 0.2 + x;
+        return at::add(x, out, 0.2); // x + 0.2 out, one pass
     }
 
 private:

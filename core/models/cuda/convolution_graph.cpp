@@ -94,10 +94,10 @@ Dims channelsLastStrides(const Dims& d)
     return {d[1] * d[2] * d[3], 1, d[3] * d[1], d[1]};
 }
 
-std::unique_ptr<Descriptor> tensorDescriptor(int64_t uid, cudnnDataType_t type, const Dims& dims, bool isVirtual)
+std::unique_ptr<Descriptor> tensorDescriptor(int64_t uid, cudnnDataType_t type, const Dims& dims, const Dims& strides,
+                                             bool isVirtual)
 {
     auto d = std::make_unique<Descriptor>(CUDNN_BACKEND_TENSOR_DESCRIPTOR);
-    const Dims strides = channelsLastStrides(dims);
     const int64_t alignment = 16;
     const bool virtualTensor = isVirtual;
     d->set(CUDNN_ATTR_TENSOR_DATA_TYPE, CUDNN_TYPE_DATA_TYPE, 1, &type);
@@ -116,6 +116,7 @@ enum Uid : int64_t { kX = 1, kW, kBias, kComplement, kY, kConvOut = 100, kBiased
 // What one plan needs: its shape and epilogue, from the call.
 struct Problem {
     Dims x{}, w{}, y{};
+    Dims xStrides{}, yStrides{}; ///< channels-last, or a channel slice of a channels-last buffer
     std::array<int64_t, 2> stride{}, padding{}, dilation{};
     cudnnDataType_t type = CUDNN_DATA_HALF;
     bool bias = false;
@@ -127,15 +128,19 @@ struct Problem {
 std::unique_ptr<Descriptor> operationGraph(const Problem& p, cudnnHandle_t handle,
                                            std::vector<std::unique_ptr<Descriptor>>& keep)
 {
-    auto tensor = [&](int64_t uid, cudnnDataType_t type, const Dims& dims, bool isVirtual) -> const Descriptor& {
-        keep.push_back(tensorDescriptor(uid, type, dims, isVirtual));
+    auto stridedTensor = [&](int64_t uid, cudnnDataType_t type, const Dims& dims, const Dims& strides,
+                             bool isVirtual) -> const Descriptor& {
+        keep.push_back(tensorDescriptor(uid, type, dims, strides, isVirtual));
         return *keep.back();
+    };
+    auto tensor = [&](int64_t uid, cudnnDataType_t type, const Dims& dims, bool isVirtual) -> const Descriptor& {
+        return stridedTensor(uid, type, dims, channelsLastStrides(dims), isVirtual);
     };
     const Dims perChannel{1, p.y[1], 1, 1};
     const bool epilogue = p.bias || p.activation != Activation::Kind::None;
-    const Descriptor& x = tensor(kX, p.type, p.x, false);
+    const Descriptor& x = stridedTensor(kX, p.type, p.x, p.xStrides, false);
     const Descriptor& w = tensor(kW, p.type, p.w, false);
-    const Descriptor& y = tensor(kY, p.type, p.y, false);
+    const Descriptor& y = stridedTensor(kY, p.type, p.y, p.yStrides, false);
     const Descriptor& convOut = epilogue ? tensor(kConvOut, CUDNN_DATA_FLOAT, p.y, true) : y;
 
     auto convolution = std::make_unique<Descriptor>(CUDNN_BACKEND_CONVOLUTION_DESCRIPTOR);
@@ -381,7 +386,10 @@ std::string describe(const Problem& p)
     std::ostringstream text;
     text << "conv " << p.w[1] << "->" << p.w[0] << " " << p.w[2] << "x" << p.w[3] << " on " << p.x[0] << "x" << p.x[2]
          << "x" << p.x[3] << (p.type == CUDNN_DATA_HALF ? " fp16" : " bf16") << (p.bias ? " + bias" : "")
-         << activationName(p.activation) << ":";
+         << activationName(p.activation);
+    if (p.xStrides[3] != p.x[1] || p.yStrides[3] != p.y[1])
+        text << " (channel slices of " << p.xStrides[3] << " / " << p.yStrides[3] << ")";
+    text << ":";
     return text.str();
 }
 
@@ -447,15 +455,29 @@ bool aligned(const at::Tensor& t)
     return reinterpret_cast<uintptr_t>(t.data_ptr()) % 16 == 0;
 }
 
+// Channels-last memory, or a channel slice of it: channels adjacent, pixels
+// `stride(3)` apart in rows of W, rows one after another, images likewise.
+bool channelsLastLike(const at::Tensor& t)
+{
+    return t.dim() == 4 && t.stride(1) == 1 && t.stride(3) >= t.size(1) && t.stride(2) == t.stride(3) * t.size(3)
+        && t.stride(0) == t.stride(2) * t.size(2);
+}
+
+Dims stridesOf(const at::Tensor& t)
+{
+    return {t.stride(0), t.stride(1), t.stride(2), t.stride(3)};
+}
+
 } // namespace
 
 at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                             at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
-                            const Activation& activation, const std::function<at::Tensor()>& unfused)
+                            const Activation& activation, const at::Tensor& into,
+                            const std::function<at::Tensor()>& unfused)
 {
     const bool prelu = activation.kind == Activation::Kind::PRelu;
     if (!x.is_cuda() || x.dim() != 4 || weight.dim() != 4 || (x.scalar_type() != at::kHalf && x.scalar_type() != at::kBFloat16)
-        || weight.scalar_type() != x.scalar_type() || !x.is_contiguous(at::MemoryFormat::ChannelsLast)
+        || weight.scalar_type() != x.scalar_type() || !channelsLastLike(x)
         || weight.size(1) != x.size(1) || stride.size() != 2 || padding.size() != 2 || dilation.size() != 2
         || (!bias.defined() && activation.kind == Activation::Kind::None))
         return {};
@@ -478,6 +500,12 @@ at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const
     if (outH < 1 || outW < 1)
         return {};
     p.y = {p.x[0], channels, outH, outW};
+    if (into.defined()
+        && (into.device() != x.device() || into.scalar_type() != x.scalar_type() || !channelsLastLike(into)
+            || into.size(0) != p.y[0] || into.size(1) != p.y[1] || into.size(2) != p.y[2] || into.size(3) != p.y[3]))
+        return {};
+    p.xStrides = stridesOf(x);
+    p.yStrides = into.defined() ? stridesOf(into) : channelsLastStrides(p.y);
     p.bias = bias.defined();
     p.activation = activation.kind;
     p.slope = activation.slope;
@@ -492,8 +520,9 @@ at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const
     std::memcpy(&slopeBits, &p.slope, sizeof slopeBits);
     const std::vector<int64_t> key{x.device().index(), int64_t(p.type), p.x[0], p.x[1], p.x[2], p.x[3], p.w[0], p.w[2],
                                    p.w[3], p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0],
-                                   p.dilation[1], p.bias, int64_t(p.activation), slopeBits,
-                                   at::globalContext().benchmarkCuDNN(), reinterpret_cast<int64_t>(handle)};
+                                   p.dilation[1], p.bias, int64_t(p.activation), slopeBits, p.xStrides[3],
+                                   p.yStrides[3], at::globalContext().benchmarkCuDNN(),
+                                   reinterpret_cast<int64_t>(handle)};
     Cache& c = cache();
     std::shared_ptr<Plan> plan;
     bool known = false;
@@ -515,7 +544,9 @@ at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const
     const at::Tensor b = p.bias ? perChannel(bias) : at::Tensor();
     // PReLU's c = 1 - s in fp32: exact for fp16 and bf16 slopes.
     const at::Tensor complement = prelu ? 1.0 - perChannel(activation.slopes).to(at::kFloat) : at::Tensor();
-    at::Tensor y = at::empty({p.y[0], p.y[1], p.y[2], p.y[3]}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+    at::Tensor y = into.defined()
+        ? into
+        : at::empty({p.y[0], p.y[1], p.y[2], p.y[3]}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
     if (!aligned(x) || !aligned(w) || !aligned(y) || (b.defined() && !aligned(b))
         || (complement.defined() && !aligned(complement)))
         return {};

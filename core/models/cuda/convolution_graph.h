@@ -19,14 +19,19 @@
 
 namespace tessera::cuda {
 
-/// act(conv2d(x, weight) + bias) by one cuDNN plan. x: [N, Cin, H, W]
-/// channels-last fp16 or bf16 on CUDA, weight [Cout, Cin, R, S], bias [Cout]
-/// (or undefined); groups 1. Returns an undefined tensor where no plan runs
-/// this convolution or `unfused` (the same result by conv + our epilogue)
-/// timed faster: the caller then runs `unfused` itself.
+/// act(conv2d(x, weight) + bias) by one cuDNN plan. x: [N, Cin, H, W] fp16
+/// or bf16 on CUDA in channels-last memory or a channel slice of it (a dense
+/// block's first Cin features), weight [Cout, Cin, R, S], bias [Cout] (or
+/// undefined); groups 1. Writes into `into` where it is defined ([N, Cout,
+/// H', W'], likewise channels-last or a channel slice), else into a new
+/// channels-last tensor, and returns that. Returns an undefined tensor where
+/// no plan runs this convolution or `unfused` (the same result by conv + our
+/// epilogue, and into `into` when given) timed faster: the caller then runs
+/// `unfused` itself.
 at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                             at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
-                            const Activation& activation, const std::function<at::Tensor()>& unfused);
+                            const Activation& activation, const at::Tensor& into,
+                            const std::function<at::Tensor()>& unfused);
 
 /// One line per convolution shape met so far: the plan chosen and its time
 /// against the unfused path, or why none runs (for tessera-bench).

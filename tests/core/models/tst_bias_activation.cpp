@@ -103,6 +103,43 @@ private slots:
         }
     }
 
+    void intoAChannelSlice_data()
+    {
+        QTest::addColumn<QString>("device");
+        QTest::addColumn<int>("dtype");
+        QTest::newRow("cpu fp32") << "cpu" << int(at::kFloat);
+        QTest::newRow("cuda fp16") << "cuda" << int(at::kHalf);
+    }
+
+    void intoAChannelSlice()
+    {
+        // A dense block's step: read the first 24 channels of a 40-channel
+        // channels-last buffer, write 8 channels at 24..31 (cuDNN's graphs
+        // write there directly; elsewhere the result is copied in).
+        QFETCH(QString, device);
+        QFETCH(int, dtype);
+        if (device == "cuda" && !at::hasCUDA())
+            QSKIP("no CUDA device");
+        c10::InferenceMode inference;
+        at::manual_seed(5);
+        const at::TensorOptions options = at::TensorOptions().device(device.toStdString()).dtype(at::ScalarType(dtype));
+        const at::Tensor buffer = at::randn({2, 40, 9, 11}, options).contiguous(at::MemoryFormat::ChannelsLast);
+        const at::Tensor before = buffer.clone();
+        const at::Tensor w = (at::randn({8, 24, 3, 3}, options) * 0.2).contiguous(at::MemoryFormat::ChannelsLast);
+        const at::Tensor b = at::randn({8}, options);
+        Activation leaky;
+        leaky.kind = Activation::Kind::LeakyRelu;
+        leaky.slope = 0.2;
+        const at::Tensor x = buffer.narrow(1, 0, 24);
+        const at::Tensor expected = reference(x.contiguous(), w, b, leaky);
+        convolutionBiasActivationInto(x, w, b, {1, 1}, {1, 1}, {1, 1}, 1, leaky, buffer.narrow(1, 24, 8));
+        const double tolerance = dtype == int(at::kHalf) ? 4e-3 : 1e-5;
+        QVERIFY(maxDifference(buffer.narrow(1, 24, 8), expected) <= tolerance * (1 + expected.abs().max().item<double>()));
+        // The other channels are as they were.
+        QVERIFY(at::equal(buffer.narrow(1, 0, 24), before.narrow(1, 0, 24)));
+        QVERIFY(at::equal(buffer.narrow(1, 32, 8), before.narrow(1, 32, 8)));
+    }
+
     void withoutBiasIsTheActivationAlone()
     {
         c10::InferenceMode inference;
