@@ -51,6 +51,24 @@ bool kernelEpilogueFollows(const at::Tensor& x)
 #endif
 }
 
+// The convolution, then our epilogue kernel where it applies, else torch's
+// ops: every path but the cuDNN graph, which calls this as its rival (so
+// this must not call the graph: it runs under the graph cache's lock).
+at::Tensor unfusedConvolution(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                              at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups,
+                              const Activation& activation)
+{
+    if (!kernelEpilogueFollows(x)) {
+        // torch's own path: the convolution adds the bias.
+        const at::Tensor y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
+        return torchBiasActivation(y, at::Tensor(), activation, /*inPlace=*/true);
+    }
+    const at::Tensor y = at::conv2d(x, weight, at::Tensor(), stride, padding, dilation, groups);
+    return applyBiasActivation(y, bias, activation, /*inPlace=*/true);
+}
+
+thread_local bool t_plansFrozen = false;
+
 } // namespace
 
 void setFusedEpiloguesEnabled(bool enabled)
@@ -131,15 +149,7 @@ at::Tensor convolutionBiasActivation(const at::Tensor& x, const at::Tensor& weig
                                      at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                      int64_t groups, const Activation& activation)
 {
-    auto unfused = [&] {
-        if (!kernelEpilogueFollows(x)) {
-            // torch's own path: the convolution adds the bias.
-            const at::Tensor y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
-            return torchBiasActivation(y, at::Tensor(), activation, /*inPlace=*/true);
-        }
-        const at::Tensor y = at::conv2d(x, weight, at::Tensor(), stride, padding, dilation, groups);
-        return applyBiasActivation(y, bias, activation, /*inPlace=*/true);
-    };
+    auto unfused = [&] { return unfusedConvolution(x, weight, bias, stride, padding, dilation, groups, activation); };
 #ifdef TESSERA_CUDNN_GRAPHS
     if (convolutionGraphsApply(x) && groups == 1) {
         at::Tensor fused =
@@ -157,7 +167,7 @@ void convolutionBiasActivationInto(const at::Tensor& x, const at::Tensor& weight
 {
     auto unfused = [&] {
         at::Tensor target = out; // a view: copy_ writes through it
-        return target.copy_(convolutionBiasActivation(x, weight, bias, stride, padding, dilation, groups, activation));
+        return target.copy_(unfusedConvolution(x, weight, bias, stride, padding, dilation, groups, activation));
     };
 #ifdef TESSERA_CUDNN_GRAPHS
     if (convolutionGraphsApply(x) && groups == 1
@@ -165,6 +175,21 @@ void convolutionBiasActivationInto(const at::Tensor& x, const at::Tensor& weight
         return;
 #endif
     unfused();
+}
+
+ConvolutionPlansFrozen::ConvolutionPlansFrozen() : m_before(t_plansFrozen)
+{
+    t_plansFrozen = true;
+}
+
+ConvolutionPlansFrozen::~ConvolutionPlansFrozen()
+{
+    t_plansFrozen = m_before;
+}
+
+bool ConvolutionPlansFrozen::active()
+{
+    return t_plansFrozen;
 }
 
 bool convolutionGraphsApply(const at::Tensor& x)

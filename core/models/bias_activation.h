@@ -45,6 +45,24 @@ void convolutionBiasActivationInto(const at::Tensor& x, const at::Tensor& weight
                                    at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                    int64_t groups, const Activation& activation, const at::Tensor& out);
 
+/// While one lives, convolutions on this thread use the cuDNN plans built so
+/// far but build no new ones (a shape without a plan runs conv + our
+/// epilogue). For one-off shapes, such as a tile preview at a size the run
+/// has not used: a plan costs a fraction of a second to a few seconds to
+/// build and time, which only a run's repeated tiles pay back.
+class ConvolutionPlansFrozen {
+public:
+    ConvolutionPlansFrozen();
+    ~ConvolutionPlansFrozen();
+    ConvolutionPlansFrozen(const ConvolutionPlansFrozen&) = delete;
+    ConvolutionPlansFrozen& operator=(const ConvolutionPlansFrozen&) = delete;
+    /// True on a thread where one lives.
+    static bool active();
+
+private:
+    bool m_before;
+};
+
 /// True where convolutions of `x` can take cuDNN's graphs (a CUDA fp16 / bf16
 /// tensor on a build with them, not turned off): there, reading and writing
 /// channel slices costs no copies.

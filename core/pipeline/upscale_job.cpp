@@ -4,6 +4,7 @@
 #include "common/convolution_format.h"
 #include "common/error.h"
 #include "common/torch_compat.h"
+#include "models/bias_activation.h"
 #include "models/upscale_model.h"
 #include "pipeline/upscale_tile_model.h"
 
@@ -153,6 +154,9 @@ TilePreview UpscaleJob::preview(const UpscaleSettings& settings, const Image& im
                                 PreviewStage stage, int cursorX, int cursorY, const CancelToken& cancel)
 {
     const CancelScope cancelScope(cancel); // the forwards poll it between layers
+    // A preview is one tile, often at a size no run has used: it takes the
+    // cuDNN plans there are and builds none (seconds, for one forward).
+    const ConvolutionPlansFrozen noNewPlans;
     const UpscalePlan planned = plan(settings, image.width(), image.height());
     const TileModel model = tileModel(settings);
     PreviewRequest request;

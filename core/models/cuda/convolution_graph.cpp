@@ -562,6 +562,8 @@ at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const
     }
 
     if (!known) {
+        if (ConvolutionPlansFrozen::active())
+            return {};
         // Timing synchronises the stream: not while a CUDA graph captures it.
         cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
         if (cudaStreamIsCapturing(stream, &capture) != cudaSuccess || capture != cudaStreamCaptureStatusNone)

@@ -27,7 +27,9 @@ namespace tessera::cuda {
 /// channels-last tensor, and returns that. Returns an undefined tensor where
 /// no plan runs this convolution or `unfused` (the same result by conv + our
 /// epilogue, and into `into` when given) timed faster: the caller then runs
-/// `unfused` itself.
+/// `unfused` itself. `unfused` runs under the plan cache's lock, so it must
+/// not call convolutionGraph. Under ConvolutionPlansFrozen a shape without a
+/// plan gets none (undefined is returned).
 at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                             at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                             const Activation& activation, const at::Tensor& into,

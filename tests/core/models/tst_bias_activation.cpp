@@ -12,6 +12,8 @@
 
 #include <QtTest>
 
+#include <thread>
+
 using namespace tessera;
 
 namespace {
@@ -138,6 +140,23 @@ private slots:
         // The other channels are as they were.
         QVERIFY(at::equal(buffer.narrow(1, 0, 24), before.narrow(1, 0, 24)));
         QVERIFY(at::equal(buffer.narrow(1, 32, 8), before.narrow(1, 32, 8)));
+    }
+
+    void frozenPlansAreScopedToTheThread()
+    {
+        QVERIFY(!ConvolutionPlansFrozen::active());
+        {
+            const ConvolutionPlansFrozen outer;
+            {
+                const ConvolutionPlansFrozen inner;
+                QVERIFY(ConvolutionPlansFrozen::active());
+            }
+            QVERIFY(ConvolutionPlansFrozen::active()); // the inner one restores, not clears
+            bool elsewhere = true;
+            std::thread([&] { elsewhere = ConvolutionPlansFrozen::active(); }).join();
+            QVERIFY(!elsewhere);
+        }
+        QVERIFY(!ConvolutionPlansFrozen::active());
     }
 
     void withoutBiasIsTheActivationAlone()
