@@ -8,9 +8,10 @@
 //   leaky ReLU: y = RELU_FWD(u) with its lower clip slope
 //   ReLU:       y = RELU_FWD(u);    none: y = u
 //
-// t, u and the PReLU's steps are virtual fp32 tensors (never stored); x, w,
-// y, bias live in channels-last memory (NHWC strides over NCHW dimensions,
-// as cuDNN's backend wants them) in x's dtype.
+// t, u and the PReLU's steps are virtual fp32 tensors (never stored). x, w,
+// y and the bias are in x's dtype, in channels-last memory (NHWC strides
+// over NCHW dimensions, as cuDNN's backend wants them); x and y may also be
+// channel slices of a larger channels-last buffer (a dense block's).
 
 #include "models/cuda/convolution_graph.h"
 
