@@ -208,8 +208,10 @@ double bareForwardSeconds(const TileModel& model, int side, int batch, int runs)
 }
 
 /// The same bare forward with torch's bias and activation ops instead of our
-/// fused epilogue (models/bias_activation.h): time and largest difference.
-void compareFusedEpilogues(const TileModel& model, int side, int batch)
+/// fused epilogue (models/bias_activation.h), and, where `graphs` (not
+/// --conv-graphs 0), with conv + our epilogue instead of cuDNN's graphs:
+/// times and largest differences.
+void compareFusedEpilogues(const TileModel& model, int side, int batch, bool graphs)
 {
     c10::InferenceMode inference;
     const at::Tensor x = at::rand({batch, model.inChannels, side, side},
@@ -220,7 +222,7 @@ void compareFusedEpilogues(const TileModel& model, int side, int batch)
     }
     // Three ways to the same forward: cuDNN graphs where they time faster
     // (the default), conv + our epilogue kernel, conv + torch's ops.
-    const at::Tensor graphs = model.forward(x).to(at::kFloat);
+    const at::Tensor withGraphs = model.forward(x).to(at::kFloat);
     const double graphsSeconds = bareForwardSeconds(model, side, batch, 10);
     setConvolutionGraphsEnabled(false);
     const at::Tensor fused = model.forward(x).to(at::kFloat);
@@ -229,17 +231,17 @@ void compareFusedEpilogues(const TileModel& model, int side, int batch)
     const at::Tensor plain = model.forward(x).to(at::kFloat);
     const double plainSeconds = bareForwardSeconds(model, side, batch, 10);
     setFusedEpiloguesEnabled(true);
-    setConvolutionGraphsEnabled(true);
+    setConvolutionGraphsEnabled(graphs);
     std::printf("fused epilogue: %.2f ms against torch's ops %.2f ms (%.2fx); max |difference| %.2e\n",
                 fusedSeconds * 1e3, plainSeconds * 1e3, plainSeconds / fusedSeconds,
                 (fused - plain).abs().max().item<double>());
-    if (!convolutionGraphsBuilt()) {
-        std::printf("convolution graphs: not in this build\n");
+    if (!convolutionGraphsBuilt() || !graphs) {
+        std::printf("convolution graphs: %s\n", graphs ? "not in this build" : "off (--conv-graphs 0)");
         return;
     }
     std::printf("convolution graphs: %.2f ms against conv + our epilogue %.2f ms (%.2fx); max |difference| %.2e\n",
                 graphsSeconds * 1e3, fusedSeconds * 1e3, fusedSeconds / graphsSeconds,
-                (graphs - fused).abs().max().item<double>());
+                (withGraphs - fused).abs().max().item<double>());
     for (const std::string& line : convolutionGraphReport())
         std::printf("  %s\n", line.c_str());
 }
@@ -323,7 +325,7 @@ int runThroughput(const Options& options)
     std::printf("bare forward, %d x %d x %d: %.2f ms = %.3f input MP/s (median of 10)\n", batch, tile, tile,
                 bare * 1e3, double(batch) * tile * tile / 1e6 / bare);
     if (tileModel.device.kind == DeviceKind::Cuda) {
-        compareFusedEpilogues(tileModel, tile, batch);
+        compareFusedEpilogues(tileModel, tile, batch, textOption(options, "--conv-graphs", "1") != "0");
         comparePixelShuffleAdd(tileModel.device, tile, model.scale);
         // The blending and finishing kernels at a 4096² x4 run's row width.
         bench::compareAccumulatorKernels(tileModel.device, 16384, 4096);

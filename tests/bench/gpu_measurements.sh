@@ -44,6 +44,19 @@ reference --arch srvgg --tile 512 --batch 4
 reference --arch rrdb --blocks 6 --tile 256 --batch 4
 upscale --model "$models/realesrgan-x4plus-anime.param" --size 2048 --runs 3 2>&1 | grep -E "^seconds|^input MP/s|^bare|fused|convolution graphs"
 
+# .pth RRDBNet, 6 and 23 blocks, random weights at the real shapes: the dense
+# blocks' features in one buffer (cuDNN graphs on channel slices) against
+# torch.cat (--conv-graphs 0), eager in the same call.
+for blocks in 6 23; do
+  python3 "$here/tests/bench/upscale_reference.py" save --arch rrdb --blocks "$blocks" --out "/tmp/rrdb$blocks.pth" > /dev/null
+  reference --arch rrdb --blocks "$blocks" --tile 256 --batch 4
+  for graphs in 1 0; do
+    echo "rrdb $blocks blocks .pth, 1024², --conv-graphs $graphs"
+    upscale --model "/tmp/rrdb$blocks.pth" --size 1024 --runs 3 --conv-graphs "$graphs" 2>&1 \
+      | grep -E "^seconds|^input MP/s|^bare|convolution graphs|slices|rror"
+  done
+done
+
 # One cold process, 2048² -> 8192² PNG (no input decode: no OpenImageIO here).
 for level in 1 4 6; do
   TIMEFORMAT="cold 2048² -> 8192² PNG at level $level: %R s wall"
