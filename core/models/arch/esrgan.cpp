@@ -91,28 +91,20 @@ public:
     // x: [N, nf, H, W]
     at::Tensor forward(const at::Tensor& x)
     {
-        const at::Tensor features = convolutionGraphsApply(x) ? featuresInPlace(x) : featuresConcatenated(x);
+        const at::Tensor features = denseFeatures(x);
         throwIfCurrentCancelled();
         // x + 0.2 conv5(features), one pass after the convolution
         return at::add(x, convolveWithActivation(m_convs[4], features, Activation{}), 0.2);
     }
 
 private:
-    // [x, x1, x2, x3, x4]: [N, nf + 4 gc, H, W], conv k seeing the first nf + k gc channels.
-    at::Tensor featuresConcatenated(const at::Tensor& x)
-    {
-        std::vector<at::Tensor> features{x};
-        for (size_t k = 0; k < 4; ++k) {
-            throwIfCurrentCancelled();
-            features.push_back(convolveWithActivation(m_convs[k], at::cat(features, 1), leakyReluActivation(kSlope)));
-        }
-        return at::cat(features, 1);
-    }
-
-    // The same in one channels-last buffer: each convolution reads a channel
-    // slice and writes its gc channels into the next (cuDNN's graphs take
-    // the slices' strides), so no concatenation copies the features again.
-    at::Tensor featuresInPlace(const at::Tensor& x)
+    // [x, x1, x2, x3, x4]: [N, nf + 4 gc, H, W] in one channels-last buffer,
+    // conv k reading its first nf + k gc channels and writing its gc into
+    // the next slice. On CUDA the cuDNN graphs read and write the slices in
+    // place, so no concatenation copies the features again; elsewhere each
+    // convolution copies its slice and its output, the same traffic as
+    // torch.cat's (640 channels a block).
+    at::Tensor denseFeatures(const at::Tensor& x)
     {
         const int64_t nf = x.size(1), gc = m_convs[0]->options.out_channels();
         at::Tensor features = at::empty({x.size(0), nf + 4 * gc, x.size(2), x.size(3)},
