@@ -69,6 +69,15 @@ at::Tensor unfusedConvolution(const at::Tensor& x, const at::Tensor& weight, con
 
 thread_local bool t_plansFrozen = false;
 
+#ifdef TESSERA_CUDNN_GRAPHS
+// True where convolutions of `x` can take cuDNN's graphs: a CUDA fp16 /
+// bf16 tensor, the graphs not turned off.
+bool convolutionGraphsApply(const at::Tensor& x)
+{
+    return g_graphsEnabled.load() && x.is_cuda() && (x.scalar_type() == at::kHalf || x.scalar_type() == at::kBFloat16);
+}
+#endif
+
 } // namespace
 
 void setFusedEpiloguesEnabled(bool enabled)
@@ -192,14 +201,5 @@ bool ConvolutionPlansFrozen::active()
     return t_plansFrozen;
 }
 
-bool convolutionGraphsApply(const at::Tensor& x)
-{
-#ifdef TESSERA_CUDNN_GRAPHS
-    return g_graphsEnabled.load() && x.is_cuda() && (x.scalar_type() == at::kHalf || x.scalar_type() == at::kBFloat16);
-#else
-    (void)x;
-    return false;
-#endif
-}
 
 } // namespace tessera

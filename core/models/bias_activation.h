@@ -63,11 +63,6 @@ private:
     bool m_before;
 };
 
-/// True where convolutions of `x` can take cuDNN's graphs (a CUDA fp16 / bf16
-/// tensor on a build with them, not turned off): there, reading and writing
-/// channel slices costs no copies.
-bool convolutionGraphsApply(const at::Tensor& x);
-
 /// True where applyBiasActivation runs our kernel for `y`. For the bench and
 /// tests, `setFusedEpiloguesEnabled(false)` makes every call take torch's ops.
 bool fusedEpilogueApplies(const at::Tensor& y);
