@@ -5,10 +5,7 @@
 // upsampling. Random weights, both key layouts (BasicSR's and the old
 // ESRGAN repository's), fp32 on the CPU.
 
-#include "models/arch/arch.h"
-#include "models/detect.h"
-#include "models/load_weights.h"
-#include "models/loaders/weight_store.h"
+#include "store_helpers.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -111,12 +108,9 @@ private slots:
         const StateDict sd = randomRrdbNet(keys);
         const StateDictStore weights(sd);
         ModelInfo info;
-        const ArchDescriptor& arch = detectArchitecture(weights, info);
+        const auto net = test::buildDetectedNetwork(weights, info);
         QCOMPARE(info.architecture, std::string("ESRGAN"));
         QCOMPARE(info.scale, 4);
-        const auto net = arch.build(weights);
-        loadWeights(*net, weights);
-        net->eval();
 
         const at::Tensor x = at::rand({2, 3, 13, 10});
         const at::Tensor expected = basicsrForward(sd, keys, x);

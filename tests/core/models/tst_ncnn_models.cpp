@@ -13,6 +13,7 @@
 #include "models/detect.h"
 #include "models/load_weights.h"
 #include "models/loaders/weight_store.h"
+#include "store_helpers.h"
 #include "models/ncnn/ncnn_graph.h"
 #include "models/ncnn/ncnn_model.h"
 #include "models/ncnn/ncnn_param.h"
@@ -189,12 +190,9 @@ private slots:
         QCOMPARE(stateDict.at("body.34.weight").sizes().vec(), (std::vector<int64_t>{48, 64, 3, 3}));
         const StateDictStore weights(stateDict);
         ModelInfo info;
-        const ArchDescriptor& arch = detectArchitecture(weights, info);
+        const auto net = test::buildDetectedNetwork(weights, info);
         QCOMPARE(info.architecture, std::string("SRVGGNetCompact"));
         QCOMPARE(info.scale, 4);
-        const auto net = arch.build(weights);
-        loadWeights(*net, weights);
-        net->eval();
 
         auto model = loadNcnnModel(path.toStdString());
         model->to(DeviceSpec{}, Precision::Fp32);
