@@ -110,14 +110,7 @@ std::vector<std::string> convolutionGraphReport()
 
 bool fusedEpilogueApplies(const at::Tensor& y)
 {
-#ifdef TESSERA_CUDA_KERNELS
-    return g_fusedEnabled.load() && y.is_cuda() && y.dim() == 4
-        && (y.scalar_type() == at::kHalf || y.scalar_type() == at::kFloat)
-        && (y.is_contiguous(at::MemoryFormat::ChannelsLast) || y.is_contiguous()) && y.numel() > 0;
-#else
-    (void)y;
-    return false;
-#endif
+    return kernelEpilogueFollows(y) && (y.is_contiguous(at::MemoryFormat::ChannelsLast) || y.is_contiguous());
 }
 
 at::Tensor applyBiasActivation(const at::Tensor& y, const at::Tensor& bias, const Activation& activation, bool inPlace)
@@ -174,9 +167,8 @@ void convolutionBiasActivationInto(const at::Tensor& x, const at::Tensor& weight
                                    at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                    int64_t groups, const Activation& activation, const at::Tensor& out)
 {
-    auto unfused = [&] {
-        at::Tensor target = out; // a view: copy_ writes through it
-        return target.copy_(unfusedConvolution(x, weight, bias, stride, padding, dilation, groups, activation));
+    auto unfused = [&] { // out is a view: copy_ writes through it
+        return out.copy_(unfusedConvolution(x, weight, bias, stride, padding, dilation, groups, activation));
     };
 #ifdef TESSERA_CUDNN_GRAPHS
     if (convolutionGraphsApply(x) && groups == 1

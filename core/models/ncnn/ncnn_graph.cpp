@@ -40,7 +40,8 @@ Graph::Graph(const GraphDesc& desc, WeightReader& weights, const std::string& so
             producer[name] = k;
     const auto producerOf = [&](const std::string& blob) -> const LayerDesc* {
         const auto it = producer.find(blob);
-        return it != producer.end() && readers[blob] == 1 ? &desc.layers[it->second] : nullptr;
+        const auto read = readers.find(blob);
+        return it != producer.end() && read != readers.end() && read->second == 1 ? &desc.layers[it->second] : nullptr;
     };
     std::map<size_t, std::pair<const LayerDesc*, const LayerDesc*>> shuffleAdds; // add -> (shuffle, interp)
     std::set<const LayerDesc*> folded;
