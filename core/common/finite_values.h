@@ -15,10 +15,9 @@ bool allFinite(const float* values, size_t count);
 
 /// True when no value of `values` is NaN or infinite; integer tensors pass.
 /// Contiguous CPU tensors: one pass over their bits (8 times faster than
-/// at::isfinite). Others (GPU, strided): one reduction and one host sync, the
-/// sum in fp64, which is finite exactly when every value is (a float is below
-/// 3.4e38 in magnitude, so finite values cannot overflow an fp64 sum), where
-/// at::isfinite(...).all() runs four kernels over the tensor.
+/// at::isfinite). Others (GPU, strided): one min-and-max reduction in the
+/// tensor's own type and one host sync (NaN and infinity show in the ends),
+/// where at::isfinite(...).all() runs four kernels over the tensor.
 bool allFiniteValues(const at::Tensor& values);
 
 } // namespace tessera

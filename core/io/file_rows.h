@@ -27,6 +27,9 @@ public:
         const Image rows = m_reader.readRegion(0, y, width(), rowCount);
         std::memcpy(pixels, rows.data(), sizeof(float) * size_t(rows.pixelCount()) * rows.channels());
     }
+    /// An 8-bit file's rows travel as its bytes (readBytes).
+    int storedBits() const override { return m_reader.readsBytes() ? 8 : 0; }
+    void readBytes(int y, int rowCount, uint8_t* samples) override { m_reader.readRowBytes(y, rowCount, samples); }
 
 private:
     ImageFileReader& m_reader;

@@ -226,6 +226,57 @@ const ImageFileInfo& ImageFileReader::info() const
     return m_impl->info;
 }
 
+bool ImageFileReader::readsBytes() const
+{
+    const OIIO::ImageSpec& spec = m_impl->input->spec();
+    // WebP's colour comes back premultiplied (unpremultiplyWebp divides it
+    // out in float); every other 8-bit file's bytes are its samples.
+    return spec.format == OIIO::TypeDesc::UINT8 && spec.channelformats.empty()
+        && !(m_impl->info.metadata.sourceFormat == "webp" && m_impl->info.channels == 4);
+}
+
+namespace {
+
+/// Rows [y, y + height) of an open file, every column, as `type` samples into `rows`.
+void readWholeRows(OIIO::ImageInput& input, const ImageFileInfo& info, const std::string& path, int y, int height,
+                   OIIO::TypeDesc type, void* rows)
+{
+    const OIIO::ImageSpec& spec = input.spec();
+    const size_t rowBytes = size_t(info.width) * size_t(info.channels) * type.size();
+    bool ok = false;
+    if (spec.tile_width > 0) {
+        // Whole rows of tiles, then the rows asked for.
+        const int tileHeight = spec.tile_height;
+        const int bandY = y / tileHeight * tileHeight;
+        const int bandRows = std::min(info.height, (y + height + tileHeight - 1) / tileHeight * tileHeight) - bandY;
+        std::vector<uint8_t> band;
+        try {
+            band.resize(rowBytes * size_t(bandRows));
+        } catch (const std::bad_alloc&) {
+            throw Error(ErrorCode::OutOfMemory, path + ": not enough memory for a band of "
+                                                    + std::to_string(bandRows) + " rows");
+        }
+        ok = input.read_tiles(0, 0, spec.x, spec.x + spec.width, spec.y + bandY, spec.y + bandY + bandRows, spec.z,
+                              spec.z + 1, 0, info.channels, type, band.data());
+        checkRead(input, ok, path);
+        std::memcpy(rows, band.data() + size_t(y - bandY) * rowBytes, rowBytes * size_t(height));
+        return;
+    }
+    ok = input.read_scanlines(0, 0, spec.y + y, spec.y + y + height, spec.z, 0, info.channels, type, rows);
+    checkRead(input, ok, path);
+}
+
+} // namespace
+
+void ImageFileReader::readRowBytes(int y, int height, uint8_t* samples)
+{
+    const ImageFileInfo& info = m_impl->info;
+    if (!readsBytes() || y < 0 || height <= 0 || y + int64_t(height) > info.height)
+        throw Error(ErrorCode::Internal, m_impl->path + ": no 8-bit rows " + std::to_string(y) + " to "
+                                             + std::to_string(y + int64_t(height)));
+    readWholeRows(*m_impl->input, info, m_impl->path, y, height, OIIO::TypeDesc::UINT8, samples);
+}
+
 Image ImageFileReader::readRegion(int x, int y, int width, int height)
 {
     const ImageFileInfo& info = m_impl->info;
@@ -236,43 +287,22 @@ Image ImageFileReader::readRegion(int x, int y, int width, int height)
                         + std::to_string(x) + ", " + std::to_string(y) + ") is outside "
                         + m_impl->path + " (" + std::to_string(info.width) + "x"
                         + std::to_string(info.height) + ")");
-
-    OIIO::ImageInput& input = *m_impl->input;
-    const OIIO::ImageSpec& spec = input.spec();
     const int channels = info.channels;
     const size_t rowFloats = size_t(info.width) * channels;
-
-    // Read whole rows (scanline files) or whole rows of tiles (tiled files),
-    // then copy out the requested columns. `bandY` is the band's first row.
-    int bandY = y;
-    int bandRows = height;
-    bool ok = false;
+    // Whole rows are read, then the requested columns copied out.
     std::vector<float> band;
     try {
-        if (spec.tile_width > 0) {
-            const int tileHeight = spec.tile_height;
-            bandY = y / tileHeight * tileHeight;
-            bandRows = std::min(info.height, (y + height + tileHeight - 1) / tileHeight * tileHeight)
-                - bandY;
-            band.resize(rowFloats * bandRows);
-            ok = input.read_tiles(0, 0, spec.x, spec.x + spec.width, spec.y + bandY,
-                                  spec.y + bandY + bandRows, spec.z, spec.z + 1, 0, channels,
-                                  OIIO::TypeFloat, band.data());
-        } else {
-            band.resize(rowFloats * bandRows);
-            ok = input.read_scanlines(0, 0, spec.y + y, spec.y + y + height, spec.z, 0, channels,
-                                      OIIO::TypeFloat, band.data());
-        }
+        band.resize(rowFloats * size_t(height));
     } catch (const std::bad_alloc&) {
         throw Error(ErrorCode::OutOfMemory, m_impl->path + ": not enough memory for a band of "
-                                                + std::to_string(bandRows) + " rows");
+                                                + std::to_string(height) + " rows");
     }
-    checkRead(input, ok, m_impl->path);
+    readWholeRows(*m_impl->input, info, m_impl->path, y, height, OIIO::TypeFloat, band.data());
     unpremultiplyWebp(info.metadata.sourceFormat, channels, band.data(), band.size() / size_t(channels));
 
     Image region = allocate(width, height, channels, m_impl->path);
     for (int row = 0; row < height; ++row) {
-        const float* source = band.data() + size_t(y - bandY + row) * rowFloats + size_t(x) * channels;
+        const float* source = band.data() + size_t(row) * rowFloats + size_t(x) * channels;
         std::memcpy(region.row(row), source, sizeof(float) * size_t(width) * channels);
     }
     region.metadata() = info.metadata;

@@ -12,6 +12,11 @@ void RowSink::writeBytes(int, int, const uint8_t*)
     throw Error(ErrorCode::Internal, "8-bit rows for a sink that stores none (storedBits() is 0)");
 }
 
+void RowSource::readBytes(int, int, uint8_t*)
+{
+    throw Error(ErrorCode::Internal, "8-bit rows from a source that holds none (storedBits() is 0)");
+}
+
 void ImageRowSink::begin(int width, int height, int channels)
 {
     m_image = Image(width, height, channels);

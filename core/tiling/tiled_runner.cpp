@@ -11,7 +11,11 @@
 #include "tiling/tile_workers.h"
 
 #include <ATen/record_function.h>
+#include <c10/core/DeviceGuard.h>
+#include <c10/core/Event.h>
 #include <c10/core/InferenceMode.h>
+#include <c10/core/StreamGuard.h>
+#include <c10/core/impl/VirtualGuardImpl.h>
 
 #include <algorithm>
 #include <atomic>
@@ -19,6 +23,7 @@
 #include <deque>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace tessera {
@@ -192,6 +197,14 @@ struct Band {
     int first = 0;
 };
 
+/// Input rows on their way to the device: [R, W, C] float32 there once
+/// `arrived` (recorded on the stream that uploaded them; null when they were
+/// made on the current stream) has happened.
+struct ArrivingRows {
+    at::Tensor rows;
+    std::shared_ptr<c10::Event> arrived;
+};
+
 /// One batch of plan tiles, queued and not yet blended.
 struct PendingBatch {
     int row = 0;
@@ -215,11 +228,18 @@ public:
 
 private:
     /// Makes the band of input rows tile row `row` needs, and starts reading
-    /// the rows the next tile row adds while the device works on this one.
+    /// and uploading the rows the next tile row adds while the device works
+    /// on this one.
     void loadBand(int row);
-    /// Rows [from, to) of the source: [to - from, W, C] float32 on the host,
-    /// pinned for a CUDA device so that their upload is asynchronous.
+    /// Rows [from, to) of the source on the host: [to - from, W, C] float32,
+    /// or uint8 from an 8-bit source on a device; pinned for a CUDA device so
+    /// that their upload is asynchronous.
     at::Tensor readRows(int from, int to);
+    /// Rows [from, to) as [to - from, W, C] float32 on the model's device.
+    /// With `uploadStream` (a CUDA device, the reading thread) the upload and
+    /// the bytes' conversion run there, after the event the result carries;
+    /// else on the current stream.
+    ArrivingRows fetchRows(int from, int to, const std::optional<c10::Stream>& uploadStream);
     /// Loads tile row `row`'s band and starts its batches: on the workers when
     /// there are several devices, else here and now.
     void queueRow(int row);
@@ -269,8 +289,10 @@ private:
     Band m_gatherBand; ///< m_band as [C, rows, W]
     int m_bandFirst = 0;
     int m_bandLast = 0;
-    /// The next tile row's new rows, being read on another thread.
-    std::future<at::Tensor> m_nextRows;
+    /// The next tile row's new rows, being read (and uploaded, on
+    /// m_uploadStream) on another thread.
+    std::future<ArrivingRows> m_nextRows;
+    std::optional<c10::Stream> m_uploadStream; ///< a CUDA device's copy stream for the rows ahead
     int m_nextFrom = 0, m_nextTo = 0;
     /// Pixels replaced by the non-finite rule: on the host (read on either
     /// thread) and on the device (a scalar there, read once at the end).
@@ -466,23 +488,28 @@ void Runner::loadBand(int row)
         parts.push_back(m_band.narrow(0, keepFrom - m_bandFirst, keepTo - keepFrom));
     const int readFrom = std::max(first, m_band.defined() ? m_bandLast : first);
     if (last > readFrom) {
-        at::Tensor fresh;
+        ArrivingRows fresh;
         if (m_nextRows.valid()) {
             const bool fits = m_nextFrom == readFrom && m_nextTo == last;
             fresh = m_nextRows.get();
             if (!fits)
-                fresh = at::Tensor();
+                fresh = ArrivingRows();
         }
-        if (!fresh.defined())
-            fresh = readRows(readFrom, last);
-        if (!device.is_cpu()) {
-            fresh = fresh.to(device, /*non_blocking=*/true);
-            if (m_options.replaceNonFinite) {
-                const at::Tensor replaced = replaceNonFinitePixels(fresh);
-                m_deviceNonFinite = m_deviceNonFinite.defined() ? m_deviceNonFinite + replaced : replaced;
-            }
+        if (!fresh.rows.defined())
+            fresh = fetchRows(readFrom, last, std::nullopt);
+        if (fresh.arrived) {
+            // The current stream waits for the upload, not the host; and the
+            // rows' memory (the upload stream's) is not reused before the
+            // current stream is done with it.
+            const c10::Stream current = c10::impl::VirtualGuardImpl(device.type()).getStream(device);
+            fresh.arrived->block(current);
+            fresh.rows.record_stream(current);
         }
-        parts.push_back(fresh);
+        if (!device.is_cpu() && m_options.replaceNonFinite && m_source.storedBits() != 8) {
+            const at::Tensor replaced = replaceNonFinitePixels(fresh.rows);
+            m_deviceNonFinite = m_deviceNonFinite.defined() ? m_deviceNonFinite + replaced : replaced;
+        }
+        parts.push_back(fresh.rows);
     }
     // band: [last - first, W, C] on the device
     m_band = parts.size() == 1 ? parts[0] : at::cat(parts, 0);
@@ -493,7 +520,12 @@ void Runner::loadBand(int row)
     if (row + 1 < m_plan.rows() && m_needLast[size_t(row) + 1] > last) {
         m_nextFrom = last;
         m_nextTo = m_needLast[size_t(row) + 1];
-        m_nextRows = std::async(std::launch::async, [this] { return readRows(m_nextFrom, m_nextTo); });
+        if (device.is_cuda() && !m_uploadStream)
+            m_uploadStream = c10::impl::VirtualGuardImpl(device.type()).getStreamFromGlobalPool(device);
+        m_nextRows = std::async(std::launch::async, [this] {
+            c10::InferenceMode inference;
+            return fetchRows(m_nextFrom, m_nextTo, m_uploadStream);
+        });
     }
 }
 
@@ -501,16 +533,45 @@ at::Tensor Runner::readRows(int from, int to)
 {
     RECORD_USER_SCOPE("tessera::read_rows"); // a named range in the bench's profile
     const bool pinned = m_model.device.kind == DeviceKind::Cuda;
+    const bool bytes = m_source.storedBits() == 8;
     at::Tensor rows = at::empty({to - from, m_source.width(), m_source.channels()},
-                                at::TensorOptions().dtype(at::kFloat).pinned_memory(pinned));
-    if (to > from)
-        m_source.readRows(from, to - from, rows.data_ptr<float>());
+                                at::TensorOptions().dtype(bytes ? at::kByte : at::kFloat).pinned_memory(pinned));
+    if (to > from) {
+        if (bytes)
+            m_source.readBytes(from, to - from, rows.data_ptr<uint8_t>());
+        else
+            m_source.readRows(from, to - from, rows.data_ptr<float>());
+    }
     // On the CPU the rule runs here, on whichever thread reads; a device
-    // applies it to the uploaded rows (loadBand).
-    if (m_options.replaceNonFinite && m_model.device.kind == DeviceKind::Cpu)
+    // applies it to the uploaded rows (loadBand). Bytes are always finite.
+    if (m_options.replaceNonFinite && m_model.device.kind == DeviceKind::Cpu && !bytes)
         m_hostNonFinite += replaceNonFinitePixels(rows.data_ptr<float>(), size_t(rows.size(0)) * size_t(rows.size(1)),
                                                   int(rows.size(2)));
     return rows;
+}
+
+ArrivingRows Runner::fetchRows(int from, int to, const std::optional<c10::Stream>& uploadStream)
+{
+    const c10::Device device = toTorchDevice(m_model.device);
+    at::Tensor rows = readRows(from, to);
+    std::optional<c10::DeviceGuard> deviceGuard;
+    std::optional<c10::StreamGuard> streamGuard;
+    if (uploadStream) {
+        deviceGuard.emplace(device);
+        streamGuard.emplace(*uploadStream);
+    }
+    if (!device.is_cpu())
+        rows = rows.to(device, /*non_blocking=*/true);
+    // One kernel makes the floats: the byte cast to float, times the float
+    // constant (a double scalar holding a float converts back exactly).
+    if (rows.scalar_type() == at::kByte)
+        rows = at::mul(rows, double(kByteToFloat));
+    ArrivingRows arriving{rows, nullptr};
+    if (uploadStream) {
+        arriving.arrived = std::make_shared<c10::Event>(device.type());
+        arriving.arrived->record(*uploadStream);
+    }
+    return arriving;
 }
 
 at::Tensor Runner::gather(const PendingBatch& batch) const

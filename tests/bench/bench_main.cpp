@@ -3,6 +3,7 @@
 
 #include "bench_accumulator.h"
 #include "bench_diffusion.h"
+#include "bench_fp8.h"
 #include "bench_png.h"
 #include "bench_precision.h"
 #include "bench_profile.h"
@@ -49,11 +50,13 @@ Modes:
                --png FILE [--png-level L]: the runs write FILE through the PNG
                encoder (timed with it; rows travel as bytes); --sink-bits 8:
                the null sink takes bytes rounded on the device, as an 8-bit
-               file does (default: float rows); --cold 1: no warm-up and no model-only timings (the
+               file does (default: float rows); --source-bits 8: the synthetic
+               source hands over bytes, as an 8-bit file does (default: float rows); --cold 1: no warm-up and no model-only timings (the
                process is one cold run, for /usr/bin/time); --profile N: the N costliest CUDA kernels of one run
                and of one bare forward, and the device's busy share; --cudnn-benchmark 0:
                cuDNN's heuristic kernels (as a several-device run) instead of autotuning;
-               --conv-graphs 0: conv + our epilogue instead of cuDNN's fused graphs
+               --conv-graphs 0: conv + our epilogue instead of cuDNN's fused graphs;
+               --fp8 1: one 64->64 convolution's FP8 time and error against fp16
   verify       tiled output on --device against the CPU and against one
                whole-image tile (max differences; exit 1 past --tolerance)
   memory       peak resident memory of a streamed upscale; with OpenImageIO:
@@ -289,8 +292,9 @@ int runThroughput(const Options& options)
     std::vector<double> seconds;
     TiledReport report;
     const std::string pngPath = textOption(options, "--png", "");
+    const int sourceBits = intOption(options, "--source-bits", 0);
     for (int i = 0; i < runs; ++i) {
-        bench::SyntheticSource source(size, size);
+        bench::SyntheticSource source(size, size, sourceBits);
         const auto start = std::chrono::steady_clock::now();
         if (pngPath.empty()) {
             bench::NullSink sink(intOption(options, "--sink-bits", 0));
@@ -326,6 +330,8 @@ int runThroughput(const Options& options)
                 bare * 1e3, double(batch) * tile * tile / 1e6 / bare);
     if (tileModel.device.kind == DeviceKind::Cuda) {
         compareFusedEpilogues(tileModel, tile, batch, textOption(options, "--conv-graphs", "1") != "0");
+        if (intOption(options, "--fp8", 0) != 0)
+            bench::compareFp8Convolution(tileModel.device, tile);
         comparePixelShuffleAdd(tileModel.device, tile, model.scale);
         // The blending and finishing kernels at a 4096² x4 run's row width.
         bench::compareAccumulatorKernels(tileModel.device, 16384, 4096);
@@ -345,7 +351,7 @@ int runThroughput(const Options& options)
     if (tileModel.device.kind == DeviceKind::Cuda) {
         std::printf("device-to-host copy (pinned, 1 GB): %.1f GB/s\n", bench::deviceToHostGigabytesPerSecond(tileModel.device));
         if (const int top = intOption(options, "--profile", 0); top > 0) {
-            bench::SyntheticSource source(size, size);
+            bench::SyntheticSource source(size, size, sourceBits);
             bench::NullSink sink(intOption(options, "--sink-bits", 0));
             bench::printKernelProfile("the whole run", tileModel.device, 1, top, [&] { model.run(source, sink); });
             bench::printKernelProfile("one bare forward", tileModel.device, 3, top,
@@ -393,7 +399,7 @@ int runVerify(const Options& options)
     tiled.overlap = intOption(options, "--overlap", -1);
     tiled.halo = intOption(options, "--halo", -1);
     tiled.batch = intOption(options, "--batch", 1);
-    bench::SyntheticSource source(size, size * 3 / 4);
+    bench::SyntheticSource source(size, size * 3 / 4, intOption(options, "--source-bits", 0));
     TiledReport report;
     const Image onDevice = runToImage(source, deviceModel, tiled, &report);
     const Image onCpu = runToImage(source, cpuModel, tiled);

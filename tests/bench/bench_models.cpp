@@ -11,7 +11,7 @@
 
 namespace tessera::bench {
 
-SyntheticSource::SyntheticSource(int width, int height)
+SyntheticSource::SyntheticSource(int width, int height, int storedBits)
     : m_width(width), m_height(height), m_pattern(size_t(kPatternRows) * size_t(width) * 3)
 {
     float* pixels = m_pattern.data();
@@ -26,6 +26,20 @@ SyntheticSource::SyntheticSource(int width, int height)
             *pixels++ = 0.5f + 0.4f * std::sin(float(x + row) * 0.01f);
         }
     }
+    if (storedBits == 8) {
+        m_bytes.resize(m_pattern.size());
+        for (size_t i = 0; i < m_pattern.size(); ++i) {
+            m_bytes[i] = uint8_t(std::lround(std::clamp(m_pattern[i], 0.0f, 1.0f) * 255.0f));
+            m_pattern[i] = float(m_bytes[i]) * kByteToFloat;
+        }
+    }
+}
+
+void SyntheticSource::readBytes(int y, int rowCount, uint8_t* samples)
+{
+    const size_t rowBytes = size_t(m_width) * 3;
+    for (int row = y; row < y + rowCount; ++row, samples += rowBytes)
+        std::memcpy(samples, m_bytes.data() + size_t(row % kPatternRows) * rowBytes, rowBytes);
 }
 
 void SyntheticSource::readRows(int y, int rowCount, float* pixels)

@@ -18,21 +18,26 @@ namespace tessera::bench {
 
 /// A deterministic RGB test pattern (gradients and a little texture) of any
 /// size, its rows repeated from a short pattern: no image in memory.
+/// storedBits 8 holds the pattern as bytes and hands them over as an 8-bit
+/// file's source does (readBytes).
 class SyntheticSource : public RowSource {
 public:
     /// A texture of kPatternRows rows made once and repeated, so that reading
     /// costs a copy and the bench times the engine, not the generator.
-    SyntheticSource(int width, int height);
+    SyntheticSource(int width, int height, int storedBits = 0);
     int width() const override { return m_width; }
     int height() const override { return m_height; }
     int channels() const override { return 3; }
     void readRows(int y, int rowCount, float* pixels) override;
+    int storedBits() const override { return m_bytes.empty() ? 0 : 8; }
+    void readBytes(int y, int rowCount, uint8_t* samples) override;
 
 private:
     static constexpr int kPatternRows = 61;
     int m_width;
     int m_height;
-    std::vector<float> m_pattern; ///< [kPatternRows, width, 3]
+    std::vector<float> m_pattern;  ///< [kPatternRows, width, 3]
+    std::vector<uint8_t> m_bytes;  ///< the pattern as bytes (storedBits 8); m_pattern is then their floats
 };
 
 /// Discards rows, keeping a count and a checksum. storedBits 8 takes the

@@ -89,10 +89,11 @@ std::string shortName(std::string name)
 /// the kernels on either side and how far into the recording each gap
 /// opened; the copies by direction with their rate; and the tail, from the
 /// last kernel's end to the last copy's.
-void printTimeline(std::vector<DeviceSpan> spans, int top)
+/// Returns the windows [start, end) of the three longest gaps, longest first.
+std::vector<std::pair<uint64_t, uint64_t>> printTimeline(std::vector<DeviceSpan> spans, int top)
 {
     if (spans.empty())
-        return;
+        return {};
     std::sort(spans.begin(), spans.end(), [](const DeviceSpan& a, const DeviceSpan& b) { return a.startNs < b.startNs; });
     const uint64_t origin = spans.front().startNs;
     uint64_t lastEnd = 0;
@@ -102,6 +103,7 @@ void printTimeline(std::vector<DeviceSpan> spans, int top)
         double ms;
         double atMs;
         std::string before, after;
+        uint64_t startNs = 0, endNs = 0;
     };
     std::vector<Gap> gaps;
     std::map<std::string, KernelTotal> copies; // by the copy's name (direction, pinned or pageable)
@@ -115,7 +117,7 @@ void printTimeline(std::vector<DeviceSpan> spans, int top)
         }
         if (kernelEnd > 0 && span.startNs > kernelEnd)
             gaps.push_back({double(span.startNs - kernelEnd) / 1e6, double(kernelEnd - origin) / 1e6, lastKernel,
-                            span.name});
+                            span.name, kernelEnd, span.startNs});
         if (span.endNs > kernelEnd) {
             kernelEnd = span.endNs;
             lastKernel = span.name;
@@ -134,6 +136,10 @@ void printTimeline(std::vector<DeviceSpan> spans, int top)
     for (const auto& [name, total] : copies)
         std::printf("    copies %s: %lld calls, %.2f ms on the device\n", name.c_str(), (long long)total.calls,
                     total.nanoseconds / 1e6);
+    std::vector<std::pair<uint64_t, uint64_t>> windows;
+    for (size_t i = 0; i < gaps.size() && i < 3; ++i)
+        windows.emplace_back(gaps[i].startNs, gaps[i].endNs);
+    return windows;
 }
 
 /// One range the host spent in a named scope: ours (tessera::...) or an op.
@@ -143,6 +149,25 @@ struct HostSpan {
     uint64_t thread = 0;
     std::string name;
 };
+
+/// What the host did while the device waited: the ranges of at least 20 us
+/// that overlap each of `gaps` (the longest device gaps), in time order.
+void printHostDuringGaps(std::vector<HostSpan> spans, const std::vector<std::pair<uint64_t, uint64_t>>& gaps,
+                         uint64_t origin)
+{
+    std::sort(spans.begin(), spans.end(), [](const HostSpan& a, const HostSpan& b) { return a.startNs < b.startNs; });
+    for (const auto& [start, end] : gaps) {
+        std::printf("  host during the gap at %.2f ms (%.3f ms)\n", (double(start) - double(origin)) / 1e6,
+                    double(end - start) / 1e6);
+        int shown = 0;
+        for (const HostSpan& span : spans)
+            if (span.startNs < end && span.startNs + span.durationNs > start && span.durationNs >= 20000
+                && shown++ < 16)
+                std::printf("    %8.3f ms at %8.2f ms, thread %llu: %s\n", double(span.durationNs) / 1e6,
+                            (double(span.startNs) - double(origin)) / 1e6, (unsigned long long)span.thread,
+                            shortName(span.name).c_str());
+    }
+}
 
 /// The `top` longest host ranges, timed on the device events' clock (kineto
 /// aligns the two), so a gap on the device can be matched to what the host
@@ -221,12 +246,14 @@ void printKernelProfile(const std::string& title, const DeviceSpec& device, int 
                 copyNs / 1e6 / runs);
     printTable("by family", families, allNs, runs, 10);
     printTable("by kernel", kernels, allNs, runs, top);
-    printTimeline(spans, top);
+    const std::vector<std::pair<uint64_t, uint64_t>> gaps = printTimeline(spans, top);
     uint64_t origin = UINT64_MAX;
     for (const DeviceSpan& span : spans)
         origin = std::min(origin, span.startNs);
-    if (!spans.empty())
+    if (!spans.empty()) {
+        printHostDuringGaps(hostSpans, gaps, origin);
         printHostRanges(std::move(hostSpans), origin, top);
+    }
 #else
     (void)device;
     (void)runs;

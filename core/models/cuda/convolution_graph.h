@@ -30,10 +30,16 @@ namespace tessera::cuda {
 /// `unfused` itself. `unfused` runs under the plan cache's lock, so it must
 /// not call convolutionGraph. Under ConvolutionPlansFrozen a shape without a
 /// plan gets none (undefined is returned).
+///
+/// FP8 (E4M3, LibTorch 2.1+, Hopper): x and weight in FP8, `weightDescale`
+/// [Cout] fp32 (each output channel's 1 / scale of its quantized weights),
+/// the output in `outType` (FP8 or fp16; `into`'s type where given). Other
+/// types: `weightDescale` undefined, the output in x's type.
 at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                             at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                             const Activation& activation, const at::Tensor& into,
-                            const std::function<at::Tensor()>& unfused);
+                            const std::function<at::Tensor()>& unfused, const at::Tensor& weightDescale = {},
+                            at::ScalarType outType = at::ScalarType::Undefined);
 
 /// One line per convolution shape met so far: the plan chosen and its time
 /// against the unfused path, or why none runs (for tessera-bench).

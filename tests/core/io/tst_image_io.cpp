@@ -3,6 +3,7 @@
 
 // LibTorch headers before Qt's (Qt's "slots" macro breaks them).
 #include "tiling/quantize_rows.h"
+#include "tiling/row_source.h"
 
 #include "common/error.h"
 #include "image/image.h"
@@ -401,6 +402,75 @@ private slots:
         TESSERA_VERIFY_ERROR(reader.readRegion(50, 0, 4, 1), ErrorCode::InvalidArgument);
         TESSERA_VERIFY_ERROR(reader.readRegion(0, -1, 4, 1), ErrorCode::InvalidArgument);
         TESSERA_VERIFY_ERROR(reader.readRegion(0, 0, 0, 1), ErrorCode::InvalidArgument);
+    }
+
+    // An 8-bit file's rows may travel as bytes (ImageFileReader::readRowBytes,
+    // FileRowSource::readBytes): the runner makes the floats on the device as
+    // byte * kByteToFloat, so that must be exactly what readRegion gives, for
+    // every byte value and every layout that reads bytes.
+    void byteRowsAreTheFloatRowsBytes_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("channels");
+        QTest::addColumn<int>("bits");
+        QTest::addColumn<bool>("readsBytes");
+        QTest::newRow("png rgba 8") << "bytes.png" << 4 << 8 << true;
+        QTest::newRow("png grey 8") << "grey.png" << 1 << 8 << true;
+        QTest::newRow("jpg") << "bytes.jpg" << 3 << 8 << true;
+        QTest::newRow("tif 8") << "bytes.tif" << 3 << 8 << true;
+        QTest::newRow("tiled tif 8") << "bytes.tiled.tif" << 4 << 8 << true;
+        QTest::newRow("webp rgb") << "bytes.webp" << 3 << 8 << true;
+        QTest::newRow("webp rgba: colour divided by alpha") << "alpha.webp" << 4 << 8 << false;
+        QTest::newRow("png 16") << "wide.png" << 3 << 16 << false;
+        QTest::newRow("exr half") << "half.exr" << 3 << 16 << false;
+    }
+
+    void byteRowsAreTheFloatRowsBytes()
+    {
+        QFETCH(QString, file);
+        QFETCH(int, channels);
+        QFETCH(int, bits);
+        QFETCH(bool, readsBytes);
+        const std::string name = path(file);
+        // Every byte value, in every channel.
+        Image source(64, 9, channels);
+        for (int y = 0; y < source.height(); ++y)
+            for (int x = 0; x < source.width(); ++x)
+                for (int c = 0; c < channels; ++c)
+                    source.at(x, y, c) = float((x * 4 + y * 37 + c * 11) % 256) / 255.0f;
+        if (file.contains(".tiled.")) {
+            OIIO::ImageSpec spec(64, 9, channels, OIIO::TypeDesc::UINT8);
+            spec.tile_width = 16;
+            spec.tile_height = 16;
+            auto output = OIIO::ImageOutput::create(name);
+            QVERIFY(output && output->open(name, spec));
+            QVERIFY(output->write_image(OIIO::TypeFloat, source.data()));
+            QVERIFY(output->close());
+        } else {
+            WriteOptions options;
+            options.bits = bits;
+            options.quality = 100;
+            writeImage(source, name, options);
+        }
+        ImageFileReader reader(name);
+        QCOMPARE(reader.readsBytes(), readsBytes);
+        if (!readsBytes) {
+            std::vector<uint8_t> unused(64 * 3 * size_t(channels));
+            TESSERA_VERIFY_ERROR(reader.readRowBytes(0, 3, unused.data()), ErrorCode::Internal);
+            return;
+        }
+        const int width = reader.info().width;
+        const int fileChannels = reader.info().channels;
+        // Bands as the runner asks for them: in order, then one re-read.
+        for (const auto& [y, rows] : std::vector<std::pair<int, int>>{{0, 4}, {4, 5}, {2, 3}}) {
+            std::vector<uint8_t> bytes(size_t(rows) * width * fileChannels);
+            reader.readRowBytes(y, rows, bytes.data());
+            const Image floats = reader.readRegion(0, y, width, rows);
+            for (size_t i = 0; i < bytes.size(); ++i)
+                QCOMPARE(floats.data()[i], float(bytes[i]) * kByteToFloat);
+        }
+        std::vector<uint8_t> past(size_t(width) * fileChannels);
+        TESSERA_VERIFY_ERROR(reader.readRowBytes(8, 2, past.data()), ErrorCode::Internal);
     }
 
     void streamingWriterEqualsWriteImage_data()

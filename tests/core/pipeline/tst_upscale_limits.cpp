@@ -252,6 +252,42 @@ private slots:
         }
     }
 
+    // The tensor check's reduction path (strided views, as a model's cropped
+    // channels-last output is; halves; the 8-bit float types where LibTorch
+    // has them): the extremes of float are finite, any NaN or infinity is
+    // seen wherever it sits, also beside the other infinity.
+    void allFiniteValuesSeesNonFiniteInStridedTensors()
+    {
+        const float largest = std::numeric_limits<float>::max();
+        // [1, 3, 5, 7] as a channels-last view, then cropped: not contiguous.
+        const at::Tensor base = at::rand({1, 3, 6, 8}).contiguous(at::MemoryFormat::ChannelsLast);
+        at::Tensor view = base.narrow(2, 1, 5).narrow(3, 0, 7);
+        QVERIFY(!view.is_contiguous());
+        view[0][1][2][3] = largest;
+        view[0][2][4][6] = -largest;
+        const at::Tensor halves = view.clamp(-60000.0, 60000.0).to(at::kHalf); // float's extremes are half's infinities
+        QVERIFY(allFiniteValues(view));
+        QVERIFY(allFiniteValues(halves));
+        QVERIFY(allFiniteValues(view.to(at::kDouble)));
+        const float bad[] = {std::nanf(""), std::numeric_limits<float>::infinity(),
+                             -std::numeric_limits<float>::infinity()};
+        for (float value : bad) {
+            at::Tensor copy = view.clone();
+            copy[0][0][4][6] = value; // the last element of the view
+            QVERIFY(!allFiniteValues(copy));
+            at::Tensor half = halves.clone();
+            half[0][0][4][6] = value;
+            QVERIFY(!allFiniteValues(half));
+            copy[0][1][0][0] = -value; // both infinities: the ends are -inf and inf
+            QVERIFY(!allFiniteValues(copy));
+        }
+        at::Tensor outside = base.clone();
+        outside[0][0][0][0] = std::nanf(""); // outside the view: not its business
+        QVERIFY(allFiniteValues(outside.narrow(2, 1, 5)));
+        QVERIFY(allFiniteValues(at::arange(10, at::kInt)));
+        QVERIFY(allFiniteValues(at::empty({0, 3})));
+    }
+
     // Non-finite samples in the first and in later blocks of pixels, and two
     // in one pixel: counted once per pixel, replaced by the rule, the rest
     // untouched; on a GPU (the runner's device path) the same rows and count.

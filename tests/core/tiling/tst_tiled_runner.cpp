@@ -86,6 +86,40 @@ public:
     int nextRow = 0;
 };
 
+/// An 8-bit source: its rows as bytes (readBytes, which the runner takes)
+/// and as their floats (readRows), checking bytes come once, in order.
+class ByteSource : public RowSource {
+public:
+    ByteSource(int width, int height, int channels) : m_width(width), m_height(height), m_channels(channels)
+    {
+        bytes.resize(size_t(width) * height * channels);
+        for (size_t i = 0; i < bytes.size(); ++i)
+            bytes[i] = uint8_t((i * 37 + i / 7) % 256);
+        floats = Image(width, height, channels);
+        for (size_t i = 0; i < bytes.size(); ++i)
+            floats.data()[i] = float(bytes[i]) * kByteToFloat;
+    }
+    int width() const override { return m_width; }
+    int height() const override { return m_height; }
+    int channels() const override { return m_channels; }
+    void readRows(int, int, float*) override { throw std::logic_error("float rows from a byte source"); }
+    int storedBits() const override { return 8; }
+    void readBytes(int y, int rowCount, uint8_t* samples) override
+    {
+        if (y < nextRow)
+            throw std::logic_error("row read twice or out of order");
+        nextRow = y + rowCount;
+        const size_t rowBytes = size_t(m_width) * m_channels;
+        std::memcpy(samples, bytes.data() + size_t(y) * rowBytes, rowBytes * size_t(rowCount));
+    }
+    std::vector<uint8_t> bytes;
+    Image floats; ///< what readRows would give
+    int nextRow = 0;
+
+private:
+    int m_width, m_height, m_channels;
+};
+
 } // namespace
 
 class TestTiledRunner : public QObject {
@@ -348,6 +382,34 @@ private slots:
                 QFAIL(qPrintable(QString("sample %1: %2 rounded to %3, not %4").arg(i).arg(v).arg(sink.bytes[i]).arg(expected)));
         }
         QVERIFY(outOfRange > 0); // the random model's output leaves [0, 1]: clamping is tested too
+    }
+
+    // An 8-bit source's rows travel as bytes and become floats where the
+    // model runs: the output is the float rows' output, bit for bit, over
+    // several bands (the next band's rows read ahead), with alpha too.
+    void byteSourceGivesTheFloatRowsOutput_data()
+    {
+        QTest::addColumn<int>("channels");
+        QTest::newRow("rgb") << 3;
+        QTest::newRow("rgba") << 4;
+    }
+
+    void byteSourceGivesTheFloatRowsOutput()
+    {
+        QFETCH(int, channels);
+        const TileModel model = makeConvModel(3, 2, 3, 8, 11);
+        ByteSource source(150, 170, channels);
+        TiledOptions options = streamingOptions();
+        options.replaceNonFinite = true; // bytes are finite: nothing to replace, and no pass over them
+        const Image expected = upscaleImage(source.floats, model, options);
+        RecordingSink sink;
+        const TiledReport report = runTiled(source, sink, model, options);
+        QVERIFY(report.tiles > 4);
+        QCOMPARE(report.nonFinitePixels, int64_t(0));
+        QCOMPARE(source.nextRow, source.height());
+        QCOMPARE(sink.nextRow, expected.height());
+        QVERIFY(std::memcmp(sink.image.data(), expected.data(),
+                            sizeof(float) * size_t(expected.pixelCount()) * size_t(expected.channels())) == 0);
     }
 
     void outOfMemorySplitsAndRetries()
