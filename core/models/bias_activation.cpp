@@ -1,10 +1,6 @@
 #include "models/bias_activation.h"
 
-#include "common/error.h"
-#include "common/torch_compat.h"
-
 #include <atomic>
-#include <limits>
 
 #ifdef TESSERA_CUDA_KERNELS
 #include "models/cuda/bias_activation_kernel.h"
@@ -180,59 +176,6 @@ void convolutionBiasActivationInto(const at::Tensor& x, const at::Tensor& weight
         return;
 #endif
     unfused();
-}
-
-bool fp8ConvolutionsBuilt()
-{
-#if TESSERA_HAVE_FLOAT8 && defined(TESSERA_CUDNN_GRAPHS)
-    return true;
-#else
-    return false;
-#endif
-}
-
-Fp8Weights quantizeFp8Weights(const at::Tensor& weight)
-{
-#if TESSERA_HAVE_FLOAT8 && defined(TESSERA_CUDNN_GRAPHS)
-    // largest: [Cout] each channel's largest magnitude (1 for an all-zero channel)
-    const at::Tensor w = weight.to(at::kFloat);
-    const at::Tensor largest = w.abs().flatten(1).amax(1).clamp_min(std::numeric_limits<float>::min());
-    // scale = 2^floor(log2(448 / largest)): exact to apply and to undo;
-    // halved where rounding in the logarithm overshot 448.
-    at::Tensor scale = at::exp2(at::floor(at::log2(at::reciprocal(largest) * 448.0)));
-    scale = at::where(largest * scale > 448.0, scale * 0.5, scale);
-    Fp8Weights out;
-    out.values = (w * scale.view({-1, 1, 1, 1})).to(at::kFloat8_e4m3fn);
-    out.descale = at::reciprocal(scale);
-    return out;
-#else
-    (void)weight;
-    throw Error(ErrorCode::InvalidArgument, "FP8 convolutions need LibTorch 2.1 or later with cuDNN 9");
-#endif
-}
-
-at::Tensor convolutionBiasActivationFp8(const at::Tensor& x, const Fp8Weights& weights, const at::Tensor& bias,
-                                        at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
-                                        const Activation& activation, at::ScalarType outType)
-{
-#if TESSERA_HAVE_FLOAT8 && defined(TESSERA_CUDNN_GRAPHS)
-    // The fallback, and the graph's rival: fp16 with the dequantized weights.
-    auto unfused = [&] {
-        const at::Tensor weight = (weights.values.to(at::kFloat) * weights.descale.view({-1, 1, 1, 1})).to(at::kHalf);
-        return unfusedConvolution(x.to(at::kHalf), weight, bias, stride, padding, dilation, 1, activation).to(outType);
-    };
-    if (g_graphsEnabled.load() && x.is_cuda()) {
-        const at::Tensor input = x.scalar_type() == at::kFloat8_e4m3fn ? x : x.to(at::kFloat8_e4m3fn);
-        at::Tensor fused = cuda::convolutionGraph(input, weights.values, bias, stride, padding, dilation, activation,
-                                                  at::Tensor(), unfused, weights.descale, outType);
-        if (fused.defined())
-            return fused;
-    }
-    return unfused();
-#else
-    (void)x, (void)weights, (void)bias, (void)stride, (void)padding, (void)dilation, (void)activation, (void)outType;
-    throw Error(ErrorCode::InvalidArgument, "FP8 convolutions need LibTorch 2.1 or later with cuDNN 9");
-#endif
 }
 
 ConvolutionPlansFrozen::ConvolutionPlansFrozen() : m_before(t_plansFrozen)

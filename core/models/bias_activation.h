@@ -45,33 +45,6 @@ void convolutionBiasActivationInto(const at::Tensor& x, const at::Tensor& weight
                                    at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                    int64_t groups, const Activation& activation, const at::Tensor& out);
 
-/// A convolution's weights in FP8 E4M3: each output channel scaled by a power
-/// of two that brings its largest magnitude to at most 448 (E4M3's largest),
-/// so small weights keep their 3 mantissa bits instead of going subnormal;
-/// `descale` [Cout] fp32 undoes it exactly after the convolution.
-struct Fp8Weights {
-    at::Tensor values;  ///< [Cout, Cin, R, S] FP8 E4M3
-    at::Tensor descale; ///< [Cout] fp32, a power of two per channel
-};
-
-/// True where FP8 convolutions can run: LibTorch 2.1+ (its FP8 dtype) with
-/// cuDNN's graphs built in; they run on GPUs with FP8 tensor cores (Hopper).
-bool fp8ConvolutionsBuilt();
-
-/// `weight` ([Cout, Cin, R, S], any float type) quantized to FP8 per output
-/// channel (Fp8Weights). Throws Error(InvalidArgument) where fp8ConvolutionsBuilt() is false.
-Fp8Weights quantizeFp8Weights(const at::Tensor& weight);
-
-/// act(conv2d(x, w) + bias) with FP8 inputs: x ([N, Cin, H, W] on CUDA, FP8
-/// E4M3, or fp16 and converted first) times `weights`, accumulated in fp32,
-/// descaled, biased and activated in one cuDNN plan, stored as `outType`
-/// (FP8 E4M3 for the next FP8 convolution, or fp16). Where cuDNN has no plan
-/// (or the fp16 convolution of the dequantized weights times faster) that
-/// runs instead, with the same output type.
-at::Tensor convolutionBiasActivationFp8(const at::Tensor& x, const Fp8Weights& weights, const at::Tensor& bias,
-                                        at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
-                                        const Activation& activation, at::ScalarType outType);
-
 /// While one lives, convolutions on this thread use the cuDNN plans built so
 /// far but build no new ones (a shape without a plan runs conv + our
 /// epilogue). For one-off shapes, such as a tile preview at a size the run

@@ -3,7 +3,6 @@
 
 #include "bench_accumulator.h"
 #include "bench_diffusion.h"
-#include "bench_fp8.h"
 #include "bench_png.h"
 #include "bench_precision.h"
 #include "bench_profile.h"
@@ -55,8 +54,7 @@ Modes:
                process is one cold run, for /usr/bin/time); --profile N: the N costliest CUDA kernels of one run
                and of one bare forward, and the device's busy share; --cudnn-benchmark 0:
                cuDNN's heuristic kernels (as a several-device run) instead of autotuning;
-               --conv-graphs 0: conv + our epilogue instead of cuDNN's fused graphs;
-               --fp8 1: one 64->64 convolution's FP8 time and error against fp16
+               --conv-graphs 0: conv + our epilogue instead of cuDNN's fused graphs
   verify       tiled output on --device against the CPU and against one
                whole-image tile (max differences; exit 1 past --tolerance)
   memory       peak resident memory of a streamed upscale; with OpenImageIO:
@@ -330,8 +328,6 @@ int runThroughput(const Options& options)
                 bare * 1e3, double(batch) * tile * tile / 1e6 / bare);
     if (tileModel.device.kind == DeviceKind::Cuda) {
         compareFusedEpilogues(tileModel, tile, batch, textOption(options, "--conv-graphs", "1") != "0");
-        if (intOption(options, "--fp8", 0) != 0)
-            bench::compareFp8Convolution(tileModel.device, tile);
         comparePixelShuffleAdd(tileModel.device, tile, model.scale);
         // The blending and finishing kernels at a 4096² x4 run's row width.
         bench::compareAccumulatorKernels(tileModel.device, 16384, 4096);

@@ -1,8 +1,6 @@
 // act(conv2d(x, w) + bias) as one cuDNN backend operation graph:
 //
 //   x [N, Cin, H, W], w [Cout, Cin, R, S] -> conv fprop (fp32) -> t [N, Cout, H', W']
-//   FP8 weights: t = t * d          (MUL, d [1, Cout, 1, 1] in fp32: each output
-//                                    channel's descale, 1 / its weights' scale)
 //   u = t + bias                    (ADD, bias [1, Cout, 1, 1])
 //   PReLU:      y = u + c relu(-u)  (NEG, RELU_FWD, MUL by c = 1 - s [1, Cout, 1, 1] in
 //                                    fp32, ADD u): u exactly where u >= 0, s u
@@ -11,14 +9,11 @@
 //   ReLU:       y = RELU_FWD(u);    none: y = u
 //
 // t, u and the PReLU's steps are virtual fp32 tensors (never stored). x, w,
-// y and the bias are in x's dtype (FP8 E4M3 x and w: y in FP8 or fp16, the
-// bias in fp32), in channels-last memory (NHWC strides over NCHW dimensions,
-// as cuDNN's backend wants them); x and y may also be channel slices of a
-// larger channels-last buffer (a dense block's).
+// y and the bias are in x's dtype, in channels-last memory (NHWC strides
+// over NCHW dimensions, as cuDNN's backend wants them); x and y may also be
+// channel slices of a larger channels-last buffer (a dense block's).
 
 #include "models/cuda/convolution_graph.h"
-
-#include "common/torch_compat.h"
 
 #include <ATen/cudnn/Handle.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -32,7 +27,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -119,20 +113,14 @@ std::unique_ptr<Descriptor> tensorDescriptor(int64_t uid, cudnnDataType_t type, 
 }
 
 // The variant pack's tensors; 100 and up are virtual.
-enum Uid : int64_t {
-    kX = 1, kW, kBias, kComplement, kY, kDescale,
-    kConvOut = 100, kBiased, kNegated, kClipped, kScaled, kDescaled
-};
+enum Uid : int64_t { kX = 1, kW, kBias, kComplement, kY, kConvOut = 100, kBiased, kNegated, kClipped, kScaled };
 
 // What one plan needs: its shape and epilogue, from the call.
 struct Problem {
     Dims x{}, w{}, y{};
     Dims xStrides{}, yStrides{}; ///< channels-last, or a channel slice of a channels-last buffer
     std::array<int64_t, 2> stride{}, padding{}, dilation{};
-    cudnnDataType_t xType = CUDNN_DATA_HALF; ///< x's and w's
-    cudnnDataType_t yType = CUDNN_DATA_HALF;
-    cudnnDataType_t biasType = CUDNN_DATA_HALF;
-    bool descale = false; ///< FP8 weights: a per-channel descale after the convolution
+    cudnnDataType_t type = CUDNN_DATA_HALF;
     bool bias = false;
     Activation::Kind activation = Activation::Kind::None;
     double slope = 0.0;
@@ -151,11 +139,10 @@ std::unique_ptr<Descriptor> operationGraph(const Problem& p, cudnnHandle_t handl
         return stridedTensor(uid, type, dims, channelsLastStrides(dims), isVirtual);
     };
     const Dims perChannel{1, p.y[1], 1, 1};
-    const bool activation = p.activation != Activation::Kind::None;
-    const bool epilogue = p.descale || p.bias || activation;
-    const Descriptor& x = stridedTensor(kX, p.xType, p.x, p.xStrides, false);
-    const Descriptor& w = tensor(kW, p.xType, p.w, false);
-    const Descriptor& y = stridedTensor(kY, p.yType, p.y, p.yStrides, false);
+    const bool epilogue = p.bias || p.activation != Activation::Kind::None;
+    const Descriptor& x = stridedTensor(kX, p.type, p.x, p.xStrides, false);
+    const Descriptor& w = tensor(kW, p.type, p.w, false);
+    const Descriptor& y = stridedTensor(kY, p.type, p.y, p.yStrides, false);
     const Descriptor& convOut = epilogue ? tensor(kConvOut, CUDNN_DATA_FLOAT, p.y, true) : y;
 
     auto convolution = std::make_unique<Descriptor>(CUDNN_BACKEND_CONVOLUTION_DESCRIPTOR);
@@ -207,18 +194,12 @@ std::unique_ptr<Descriptor> operationGraph(const Problem& p, cudnnHandle_t handl
         keep.push_back(std::move(op));
     };
 
-    const Descriptor* convolved = &convOut;
-    if (p.descale) {
-        const Descriptor& descale = tensor(kDescale, CUDNN_DATA_FLOAT, perChannel, false);
-        const Descriptor& out = p.bias || activation ? tensor(kDescaled, CUDNN_DATA_FLOAT, p.y, true) : y;
-        pointwise(CUDNN_POINTWISE_MUL, convOut, &descale, out, 0.0);
-        convolved = &out;
-    }
-    const Descriptor* biased = convolved;
+    const bool activation = p.activation != Activation::Kind::None;
+    const Descriptor* biased = &convOut;
     if (p.bias) {
-        const Descriptor& bias = tensor(kBias, p.biasType, perChannel, false);
+        const Descriptor& bias = tensor(kBias, p.type, perChannel, false);
         const Descriptor& out = activation ? tensor(kBiased, CUDNN_DATA_FLOAT, p.y, true) : y;
-        pointwise(CUDNN_POINTWISE_ADD, *convolved, &bias, out, 0.0);
+        pointwise(CUDNN_POINTWISE_ADD, convOut, &bias, out, 0.0);
         biased = &out;
     }
     switch (p.activation) {
@@ -276,16 +257,6 @@ void describeEngine(const Descriptor& config, Plan& plan)
     }
 }
 
-// Compiled candidates per shape: 1, or TESSERA_CUDNN_COMPILED_PLANS (a probe's knob).
-int compiledPlanLimit()
-{
-    static const int limit = [] {
-        const char* text = std::getenv("TESSERA_CUDNN_COMPILED_PLANS");
-        return text ? std::max(1, std::atoi(text)) : 1;
-    }();
-    return limit;
-}
-
 // Up to `limit` plans that finalize, in the heuristics' order, of which at
 // most one compiles its kernel at run time (each such plan costs a fraction
 // of a second: a cold process pays it); `notes` gets why the others did not.
@@ -313,7 +284,7 @@ std::vector<Plan> candidatePlans(const Descriptor& graph, cudnnHandle_t handle, 
         try {
             Plan plan;
             describeEngine(*configs[size_t(i)], plan);
-            if (plan.runtimeCompiled && compiled >= compiledPlanLimit())
+            if (plan.runtimeCompiled && compiled > 0)
                 continue;
             plan.plan = std::make_unique<Descriptor>(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR);
             plan.plan->set(CUDNN_ATTR_EXECUTION_PLAN_HANDLE, CUDNN_TYPE_HANDLE, 1, &handle);
@@ -412,25 +383,12 @@ const char* activationName(Activation::Kind kind)
     return "";
 }
 
-const char* typeName(cudnnDataType_t type)
-{
-    switch (type) {
-    case CUDNN_DATA_HALF: return "fp16";
-    case CUDNN_DATA_BFLOAT16: return "bf16";
-    case CUDNN_DATA_FP8_E4M3: return "fp8";
-    case CUDNN_DATA_FLOAT: return "fp32";
-    default: return "?";
-    }
-}
-
 std::string describe(const Problem& p)
 {
     std::ostringstream text;
     text << "conv " << p.w[1] << "->" << p.w[0] << " " << p.w[2] << "x" << p.w[3] << " on " << p.x[0] << "x" << p.x[2]
-         << "x" << p.x[3] << " " << typeName(p.xType);
-    if (p.yType != p.xType)
-        text << " -> " << typeName(p.yType);
-    text << (p.bias ? " + bias" : "") << activationName(p.activation);
+         << "x" << p.x[3] << (p.type == CUDNN_DATA_HALF ? " fp16" : " bf16") << (p.bias ? " + bias" : "")
+         << activationName(p.activation);
     if (p.xStrides[3] != p.x[1] || p.yStrides[3] != p.y[1])
         text << " (channel slices of " << p.xStrides[3] << " / " << p.yStrides[3] << ")";
     text << ":";
@@ -534,58 +492,24 @@ Dims stridesOf(const at::Tensor& t)
 
 } // namespace
 
-namespace {
-
-/// cuDNN's data type for a tensor type the graphs take; CUDNN_DATA_FLOAT
-/// where none (fp32 is no input type of ours).
-cudnnDataType_t cudnnType(at::ScalarType type)
-{
-    switch (type) {
-    case at::kHalf: return CUDNN_DATA_HALF;
-    case at::kBFloat16: return CUDNN_DATA_BFLOAT16;
-#if TESSERA_HAVE_FLOAT8
-    case at::kFloat8_e4m3fn: return CUDNN_DATA_FP8_E4M3;
-#endif
-    default: return CUDNN_DATA_FLOAT;
-    }
-}
-
-} // namespace
-
 at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                             at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                             const Activation& activation, const at::Tensor& into,
-                            const std::function<at::Tensor()>& unfused, const at::Tensor& weightDescale,
-                            at::ScalarType outType)
+                            const std::function<at::Tensor()>& unfused)
 {
     const bool prelu = activation.kind == Activation::Kind::PRelu;
-    const cudnnDataType_t xType = cudnnType(x.scalar_type());
-    const bool fp8 = xType == CUDNN_DATA_FP8_E4M3;
-    const at::ScalarType yScalar = into.defined() ? into.scalar_type()
-        : outType != at::ScalarType::Undefined     ? outType
-                                                   : x.scalar_type();
-    const cudnnDataType_t yType = cudnnType(yScalar);
-    // Half and bf16 write their own type; FP8 writes FP8 or fp16, and needs
-    // its weights' descale.
-    const bool typesFit = fp8 ? (yType == CUDNN_DATA_FP8_E4M3 || yType == CUDNN_DATA_HALF) && weightDescale.defined()
-                              : xType != CUDNN_DATA_FLOAT && yType == xType;
-    if (!x.is_cuda() || x.dim() != 4 || weight.dim() != 4 || !typesFit || weight.scalar_type() != x.scalar_type()
-        || !channelsLastLike(x) || weight.size(1) != x.size(1) || stride.size() != 2 || padding.size() != 2
-        || dilation.size() != 2 || (!bias.defined() && activation.kind == Activation::Kind::None && !fp8))
+    if (!x.is_cuda() || x.dim() != 4 || weight.dim() != 4 || (x.scalar_type() != at::kHalf && x.scalar_type() != at::kBFloat16)
+        || weight.scalar_type() != x.scalar_type() || !channelsLastLike(x)
+        || weight.size(1) != x.size(1) || stride.size() != 2 || padding.size() != 2 || dilation.size() != 2
+        || (!bias.defined() && activation.kind == Activation::Kind::None))
         return {};
     const int64_t channels = weight.size(0);
     if ((bias.defined() && bias.numel() != channels)
-        || (prelu && activation.slopes.numel() != channels && activation.slopes.numel() != 1)
-        || (weightDescale.defined() && weightDescale.numel() != channels))
+        || (prelu && activation.slopes.numel() != channels && activation.slopes.numel() != 1))
         return {};
 
     Problem p;
-    p.xType = xType;
-    p.yType = yType;
-    // The bias in fp32 beside FP8 (no 8-bit bias), else in x's type.
-    const at::ScalarType biasScalar = fp8 ? at::kFloat : x.scalar_type();
-    p.biasType = fp8 ? CUDNN_DATA_FLOAT : xType;
-    p.descale = weightDescale.defined();
+    p.type = x.scalar_type() == at::kHalf ? CUDNN_DATA_HALF : CUDNN_DATA_BFLOAT16;
     p.x = {x.size(0), x.size(1), x.size(2), x.size(3)};
     p.w = {weight.size(0), weight.size(1), weight.size(2), weight.size(3)};
     for (int i = 0; i < 2; ++i) {
@@ -599,8 +523,8 @@ at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const
         return {};
     p.y = {p.x[0], channels, outH, outW};
     if (into.defined()
-        && (into.device() != x.device() || !channelsLastLike(into) || into.size(0) != p.y[0]
-            || into.size(1) != p.y[1] || into.size(2) != p.y[2] || into.size(3) != p.y[3]))
+        && (into.device() != x.device() || into.scalar_type() != x.scalar_type() || !channelsLastLike(into)
+            || into.size(0) != p.y[0] || into.size(1) != p.y[1] || into.size(2) != p.y[2] || into.size(3) != p.y[3]))
         return {};
     p.xStrides = stridesOf(x);
     p.yStrides = into.defined() ? stridesOf(into) : channelsLastStrides(p.y);
@@ -616,10 +540,10 @@ at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const
     int64_t slopeBits = 0;
     static_assert(sizeof(slopeBits) == sizeof(p.slope));
     std::memcpy(&slopeBits, &p.slope, sizeof slopeBits);
-    const std::vector<int64_t> key{x.device().index(), int64_t(p.xType), int64_t(p.yType), p.descale, p.x[0], p.x[1],
-                                   p.x[2], p.x[3], p.w[0], p.w[2], p.w[3], p.stride[0], p.stride[1], p.padding[0],
-                                   p.padding[1], p.dilation[0], p.dilation[1], p.bias, int64_t(p.activation), slopeBits,
-                                   p.xStrides[3], p.yStrides[3], at::globalContext().benchmarkCuDNN(),
+    const std::vector<int64_t> key{x.device().index(), int64_t(p.type), p.x[0], p.x[1], p.x[2], p.x[3], p.w[0], p.w[2],
+                                   p.w[3], p.stride[0], p.stride[1], p.padding[0], p.padding[1], p.dilation[0],
+                                   p.dilation[1], p.bias, int64_t(p.activation), slopeBits, p.xStrides[3],
+                                   p.yStrides[3], at::globalContext().benchmarkCuDNN(),
                                    reinterpret_cast<int64_t>(handle)};
     Cache& c = cache();
     std::shared_ptr<Plan> plan;
@@ -636,18 +560,17 @@ at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const
 
     // The real tensors, laid out as the graph says.
     const at::Tensor w = weight.contiguous(at::MemoryFormat::ChannelsLast);
-    auto perChannel = [&](const at::Tensor& t, at::ScalarType type) {
-        return t.to(type).reshape({-1}).expand({channels}).contiguous();
+    auto perChannel = [&](const at::Tensor& t) {
+        return t.to(x.scalar_type()).reshape({-1}).expand({channels}).contiguous();
     };
-    const at::Tensor b = p.bias ? perChannel(bias, biasScalar) : at::Tensor();
-    const at::Tensor descale = p.descale ? perChannel(weightDescale, at::kFloat) : at::Tensor();
+    const at::Tensor b = p.bias ? perChannel(bias) : at::Tensor();
     // PReLU's c = 1 - s in fp32: exact for fp16 and bf16 slopes.
-    const at::Tensor complement = prelu ? 1.0 - perChannel(activation.slopes, at::kFloat) : at::Tensor();
+    const at::Tensor complement = prelu ? 1.0 - perChannel(activation.slopes).to(at::kFloat) : at::Tensor();
     at::Tensor y = into.defined()
         ? into
-        : at::empty({p.y[0], p.y[1], p.y[2], p.y[3]}, x.options().dtype(yScalar).memory_format(at::MemoryFormat::ChannelsLast));
+        : at::empty({p.y[0], p.y[1], p.y[2], p.y[3]}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
     if (!aligned(x) || !aligned(w) || !aligned(y) || (b.defined() && !aligned(b))
-        || (complement.defined() && !aligned(complement)) || (descale.defined() && !aligned(descale)))
+        || (complement.defined() && !aligned(complement)))
         return {};
     std::vector<int64_t> uids{kX, kW, kY};
     std::vector<void*> pointers{x.data_ptr(), w.data_ptr(), y.data_ptr()};
@@ -658,10 +581,6 @@ at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const
     if (complement.defined()) {
         uids.push_back(kComplement);
         pointers.push_back(complement.data_ptr());
-    }
-    if (descale.defined()) {
-        uids.push_back(kDescale);
-        pointers.push_back(descale.data_ptr());
     }
 
     if (!known) {

@@ -8,8 +8,9 @@
 /// Plans are built once per convolution shape (cuDNN's heuristics, mode A).
 /// With autotuning on (setConvolutionAutotuning) each candidate plan is timed
 /// against the unfused convolution + epilogue and the fastest is kept, as
-/// cudnn.benchmark does; with it off the heuristics' first plan runs, so that
-/// several devices choose alike.
+/// cudnn.benchmark does (past 2^31 elements the fastest plan is kept untimed
+/// against the unfused path, whose own autotuning costs seconds there); with
+/// it off the heuristics' first plan runs, so that several devices choose alike.
 
 #include "models/bias_activation.h"
 
@@ -30,16 +31,10 @@ namespace tessera::cuda {
 /// `unfused` itself. `unfused` runs under the plan cache's lock, so it must
 /// not call convolutionGraph. Under ConvolutionPlansFrozen a shape without a
 /// plan gets none (undefined is returned).
-///
-/// FP8 (E4M3, LibTorch 2.1+, Hopper): x and weight in FP8, `weightDescale`
-/// [Cout] fp32 (each output channel's 1 / scale of its quantized weights),
-/// the output in `outType` (FP8 or fp16; `into`'s type where given). Other
-/// types: `weightDescale` undefined, the output in x's type.
 at::Tensor convolutionGraph(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                             at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                             const Activation& activation, const at::Tensor& into,
-                            const std::function<at::Tensor()>& unfused, const at::Tensor& weightDescale = {},
-                            at::ScalarType outType = at::ScalarType::Undefined);
+                            const std::function<at::Tensor()>& unfused);
 
 /// One line per convolution shape met so far: the plan chosen and its time
 /// against the unfused path, or why none runs (for tessera-bench).
