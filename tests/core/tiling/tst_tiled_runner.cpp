@@ -3,6 +3,7 @@
 // cancellation, channel handling.
 
 #include "common/error.h"
+#include "common/torch_compat.h"
 #include "core/tiling/test_models.h"
 #include "support/error_checks.h"
 #include "tiling/tile_preview.h"
@@ -10,6 +11,8 @@
 
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -410,6 +413,28 @@ private slots:
         QCOMPARE(sink.nextRow, expected.height());
         QVERIFY(std::memcmp(sink.image.data(), expected.data(),
                             sizeof(float) * size_t(expected.pixelCount()) * size_t(expected.channels())) == 0);
+    }
+
+    // On a GPU the byte rows of the bands after the first are read and
+    // uploaded ahead on a copy stream: the output is the CPU run's, over
+    // many bands, up to the devices' convolution rounding.
+    void byteRowsUploadedAheadOnCuda()
+    {
+        if (!cudaAvailable())
+            QSKIP("no CUDA device");
+        ByteSource cpuSource(150, 170, 3), cudaSource(150, 170, 3);
+        const TileModel cpuModel = makeConvModel(3, 2, 3, 8, 11);
+        const TileModel cudaModel = makeConvModel(3, 2, 3, 8, 11, DeviceSpec{DeviceKind::Cuda, 0});
+        TiledOptions options = streamingOptions();
+        RecordingSink onCpu, onCuda;
+        runTiled(cpuSource, onCpu, cpuModel, options);
+        const TiledReport report = runTiled(cudaSource, onCuda, cudaModel, options);
+        QVERIFY(report.tiles > 4);
+        QCOMPARE(cudaSource.nextRow, cudaSource.height());
+        float worst = 0.0f;
+        for (size_t i = 0; i < size_t(onCpu.image.pixelCount()) * 3; ++i)
+            worst = std::max(worst, std::abs(onCpu.image.data()[i] - onCuda.image.data()[i]));
+        QVERIFY2(worst <= 1e-3f, qPrintable(QString("largest difference %1").arg(worst))); // TF32 convolutions
     }
 
     void outOfMemorySplitsAndRetries()
