@@ -232,8 +232,8 @@ private:
     /// on this one.
     void loadBand(int row);
     /// Rows [from, to) of the source on the host: [to - from, W, C] float32,
-    /// or uint8 from an 8-bit source on a device; pinned for a CUDA device so
-    /// that their upload is asynchronous.
+    /// or uint8 from an 8-bit source (fetchRows makes them floats); pinned
+    /// for a CUDA device so that their upload is asynchronous.
     at::Tensor readRows(int from, int to);
     /// Rows [from, to) as [to - from, W, C] float32 on the model's device.
     /// With `uploadStream` (a CUDA device, the reading thread) the upload and
