@@ -1,5 +1,7 @@
 #include "models/bias_activation.h"
 
+#include "models/cpu/winograd_convolution.h"
+
 #include <atomic>
 
 #ifdef TESSERA_CUDA_KERNELS
@@ -58,6 +60,8 @@ at::Tensor unfusedConvolution(const at::Tensor& x, const at::Tensor& weight, con
                               at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation, int64_t groups,
                               const Activation& activation)
 {
+    if (cpu::winogradConvolutionApplies(x, weight, stride, padding, dilation, groups))
+        return cpu::winogradConvolution(x, weight, bias, padding, activation);
     if (!kernelEpilogueFollows(x)) {
         // torch's own path: the convolution adds the bias.
         const at::Tensor y = at::conv2d(x, weight, bias, stride, padding, dilation, groups);
@@ -170,6 +174,10 @@ void convolutionBiasActivationInto(const at::Tensor& x, const at::Tensor& weight
     auto unfused = [&] { // out is a view: copy_ writes through it
         return out.copy_(unfusedConvolution(x, weight, bias, stride, padding, dilation, groups, activation));
     };
+    if (cpu::winogradConvolutionApplies(x, weight, stride, padding, dilation, groups)) {
+        cpu::winogradConvolution(x, weight, bias, padding, activation, out);
+        return;
+    }
 #ifdef TESSERA_CUDNN_GRAPHS
     if (convolutionGraphsApply(x) && groups == 1
         && cuda::convolutionGraph(x, weight, bias, stride, padding, dilation, activation, out, unfused).defined())

@@ -32,7 +32,10 @@ at::Tensor applyBiasActivation(const at::Tensor& y, const at::Tensor& bias, cons
 /// act(conv2d(x, weight, bias, ...)). x: [N, Cin, H, W] -> [N, Cout, H', W'].
 /// On CUDA in fp16/bf16 with cuDNN 9, one cuDNN plan whose epilogue adds the
 /// bias and applies the activation, where cuDNN has one and it times faster;
-/// otherwise the convolution without its bias, then applyBiasActivation in place.
+/// on the CPU in float32, 3x3 convolutions of stride 1 with channel counts
+/// that are multiples of 8 as Winograd transforms, bias and activation in
+/// their last pass (cpu/winograd_convolution.h); otherwise the convolution
+/// without its bias, then applyBiasActivation in place.
 at::Tensor convolutionBiasActivation(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                                      at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
                                      int64_t groups, const Activation& activation);

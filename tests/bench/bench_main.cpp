@@ -8,6 +8,7 @@
 #include "bench_profile.h"
 
 #include "models/bias_activation.h"
+#include "models/cpu/winograd_convolution.h"
 #include "models/pixel_shuffle_add.h"
 #include "bench_load.h"
 #include "bench_models.h"
@@ -54,7 +55,9 @@ Modes:
                process is one cold run, for /usr/bin/time); --profile N: the N costliest CUDA kernels of one run
                and of one bare forward, and the device's busy share; --cudnn-benchmark 0:
                cuDNN's heuristic kernels (as a several-device run) instead of autotuning;
-               --conv-graphs 0: conv + our epilogue instead of cuDNN's fused graphs
+               --conv-graphs 0: conv + our epilogue instead of cuDNN's fused graphs;
+               --winograd 0: the CPU's 3x3 convolutions by torch (oneDNN's
+               direct sums) instead of our Winograd transforms
   verify       tiled output on --device against the CPU and against one
                whole-image tile (max differences; exit 1 past --tolerance)
   memory       peak resident memory of a streamed upscale; with OpenImageIO:
@@ -86,7 +89,9 @@ Modes:
                --content texture|upscaled (the texture x4 bicubic, smooth as a model's output)
   precision    --model M --images A.ppm[,B.ppm] [--precisions fp16,bf16]: real
                photos upscaled at fp32 and at each precision on --device
-               (default cuda): PSNR, largest difference, 8-bit samples that differ
+               (default cuda): PSNR, largest difference, 8-bit samples that differ;
+               --reference direct: the fp32 reference with the CPU's convolutions
+               summed directly, not by Winograd (use with --precisions fp32)
   diffusion-verify
                --checkpoint FILE against --reference FILE (the original code's
                outputs on the same weights, from scripts/diffusion_reference/
@@ -247,6 +252,25 @@ void compareFusedEpilogues(const TileModel& model, int side, int batch, bool gra
         std::printf("  %s\n", line.c_str());
 }
 
+/// On the CPU: the bare forward with our Winograd convolutions
+/// (models/cpu/winograd_convolution.h) against torch's direct ones, times and
+/// largest difference.
+void compareWinograd(const TileModel& model, int side, int batch)
+{
+    c10::InferenceMode inference;
+    const at::Tensor x = at::rand({batch, model.inChannels, side, side});
+    cpu::setWinogradConvolutionsEnabled(true);
+    const at::Tensor ours = model.forward(x);
+    const double oursSeconds = bareForwardSeconds(model, side, batch, 3);
+    cpu::setWinogradConvolutionsEnabled(false);
+    const at::Tensor direct = model.forward(x);
+    const double directSeconds = bareForwardSeconds(model, side, batch, 3);
+    cpu::setWinogradConvolutionsEnabled(true);
+    std::printf("winograd convolutions: %.1f ms against torch's %.1f ms (%.2fx, medians of 3); max |difference| %.2e\n",
+                oursSeconds * 1e3, directSeconds * 1e3, directSeconds / oursSeconds,
+                (ours - direct).abs().max().item<double>());
+}
+
 /// SRVGG's tail (models/pixel_shuffle_add.h) at a tile's size: our one pass
 /// against torch's three ops, time and whether every value is equal.
 void comparePixelShuffleAdd(const DeviceSpec& device, int side, int scale)
@@ -275,6 +299,8 @@ int runThroughput(const Options& options)
     // graphs (models/bias_activation.h), for the A/B and their build cost.
     if (options.count("--conv-graphs"))
         setConvolutionGraphsEnabled(textOption(options, "--conv-graphs", "1") != "0");
+    const bool winograd = textOption(options, "--winograd", "1") != "0";
+    cpu::setWinogradConvolutionsEnabled(winograd);
     const int size = intOption(options, "--size", 1024);
     const int runs = std::max(1, intOption(options, "--runs", 3));
     // A warm-up run on a small image (cuDNN autotuning, allocator growth);
@@ -331,6 +357,8 @@ int runThroughput(const Options& options)
         comparePixelShuffleAdd(tileModel.device, tile, model.scale);
         // The blending and finishing kernels at a 4096² x4 run's row width.
         bench::compareAccumulatorKernels(tileModel.device, 16384, 4096);
+    } else if (winograd) {
+        compareWinograd(tileModel, tile, batch);
     }
     const int multiple = std::max(1, tileModel.inputMultiple);
     const int padded = (tile + 2 * report.halo + multiple - 1) / multiple * multiple;

@@ -2,6 +2,7 @@
 
 #include "common/device.h"
 #include "common/error.h"
+#include "models/cpu/winograd_convolution.h"
 #include "pipeline/upscale_job.h"
 #include "tiling/quantize_rows.h"
 
@@ -81,11 +82,18 @@ int runPrecisionCheck(const Options& options)
     if (images.empty())
         throw Error(ErrorCode::InvalidArgument, "precision mode: --images A.ppm[,B.ppm...] is required");
     const std::vector<std::string> precisions = listOption(options, "--precisions", "fp16,bf16");
+    // --reference direct: the fp32 reference with the CPU's convolutions
+    // summed directly (torch's), not as Winograd transforms, to measure what
+    // those cost on real photos (--precisions fp32).
+    const bool direct = textOption(options, "--reference", "fp32") == "direct";
+    const std::string referenceName = direct ? "fp32 with direct convolutions" : "fp32";
     UpscaleJob job;
     for (const std::string& path : images) {
         const Image photo = readPpm(path);
         settings.precision = Precision::Fp32;
+        cpu::setWinogradConvolutionsEnabled(!direct);
         const Image reference = job.run(settings, photo);
+        cpu::setWinogradConvolutionsEnabled(true);
         const at::Tensor expected = pixelsOf(reference).clamp(0.0, 1.0);
         const at::Tensor expectedBytes = quantizeTo8Bits(expected);
         for (const std::string& name : precisions) {
@@ -98,10 +106,10 @@ int runPrecisionCheck(const Options& options)
             char psnr[32] = "identical";
             if (mse > 0)
                 std::snprintf(psnr, sizeof psnr, "%.2f dB", 10.0 * std::log10(1.0 / mse));
-            std::printf("%s %dx%d, %s against fp32 on %s: PSNR %s, max |difference| %.2e, %.3f%% of 8-bit samples "
+            std::printf("%s %dx%d, %s against %s on %s: PSNR %s, max |difference| %.2e, %.3f%% of 8-bit samples "
                         "differ\n",
-                        path.c_str(), photo.width(), photo.height(), name.c_str(), textOption(options, "--device", "cuda").c_str(),
-                        psnr, largest, 100.0 * bytesDiffer);
+                        path.c_str(), photo.width(), photo.height(), name.c_str(), referenceName.c_str(),
+                        textOption(options, "--device", "cuda").c_str(), psnr, largest, 100.0 * bytesDiffer);
         }
     }
     return 0;

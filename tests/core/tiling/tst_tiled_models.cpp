@@ -63,7 +63,12 @@ private slots:
         const double diff = maxDifference(imageToTensor(tiled), reference);
         qInfo("%s: radius %d, %d tiles, max difference %g", qPrintable(file), info.receptiveRadius,
               report.tiles, diff);
-        QVERIFY2(diff <= 1e-5, qPrintable(QString("max difference %1").arg(diff)));
+        // Float rounding only: on the CPU the 3x3 convolutions are Winograd
+        // transforms (models/cpu/winograd_convolution.h), whose rounding
+        // depends on where each tile's 4x4 output blocks fall, so a tiled and
+        // a whole run round differently: 1.3e-5 over animevideov3-x2's 18
+        // convolutions (the direct sums: under 1e-5), a quarter of a 16-bit step.
+        QVERIFY2(diff <= 3e-5, qPrintable(QString("max difference %1").arg(diff)));
     }
 
     void previewStagesOnARealModel()
