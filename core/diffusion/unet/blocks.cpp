@@ -180,25 +180,53 @@ SpatialTransformer::SpatialTransformer(int64_t channels, int64_t heads, int64_t 
     }
 }
 
+namespace {
+
+// proj_in and proj_out (a 1x1 convolution in SD 1.x, a linear layer in SDXL)
+// are the same product over channels, weight [C', C] (a 1x1 kernel viewed so),
+// and each is computed as one batched matrix product straight into the
+// layout the next step reads, cuBLAS reading the other side transposed.
+// Before, the 1x1 convolution of an NCHW map cost cuDNN an NHWC conversion
+// each way, and the change between [B, C, H * W] and [B, H * W, C] a copy
+// (tests/bench/NOTES.md, session 14).
+at::Tensor projectionMatrix(const at::Tensor& weight)
+{
+    return weight.view({weight.size(0), weight.size(1)}); // [C', C]
+}
+
+// x: [B, C, H, W] -> [B, H * W, C'].
+at::Tensor projectIntoTokens(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias)
+{
+    const at::Tensor tokens = x.flatten(2).transpose(1, 2); // [B, HW, C], a view
+    const at::Tensor w = projectionMatrix(weight).t().expand({x.size(0), -1, -1}); // [B, C, C']
+    return at::baddbmm(bias.view({1, 1, -1}), tokens, w);
+}
+
+// tokens: [B, H * W, C] -> [B, C', H, W].
+at::Tensor projectIntoMap(const at::Tensor& tokens, const at::Tensor& weight, const at::Tensor& bias,
+                          int64_t height, int64_t width)
+{
+    const at::Tensor w = projectionMatrix(weight).expand({tokens.size(0), -1, -1}); // [B, C', C]
+    const at::Tensor map = at::baddbmm(bias.view({1, -1, 1}), w, tokens.transpose(1, 2)); // [B, C', HW]
+    return map.view({tokens.size(0), -1, height, width});
+}
+
+} // namespace
+
 at::Tensor SpatialTransformer::forward(const at::Tensor& x, const at::Tensor& context,
                                        const SelfAttentionHooks* hooks) const
 {
     // x: [B, C, H, W], context: [B, M, Dc]
-    const int64_t batch = x.size(0), channels = x.size(1), height = x.size(2), width = x.size(3);
-    at::Tensor h = m_norm->forward(x);
-    if (m_projInConv)
-        h = m_projInConv->forward(h);
-    h = h.flatten(2).transpose(1, 2).contiguous(); // [B, H * W, C]
-    if (m_projInLinear)
-        h = m_projInLinear->forward(h);
+    const int64_t height = x.size(2), width = x.size(3);
+    const at::Tensor normed = m_norm->forward(x);
+    at::Tensor h = m_projInConv ? projectIntoTokens(normed, m_projInConv->weight, m_projInConv->bias)
+                                : projectIntoTokens(normed, m_projInLinear->weight, m_projInLinear->bias);
+    // h: [B, H * W, C]
     const SelfAttentionSite site{m_level, height, width};
     for (const auto& block : m_blocks)
         h = block->forward(h, context, hooks, site);
-    if (m_projOutLinear)
-        h = m_projOutLinear->forward(h);
-    h = h.transpose(1, 2).reshape({batch, channels, height, width}); // [B, C, H, W]
-    if (m_projOutConv)
-        h = m_projOutConv->forward(h);
+    h = m_projOutConv ? projectIntoMap(h, m_projOutConv->weight, m_projOutConv->bias, height, width)
+                      : projectIntoMap(h, m_projOutLinear->weight, m_projOutLinear->bias, height, width);
     return h + x;
 }
 
