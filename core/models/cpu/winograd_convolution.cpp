@@ -18,6 +18,15 @@ std::atomic<bool> g_enabled{true};
 // floats, 147 KB at 64 channels) in a core's L2 cache.
 constexpr int kTilesPerBlock = 16;
 
+// The filter transform costs about 3 ns per transformed value on a core (36
+// C K of them: 0.2 ms at 64 -> 64, 163 ms at 1280 -> 1280) whatever the
+// map's size, and the products gain less where C + K outgrow the caches.
+// Measured on 2 cores against torch's convolution (tests/bench/NOTES.md,
+// session 14): 1280 -> 1280 at 32² 1.3x slower, 640 -> 640 at 2 x 32² even,
+// 512 -> 512 at 64² 1.55x faster. So from 4096 output pixels (N H' W') on:
+// a UNet's deep levels stay with torch, upscaler tiles of 64² and more do not.
+constexpr int64_t kFewestOutputPixels = 4096;
+
 bool cpuRunsKernels()
 {
 #if defined(__x86_64__) || defined(_M_X64)
@@ -62,7 +71,8 @@ bool winogradConvolutionApplies(const at::Tensor& x, const at::Tensor& weight, a
     // (the first convolution of an image, 3 -> 64, stays direct).
     if (channels % 8 != 0 || outChannels % 8 != 0 || channels < 16)
         return false;
-    return x.size(2) + 2 * padding[0] >= 3 && x.size(3) + 2 * padding[1] >= 3;
+    const int64_t outHeight = x.size(2) + 2 * padding[0] - 2, outWidth = x.size(3) + 2 * padding[1] - 2;
+    return outHeight >= 1 && outWidth >= 1 && x.size(0) * outHeight * outWidth >= kFewestOutputPixels;
 }
 
 at::Tensor winogradConvolution(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
@@ -80,11 +90,16 @@ at::Tensor winogradConvolution(const at::Tensor& x, const at::Tensor& weight, co
             ? out
             : at::empty({batch, outChannels, outHeight, outWidth}, input.options().memory_format(at::MemoryFormat::ChannelsLast));
 
-    // U = G g G^T, [36][C][K]: 590 KB and well under a millisecond at 64 -> 64,
-    // so made per call rather than cached per weight tensor.
+    // U = G g G^T, [36][C][K]: 590 KB and 0.2 ms at 64 -> 64, so made per
+    // call (kFewestOutputPixels keeps it small beside the products) rather
+    // than cached per weight tensor at 4x the weights' memory. The channels
+    // are shared out over the threads.
     const at::Tensor filters = weight.contiguous();
     std::vector<float> transformed(size_t(36) * channels * outChannels);
-    winogradTransformWeights(filters.data_ptr<float>(), int(outChannels), int(channels), transformed.data());
+    at::parallel_for(0, channels, 8, [&](int64_t begin, int64_t end) {
+        winogradTransformWeights(filters.data_ptr<float>(), int(outChannels), int(channels), int(begin), int(end),
+                                 transformed.data());
+    });
     const at::Tensor biasValues = bias.defined() ? perChannel(bias, outChannels) : at::Tensor();
     const at::Tensor slopes =
         activation.kind == Activation::Kind::PRelu ? perChannel(activation.slopes, outChannels) : at::Tensor();

@@ -8,8 +8,8 @@
 /// transforms' additions. The result differs from the direct sum by float
 /// rounding (the transforms' constants reach 8; about 1e-6 of the output's
 /// scale). Where this applies: the CPU, float32, 3x3 filters, stride and
-/// dilation 1, one group, input and output channels multiples of 8, an AVX2
-/// + FMA CPU.
+/// dilation 1, one group, input and output channels multiples of 8 (at
+/// least 16 in), at least 4096 output pixels (N H' W'), an AVX2 + FMA CPU.
 
 #include "models/bias_activation.h"
 

@@ -15,35 +15,48 @@ namespace {
 constexpr int kPositions = 36; // the 6x6 transformed patch
 
 // G (6x3): the filter transform's rows, U = G g G^T.
-constexpr double kFilterTransform[6][3] = {
-    {1.0 / 4, 0.0, 0.0},
-    {-1.0 / 6, -1.0 / 6, -1.0 / 6},
-    {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-    {1.0 / 24, 1.0 / 12, 1.0 / 6},
-    {1.0 / 24, -1.0 / 12, 1.0 / 6},
-    {0.0, 0.0, 1.0},
+constexpr float kFilterTransform[6][3] = {
+    {1.0f / 4, 0.0f, 0.0f},
+    {-1.0f / 6, -1.0f / 6, -1.0f / 6},
+    {-1.0f / 6, 1.0f / 6, -1.0f / 6},
+    {1.0f / 24, 1.0f / 12, 1.0f / 6},
+    {1.0f / 24, -1.0f / 12, 1.0f / 6},
+    {0.0f, 0.0f, 1.0f},
 };
 
 } // namespace
 
-void winogradTransformWeights(const float* weights, int outChannels, int channels, float* transformed)
+void winogradTransformWeights(const float* weights, int outChannels, int channels, int firstChannel, int endChannel,
+                              float* transformed)
 {
-    for (int k = 0; k < outChannels; ++k) {
-        for (int c = 0; c < channels; ++c) {
+    // One input channel at a time: its K filters' 36 values gathered by
+    // position first (row [p] of K values), then copied out one row after the
+    // other. Written straight to [p][c][k], the 36 values of a filter land
+    // C x K apart, the same cache set at 64 channels: 1.1 ms for a 64 -> 64
+    // layer, 1 s for a 1280 -> 1280 one (0.2 ms and 163 ms this way, one core).
+    float* rows = new float[size_t(36) * size_t(outChannels)]; // [36][K]
+    for (int c = firstChannel; c < endChannel; ++c) {
+        for (int k = 0; k < outChannels; ++k) {
             const float* g = weights + (int64_t(k) * channels + c) * 9; // [3][3]
-            double gg[6][3];                                            // G g
+            float gg[6][3];                                             // G g
             for (int i = 0; i < 6; ++i)
                 for (int b = 0; b < 3; ++b)
                     gg[i][b] = kFilterTransform[i][0] * g[0 * 3 + b] + kFilterTransform[i][1] * g[1 * 3 + b]
                              + kFilterTransform[i][2] * g[2 * 3 + b];
             for (int i = 0; i < 6; ++i)
-                for (int j = 0; j < 6; ++j) {
-                    const double u = gg[i][0] * kFilterTransform[j][0] + gg[i][1] * kFilterTransform[j][1]
-                                   + gg[i][2] * kFilterTransform[j][2];
-                    transformed[(int64_t(i * 6 + j) * channels + c) * outChannels + k] = float(u);
-                }
+                for (int j = 0; j < 6; ++j)
+                    rows[(i * 6 + j) * outChannels + k] = gg[i][0] * kFilterTransform[j][0]
+                                                        + gg[i][1] * kFilterTransform[j][1]
+                                                        + gg[i][2] * kFilterTransform[j][2];
+        }
+        for (int p = 0; p < 36; ++p) {
+            const float* from = rows + p * outChannels;
+            float* to = transformed + (int64_t(p) * channels + c) * outChannels;
+            for (int k = 0; k < outChannels; ++k)
+                to[k] = from[k];
         }
     }
+    delete[] rows;
 }
 
 size_t winogradScratchFloats(const WinogradLayer& layer, int tiles)

@@ -45,9 +45,11 @@ bool winogradKernelsCompiled();
 /// Floats of scratch memory winogradTileBlock needs for up to `tiles` tiles.
 size_t winogradScratchFloats(const WinogradLayer& layer, int tiles);
 
-/// g -> G g G^T for every filter: weights [K][C][3][3] (torch's layout) ->
-/// transformed [36][C][K].
-void winogradTransformWeights(const float* weights, int outChannels, int channels, float* transformed);
+/// g -> G g G^T for the filters of input channels [firstChannel,
+/// endChannel): weights [K][C][3][3] (torch's layout) -> transformed
+/// [36][C][K] (those channels' rows; channel ranges can run in parallel).
+void winogradTransformWeights(const float* weights, int outChannels, int channels, int firstChannel, int endChannel,
+                              float* transformed);
 
 /// Output tiles of 4x4 pixels (tileRow, firstTile .. firstTile + tiles - 1), bias and
 /// activation included, written to layer.output. `scratch` holds
